@@ -1,0 +1,29 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// No package dependencies: the toolchain and libpq only (customer requirement).
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "ClusterXchange",
+    products: [
+        .executable(name: "clusterxchange", targets: ["clusterxchange"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "HTTP", swiftSettings: strict),
+        .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: strict),
+        .target(name: "Evaluation", swiftSettings: strict),
+        .target(name: "Grants", dependencies: ["HTTP", "Postgres", "Evaluation"], swiftSettings: strict),
+        .executableTarget(name: "clusterxchange", dependencies: ["Grants"], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], swiftSettings: strict),
+        .testTarget(name: "GrantsTests", dependencies: ["Grants", "HTTP", "Postgres"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)
