@@ -1,0 +1,51 @@
+# ClusterXchange: `make run` and `make test` do all the set-up (see README.md).
+SWIFT        ?= swift
+BIN_DEBUG    := .build/debug/clusterxchange
+BIN_RELEASE  := .build/release/clusterxchange
+TEST_PGDATA  := $(CURDIR)/.data/test-postgres
+PG_BINDIR    := $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+RUN_AS_PG    := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --")
+
+.PHONY: all deps build release run test test-swift test-api bench clean stop-test-db
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Builds, starts a private PostgreSQL when DATABASE_URL is unset, migrates, seeds demo data, serves.
+run: build
+	$(BIN_DEBUG) migrate
+	$(BIN_DEBUG) seed --demo
+	exec $(BIN_DEBUG) serve
+
+## Every test: Swift unit + end-to-end suites against a real PostgreSQL, then the API contract checks.
+test: deps
+	$(SWIFT) build --build-tests
+	$(MAKE) test-swift
+	$(MAKE) test-api
+
+test-swift:
+	@status=0; $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt || status=$$?; \
+	  $(MAKE) --no-print-directory stop-test-db; exit $$status
+
+test-api:
+	@scripts/api-checks.sh
+
+stop-test-db:
+	@if [ -f "$(TEST_PGDATA)/postmaster.pid" ]; then \
+	  $(RUN_AS_PG) "$(PG_BINDIR)/pg_ctl" -D "$(TEST_PGDATA)" -m fast -w stop >/dev/null 2>&1 || true; fi
+
+## Benchmarks against the release build; figures go to Benchmarks/results.md.
+bench: release
+	@scripts/install-deps.sh wrk
+	scripts/bench.sh
+
+clean:
+	rm -rf .build .data
