@@ -1,4 +1,6 @@
 # ClusterXchange: `make run` and `make test` do all the set-up (see README.md).
+SHELL        := /bin/bash
+.SHELLFLAGS  := -o pipefail -c
 SWIFT        ?= swift
 BIN_DEBUG    := .build/debug/clusterxchange
 BIN_RELEASE  := .build/release/clusterxchange
