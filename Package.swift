@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "Evaluation", swiftSettings: strict),
         .target(name: "Grants", dependencies: ["HTTP", "Postgres", "Evaluation"], swiftSettings: strict),
         .executableTarget(name: "clusterxchange", dependencies: ["Grants"], swiftSettings: strict),
+        .executableTarget(name: "EvaluationBenchmark", dependencies: ["Evaluation"],
+                          path: "Benchmarks/EvaluationBenchmark", swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], swiftSettings: strict),
