@@ -1,0 +1,44 @@
+import HTTP
+import Postgres
+
+/// The one mapping from database failures (SQLSTATE, constraint) to problem codes.
+/// Server messages go to the log only: a client never sees SQL text.
+enum DatabaseProblems {
+    static func problem(for error: PostgresError, logger: Logger, requestID: String) -> ProblemDetails {
+        logger.warning("database error", ["request_id": requestID, "sqlstate": error.sqlState ?? "",
+                                          "constraint": error.constraint ?? "", "message": error.serverMessage])
+        switch error.kind {
+        case .poolTimeout:
+            return GrantsError.unavailable("the database is busy; retry shortly").problem
+        case .connection, .closed:
+            return GrantsError.unavailable("the database is unreachable; retry shortly").problem
+        default: break
+        }
+        switch error.code {
+        case .uniqueViolation:
+            switch error.constraint {
+            case "users_email_unique":
+                return GrantsError.conflict(code: "email_taken", detail: "an account with this e-mail exists").problem
+            case "organisations_legal_name_country":
+                return GrantsError.conflict(code: "organisation_exists", detail: "an organisation with this legal name is registered in this country").problem
+            case "applications_one_funded_exchange":
+                return GrantsError.organisationLimit("the organisation already has a funded exchange in this programme").problem
+            default:
+                return GrantsError.conflict(code: "conflict", detail: "the resource already exists").problem
+            }
+        case .foreignKeyViolation:
+            return GrantsError.invalid(error.constraint ?? "reference", "refers to something that does not exist", rule: "reference").problem
+        case .checkViolation, .notNullViolation, .invalidTextRepresentation:
+            return GrantsError.invalid(error.constraint ?? "body", "a value is outside what the service stores", rule: "constraint").problem
+        case .serializationFailure, .deadlockDetected, .lockNotAvailable:
+            return GrantsError.unavailable("concurrent changes; retry the request").problem
+        case .queryCanceled:
+            return GrantsError.unavailable("the request took too long").problem
+        case .raiseException:
+            return GrantsError.conflict(code: "immutable", detail: "the record is kept as it is and cannot be changed").problem
+        default:
+            return ProblemDetails(status: 500, code: "internal_error", title: "Internal error",
+                                  detail: "an unexpected error occurred; quote the request id \(requestID)")
+        }
+    }
+}

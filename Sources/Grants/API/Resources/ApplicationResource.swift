@@ -1,0 +1,89 @@
+import Foundation
+import Postgres
+
+/// An exchange application with the figures the service computed for it.
+struct ApplicationResource: Encodable, Sendable {
+    struct Participant: Codable, Sendable { var name: String; var email: String; var position: String }
+    struct Origin: Codable, Sendable { var city: String; var country: String; var latitude: Double; var longitude: Double }
+
+    var id: Int64
+    var status: ApplicationStatus
+    var programmeId: Int64
+    var callId: Int64
+    var organisationId: Int64
+    var hostOrganisationId: Int64
+    var participant: Participant
+    var origin: Origin
+    var activityStart: CalendarDate
+    var activityEnd: CalendarDate
+    var activityType: String
+    var objectives: String
+    var workingDays: Int
+    var distanceKm: Double
+    var lumpSumCents: Int64
+    var grantedCents: Int64?
+    var finalAmountCents: Int64?
+    var paymentDueOn: CalendarDate?
+    var actualStart: CalendarDate?
+    var actualEnd: CalendarDate?
+    var reportSummary: String?
+    var statusReason: String?
+    var submittedAt: Date?
+    var decidedAt: Date?
+    var createdAt: Date
+    var updatedAt: Date
+    var version: Int
+    /// What the lifecycle allows next, so a client can show only the buttons that work.
+    var allowedActions: [String]
+
+    static let columns = """
+        a.id, a.status, a.programme_id, a.call_id, a.organisation_id, a.host_organisation_id, a.participant_name,
+        a.participant_email, a.participant_position, a.origin_city, a.origin_country, a.origin_latitude, a.origin_longitude,
+        a.activity_start::text AS activity_start, a.activity_end::text AS activity_end, a.activity_type, a.objectives,
+        a.working_days, a.distance_km, a.lump_sum_cents, a.granted_cents, a.final_amount_cents,
+        a.payment_due_on::text AS payment_due_on, a.actual_start::text AS actual_start, a.actual_end::text AS actual_end,
+        a.report_summary, a.status_reason, a.submitted_at, a.decided_at, a.created_at, a.updated_at, a.version
+        """
+
+    init(row: PostgresRow) throws {
+        id = try row.decode("id")
+        guard let s = ApplicationStatus(rawValue: try row.decode("status")) else { throw GrantsError.unavailable("unknown status in storage") }
+        status = s
+        programmeId = try row.decode("programme_id"); callId = try row.decode("call_id")
+        organisationId = try row.decode("organisation_id"); hostOrganisationId = try row.decode("host_organisation_id")
+        participant = Participant(name: try row.decode("participant_name"), email: try row.decode("participant_email"),
+                                  position: try row.decode("participant_position"))
+        origin = Origin(city: try row.decode("origin_city"), country: try row.decode("origin_country"),
+                        latitude: try row.decode("origin_latitude"), longitude: try row.decode("origin_longitude"))
+        activityStart = try CalendarDate(db: row.decode("activity_start"))
+        activityEnd = try CalendarDate(db: row.decode("activity_end"))
+        activityType = try row.decode("activity_type"); objectives = try row.decode("objectives")
+        workingDays = try row.decode("working_days"); distanceKm = try row.decode("distance_km")
+        lumpSumCents = try row.decode("lump_sum_cents"); grantedCents = try row.decode("granted_cents")
+        finalAmountCents = try row.decode("final_amount_cents")
+        paymentDueOn = try row.decode("payment_due_on", as: String?.self).map(CalendarDate.init(db:))
+        actualStart = try row.decode("actual_start", as: String?.self).map(CalendarDate.init(db:))
+        actualEnd = try row.decode("actual_end", as: String?.self).map(CalendarDate.init(db:))
+        reportSummary = try row.decode("report_summary"); statusReason = try row.decode("status_reason")
+        submittedAt = try row.decode("submitted_at"); decidedAt = try row.decode("decided_at")
+        createdAt = try row.decode("created_at"); updatedAt = try row.decode("updated_at"); version = try row.decode("version")
+        allowedActions = s.allowedEvents.map(\.rawValue)
+    }
+
+    var etag: String { "\"application-\(id)-v\(version)\"" }
+
+    /// Reads one application as `user` may see it: an applicant only its organisation's, an
+    /// evaluator only those assigned to it (not voided); others answer 404 — never 403,
+    /// which would confirm that the id exists.
+    static func load(_ conn: PostgresConnection, id: Int64, for user: Principal, lock: Bool = false) async throws -> ApplicationResource {
+        let evaluator: Int64? = user.role == .evaluator ? user.userID : nil
+        return try ApplicationResource(row: try await conn.query("""
+            SELECT \(unescaped: columns) FROM applications a
+            WHERE a.id = \(id)
+              AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
+              AND (\(evaluator)::bigint IS NULL OR EXISTS (
+                    SELECT 1 FROM assignments s WHERE s.application_id = a.id AND s.evaluator_id = \(evaluator) AND s.status <> 'void'))
+            \(unescaped: lock ? "FOR UPDATE OF a" : "")
+            """).single())
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Postgres
+
+struct ProgrammeResource: Encodable, Sendable {
+    var id: Int64
+    var code: String
+    var name: String
+    var periodStart: CalendarDate
+    var periodEnd: CalendarDate
+    var capCents: Int64
+    var targetExchanges: Int
+    var rules: ProgrammeRules
+    /// Lump sum of a full exchange by host country (ISO alpha-2).
+    var lumpSumsCents: [String: Int64]
+    /// Which lump sums are sourced from the programme texts and which are illustrative defaults.
+    var lumpSumSources: [String: String]
+    var version: Int
+
+    static let columns = """
+        p.id, p.code, p.name, p.period_start::text AS period_start, p.period_end::text AS period_end, p.cap_cents,
+        p.target_exchanges, p.per_visit_cap_cents, p.per_third_party_cap_cents, p.halving_distance_km,
+        p.halving_working_days, p.minimum_working_days, p.maximum_calendar_days, p.max_funded_exchanges_per_visitor,
+        p.prefinancing_percent, p.payment_due_days, p.four_eyes_payments, p.version
+        """
+
+    var etag: String { "\"programme-\(id)-v\(version)\"" }
+
+    static func rules(from row: PostgresRow) throws -> ProgrammeRules {
+        var r = ProgrammeRules()
+        r.perVisitCapCents = try row.decode("per_visit_cap_cents")
+        r.perThirdPartyCapCents = try row.decode("per_third_party_cap_cents")
+        r.halvingDistanceKm = try row.decode("halving_distance_km")
+        r.halvingWorkingDays = try row.decode("halving_working_days")
+        r.minimumWorkingDays = try row.decode("minimum_working_days")
+        r.maximumCalendarDays = try row.decode("maximum_calendar_days")
+        r.maxFundedExchangesPerVisitor = try row.decode("max_funded_exchanges_per_visitor")
+        r.prefinancingPercent = try row.decode("prefinancing_percent")
+        r.paymentDueDays = try row.decode("payment_due_days")
+        r.fourEyesPayments = try row.decode("four_eyes_payments")
+        return r
+    }
+
+    static func load(_ conn: PostgresConnection, id: Int64, lock: Bool = false) async throws -> ProgrammeResource {
+        let row = try await conn.query("""
+            SELECT \(unescaped: columns) FROM programmes p WHERE p.id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
+            """).single()
+        let sums = try await conn.query("""
+            SELECT country, amount_cents, sourced, note FROM programme_lump_sums WHERE programme_id = \(id) ORDER BY country
+            """).rows
+        var lumpSums: [String: Int64] = [:]
+        var sources: [String: String] = [:]
+        for s in sums {
+            let c: String = try s.decode("country")
+            lumpSums[c] = try s.decode("amount_cents")
+            sources[c] = try s.decode("sourced", as: Bool.self) ? "sourced" : "illustrative"
+        }
+        return ProgrammeResource(
+            id: try row.decode("id"), code: try row.decode("code"), name: try row.decode("name"),
+            periodStart: try CalendarDate(db: row.decode("period_start")), periodEnd: try CalendarDate(db: row.decode("period_end")),
+            capCents: try row.decode("cap_cents"), targetExchanges: try row.decode("target_exchanges"),
+            rules: try rules(from: row), lumpSumsCents: lumpSums, lumpSumSources: sources, version: try row.decode("version"))
+    }
+}
+
+/// Budget figures, always sums over the ledger (DESIGN.md §3).
+struct BudgetResource: Encodable, Sendable {
+    var programmeId: Int64
+    var capCents: Int64
+    var committedCents: Int64
+    var paidCents: Int64
+    var outstandingCents: Int64
+    var availableCents: Int64
+
+    static func load(_ conn: PostgresConnection, programmeID: Int64) async throws -> BudgetResource {
+        let row = try await conn.prepared("""
+            SELECT p.cap_cents,
+                   (coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'commitment'), 0)
+                  - coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'release'), 0))::bigint AS committed,
+                   coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'payment'), 0)::bigint AS paid
+            FROM programmes p LEFT JOIN ledger_entries l ON l.programme_id = p.id
+            WHERE p.id = \(programmeID) GROUP BY p.id
+            """).single()
+        let cap: Int64 = try row.decode("cap_cents")
+        let committed: Int64 = try row.decode("committed")
+        let paid: Int64 = try row.decode("paid")
+        return BudgetResource(programmeId: programmeID, capCents: cap, committedCents: committed, paidCents: paid,
+                              outstandingCents: committed - paid, availableCents: cap - committed)
+    }
+}
+
+extension CalendarDate {
+    /// Dates come from SQL as `::text` (ISO); a value that does not parse is a bug, not input.
+    init(db text: String) throws {
+        guard let d = CalendarDate(iso: text) else { throw GrantsError.unavailable("unreadable date in storage") }
+        self = d
+    }
+}

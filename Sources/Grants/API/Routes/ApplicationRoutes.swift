@@ -1,0 +1,293 @@
+import Foundation
+import HTTP
+import Postgres
+
+/// Drafting, computing, submitting and withdrawing exchange applications, and the
+/// coordinator's eligibility check.
+enum ApplicationRoutes {
+    struct ParticipantInput: Decodable, Sendable { var name: String; var email: String; var position: String }
+    struct OriginInput: Decodable, Sendable { var city: String; var country: String; var latitude: Double; var longitude: Double }
+    struct Body: RequestBody {
+        var callId: Int64?; var hostOrganisationId: Int64?; var participant: ParticipantInput?; var origin: OriginInput?
+        var activityStart: String?; var activityEnd: String?; var activityType: String?; var objectives: String?
+        static let members = ["call_id", "host_organisation_id", "participant", "participant.name", "participant.email",
+                              "participant.position", "origin", "origin.city", "origin.country", "origin.latitude",
+                              "origin.longitude", "activity_start", "activity_end", "activity_type", "objectives"]
+    }
+    struct EligibilityBody: RequestBody {
+        var eligible: Bool; var reason: String?
+        static let members = ["eligible", "reason"]
+    }
+    struct ReasonBody: RequestBody {
+        var reason: String?
+        static let members = ["reason"]
+    }
+
+    static func register(into table: inout RouteTable) {
+        table.add(.POST, "/v1/applications", roles: [.applicant], create)
+        table.add(.GET, "/v1/applications", roles: [.applicant, .evaluator, .coordinator, .auditor], list)
+        table.add(.GET, "/v1/applications/:id", roles: [.applicant, .evaluator, .coordinator, .auditor], get)
+        table.add(.PATCH, "/v1/applications/:id", roles: [.applicant], patch)
+        table.add(.DELETE, "/v1/applications/:id", roles: [.applicant], delete)
+        table.add(.POST, "/v1/applications/:id/submit", roles: [.applicant], submit)
+        table.add(.POST, "/v1/applications/:id/withdraw", roles: [.applicant], withdraw)
+        table.add(.POST, "/v1/applications/:id/eligibility", roles: [.coordinator], eligibility)
+    }
+
+    /// The validated, normalised content of a draft.
+    struct Draft: Sendable {
+        var callID: Int64; var hostID: Int64
+        var participant: ParticipantInput; var origin: OriginInput
+        var start: CalendarDate; var end: CalendarDate; var activityType: String; var objectives: String
+    }
+
+    static func validate(_ b: Body, over base: ApplicationResource?) throws -> Draft {
+        var v = Validator()
+        let callID = b.callId ?? base?.callId
+        let hostID = b.hostOrganisationId ?? base?.hostOrganisationId
+        if callID == nil { v.fail("call_id", "is required", rule: "required") }
+        if hostID == nil { v.fail("host_organisation_id", "is required", rule: "required") }
+        var participant = b.participant ?? base.map { ParticipantInput(name: $0.participant.name, email: $0.participant.email, position: $0.participant.position) }
+        if let p = participant {
+            participant = ParticipantInput(name: v.text("participant.name", p.name, max: 200),
+                                           email: v.email("participant.email", p.email),
+                                           position: v.text("participant.position", p.position, max: 200))
+        } else { v.fail("participant", "is required", rule: "required") }
+        var origin = b.origin ?? base.map { OriginInput(city: $0.origin.city, country: $0.origin.country, latitude: $0.origin.latitude, longitude: $0.origin.longitude) }
+        if let o = origin {
+            let city = v.text("origin.city", o.city, max: 200)
+            if !Countries.isAlpha2(o.country) { v.fail("origin.country", "must be an ISO 3166-1 alpha-2 code in upper case", rule: "country") }
+            v.coordinates("origin.", latitude: o.latitude, longitude: o.longitude)
+            origin = OriginInput(city: city, country: o.country, latitude: o.latitude, longitude: o.longitude)
+        } else { v.fail("origin", "is required", rule: "required") }
+        let start = b.activityStart.map { v.date("activity_start", $0) } ?? base?.activityStart
+        let end = b.activityEnd.map { v.date("activity_end", $0) } ?? base?.activityEnd
+        if b.activityStart == nil && base == nil { v.fail("activity_start", "is required", rule: "required") }
+        if b.activityEnd == nil && base == nil { v.fail("activity_end", "is required", rule: "required") }
+        if let s = start, let e = end, e < s { v.fail("activity_end", "activity_end is before activity_start", rule: "end_before_start") }
+        let type = v.text("activity_type", b.activityType ?? base?.activityType ?? "", max: 100)
+        let objectives = v.text("objectives", b.objectives ?? base?.objectives ?? "", max: 10_000)
+        try v.finish()
+        return Draft(callID: callID!, hostID: hostID!, participant: participant!, origin: origin!, start: start!, end: end!,
+                     activityType: type, objectives: objectives)
+    }
+
+    /// The figures the service computes for a draft (DESIGN.md §2), from the programme's
+    /// current rules and lump-sum table.
+    struct Figures: Sendable {
+        var programmeID: Int64; var rules: ProgrammeRules; var hostCountry: String; var hostValidated: Bool
+        var baseCents: Int64?; var workingDays: Int; var distanceKm: Double; var lumpSum: LumpSumComputation; var callOpen: Bool
+    }
+
+    static func figures(_ conn: PostgresConnection, _ d: Draft) async throws -> Figures {
+        guard let callRow = try await conn.query("""
+            SELECT c.programme_id, (now() >= c.opens_at AND now() < c.closes_at) AS is_open FROM calls c WHERE c.id = \(d.callID)
+            """).rows.first else { throw GrantsError.invalid("call_id", "no such call", rule: "not_found") }
+        let programmeID: Int64 = try callRow.decode("programme_id")
+        guard let host = try await conn.query("""
+            SELECT o.country, o.latitude, o.longitude, o.status = 'validated' AS validated FROM organisations o WHERE o.id = \(d.hostID)
+            """).rows.first else { throw GrantsError.invalid("host_organisation_id", "no such organisation", rule: "not_found") }
+        let programme = try await conn.query("SELECT \(unescaped: ProgrammeResource.columns) FROM programmes p WHERE p.id = \(programmeID)").single()
+        let rules = try ProgrammeResource.rules(from: programme)
+        let hostCountry: String = try host.decode("country")
+        let base = try await conn.query("""
+            SELECT amount_cents FROM programme_lump_sums WHERE programme_id = \(programmeID) AND country = \(hostCountry)
+            """).rows.first.map { try $0.decode("amount_cents", as: Int64.self) }
+        let wd = ExchangeMetrics.workingDays(from: d.start, to: d.end)
+        let km = ExchangeMetrics.distanceKm(Coordinates(latitude: d.origin.latitude, longitude: d.origin.longitude),
+                                            Coordinates(latitude: try host.decode("latitude"), longitude: try host.decode("longitude")))
+        return Figures(programmeID: programmeID, rules: rules, hostCountry: hostCountry, hostValidated: try host.decode("validated"),
+                       baseCents: base, workingDays: wd, distanceKm: km,
+                       lumpSum: LumpSum.compute(baseCents: base ?? 0, workingDays: wd, distanceKm: km, rules: rules),
+                       callOpen: try callRow.decode("is_open"))
+    }
+
+    static func respond(_ app: ApplicationResource, status: Int = 200) throws -> HTTPResponse {
+        var r = try HTTPResponse.json(app, status: status)
+        r.headers.set("ETag", app.etag)
+        if status == 201 { r.headers.set("Location", "/v1/applications/\(app.id)") }
+        return r
+    }
+
+    @Sendable static func create(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let user = try ctx.user
+        guard let orgID = user.organisationID else { throw GrantsError.forbidden("only an applicant with an organisation can apply") }
+        let d = try validate(try ctx.body(Body.self), over: nil)
+        let audit = ctx.audit
+        let app = try await ctx.db.write { conn in
+            let f = try await figures(conn, d)
+            if d.hostID == orgID { throw GrantsError.invalid("host_organisation_id", "the host must be another organisation", rule: "host_is_visitor") }
+            let id: Int64 = try await conn.query("""
+                INSERT INTO applications (programme_id, call_id, organisation_id, host_organisation_id, created_by,
+                  participant_name, participant_email, participant_position, origin_city, origin_country, origin_latitude,
+                  origin_longitude, activity_start, activity_end, activity_type, objectives, working_days, distance_km, lump_sum_cents)
+                VALUES (\(f.programmeID), \(d.callID), \(orgID), \(d.hostID), \(user.userID), \(d.participant.name),
+                  \(d.participant.email), \(d.participant.position), \(d.origin.city), \(d.origin.country), \(d.origin.latitude),
+                  \(d.origin.longitude), \(d.start.iso)::date, \(d.end.iso)::date, \(d.activityType), \(d.objectives),
+                  \(f.workingDays), \(f.distanceKm), \(f.lumpSum.amountCents))
+                RETURNING id
+                """).single().decode("id")
+            let app = try await ApplicationResource.load(conn, id: id, for: user)
+            try await AuditTrail.record(conn, audit, action: "application.created", entity: "application", id: id, after: app)
+            return app
+        }
+        return try respond(app, status: 201)
+    }
+
+    @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let user = try ctx.user
+        let page = try Page(ctx.request)
+        var v = Validator()
+        let status = ctx.request.query["status"]
+        if let status, ApplicationStatus(rawValue: status) == nil { v.fail("status", "unknown status", rule: "enum") }
+        let callID = ctx.request.query["call_id"].flatMap { s -> Int64? in
+            guard let n = Int64(s), n > 0 else { v.fail("call_id", "must be a positive integer", rule: "integer"); return nil }
+            return n
+        }
+        let orgFilter = ctx.request.query["organisation_id"].flatMap { s -> Int64? in
+            guard let n = Int64(s), n > 0 else { v.fail("organisation_id", "must be a positive integer", rule: "integer"); return nil }
+            return n
+        }
+        try v.finish()
+        let evaluator: Int64? = user.role == .evaluator ? user.userID : nil
+        let rows = try await ctx.db.query("""
+            SELECT \(unescaped: ApplicationResource.columns) FROM applications a
+            WHERE a.id > \(page.afterID)
+              AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
+              AND (\(evaluator)::bigint IS NULL OR EXISTS (
+                    SELECT 1 FROM assignments s WHERE s.application_id = a.id AND s.evaluator_id = \(evaluator) AND s.status <> 'void'))
+              AND (\(status)::text IS NULL OR a.status = \(status))
+              AND (\(callID)::bigint IS NULL OR a.call_id = \(callID))
+              AND (\(orgFilter)::bigint IS NULL OR a.organisation_id = \(orgFilter))
+            ORDER BY a.id LIMIT \(page.fetchLimit)
+            """).rows
+        return try page.response(try rows.map(ApplicationResource.init(row:)), id: \.id)
+    }
+
+    @Sendable static func get(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        return try respond(try await ctx.db.withConnection { try await ApplicationResource.load($0, id: id, for: user) })
+    }
+
+    @Sendable static func patch(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let body = try ctx.body(Body.self)
+        let audit = ctx.audit
+        let app = try await ctx.db.write { conn in
+            let before = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            try ctx.checkIfMatch(current: before.etag)
+            guard before.status == .draft else { throw GrantsError.invalidTransition(from: before.status, action: "edit") }
+            let d = try validate(body, over: before)
+            if d.hostID == before.organisationId { throw GrantsError.invalid("host_organisation_id", "the host must be another organisation", rule: "host_is_visitor") }
+            let f = try await figures(conn, d)
+            _ = try await conn.query("""
+                UPDATE applications SET programme_id = \(f.programmeID), call_id = \(d.callID), host_organisation_id = \(d.hostID),
+                  participant_name = \(d.participant.name), participant_email = \(d.participant.email),
+                  participant_position = \(d.participant.position), origin_city = \(d.origin.city), origin_country = \(d.origin.country),
+                  origin_latitude = \(d.origin.latitude), origin_longitude = \(d.origin.longitude),
+                  activity_start = \(d.start.iso)::date, activity_end = \(d.end.iso)::date, activity_type = \(d.activityType),
+                  objectives = \(d.objectives), working_days = \(f.workingDays), distance_km = \(f.distanceKm),
+                  lump_sum_cents = \(f.lumpSum.amountCents), version = version + 1, updated_at = now()
+                WHERE id = \(id)
+                """)
+            let after = try await ApplicationResource.load(conn, id: id, for: user)
+            try await AuditTrail.record(conn, audit, action: "application.updated", entity: "application", id: id, before: before, after: after)
+            return after
+        }
+        return try respond(app)
+    }
+
+    @Sendable static func delete(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let audit = ctx.audit
+        try await ctx.db.write { conn in
+            let before = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            try ctx.checkIfMatch(current: before.etag)
+            guard before.status == .draft else { throw GrantsError.invalidTransition(from: before.status, action: "delete") }
+            _ = try await conn.query("DELETE FROM documents WHERE application_id = \(id)")
+            _ = try await conn.query("DELETE FROM applications WHERE id = \(id)")
+            try await AuditTrail.record(conn, audit, action: "application.deleted", entity: "application", id: id, before: before,
+                                        after: Optional<AuditTrail.Empty>.none)
+        }
+        return .noContent()
+    }
+
+    /// Moves an application along the lifecycle graph and audits it; the one place that
+    /// writes `status`. Extra column updates ride along in the same statement.
+    static func move(_ conn: PostgresConnection, _ app: ApplicationResource, _ event: ApplicationStatus.Event,
+                     reason: String?, audit: AuditContext, user: Principal) async throws -> ApplicationResource {
+        guard let next = app.status.apply(event) else { throw GrantsError.invalidTransition(from: app.status, action: event.rawValue) }
+        _ = try await conn.query("""
+            UPDATE applications SET status = \(next.rawValue), status_reason = coalesce(\(reason), status_reason),
+              submitted_at = CASE WHEN \(next.rawValue) = 'submitted' THEN now() ELSE submitted_at END,
+              version = version + 1, updated_at = now()
+            WHERE id = \(app.id)
+            """)
+        let after = try await ApplicationResource.load(conn, id: app.id, for: user)
+        try await AuditTrail.record(conn, audit, action: "application.\(event.rawValue)", entity: "application", id: app.id,
+                                    before: ["status": app.status.rawValue], after: ["status": next.rawValue, "reason": reason ?? ""])
+        return after
+    }
+
+    @Sendable static func submit(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let audit = ctx.audit
+        let app = try await ctx.db.write { conn in
+            let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            try ctx.checkIfMatch(current: app.etag)
+            guard app.status.apply(.submit) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "submit") }
+            let d = Draft(callID: app.callId, hostID: app.hostOrganisationId,
+                          participant: .init(name: app.participant.name, email: app.participant.email, position: app.participant.position),
+                          origin: .init(city: app.origin.city, country: app.origin.country, latitude: app.origin.latitude, longitude: app.origin.longitude),
+                          start: app.activityStart, end: app.activityEnd, activityType: app.activityType, objectives: app.objectives)
+            let f = try await figures(conn, d)
+            let facts = try await conn.query("""
+                SELECT o.status, o.country, (now() AT TIME ZONE 'UTC')::date::text AS today,
+                  (SELECT count(*) FROM applications x WHERE x.programme_id = \(f.programmeID) AND x.organisation_id = o.id
+                     AND x.id <> \(id) AND x.status IN ('approved','agreement_signed','report_submitted','report_accepted','paid','closed'))::bigint AS funded
+                FROM organisations o WHERE o.id = \(app.organisationId)
+                """).single()
+            let violations = SubmissionRules.check(SubmissionFacts(
+                organisationStatus: OrganisationStatus(rawValue: try facts.decode("status")) ?? .pendingValidation,
+                visitorCountry: try facts.decode("country"), hostCountry: f.hostCountry, hostValidated: f.hostValidated,
+                hostIsVisitor: app.hostOrganisationId == app.organisationId, callOpen: f.callOpen,
+                activityStart: app.activityStart, activityEnd: app.activityEnd, today: try CalendarDate(db: facts.decode("today")),
+                hostCountryHasLumpSum: f.baseCents != nil, otherFundedExchanges: Int(try facts.decode("funded", as: Int64.self))),
+                rules: f.rules)
+            if !violations.isEmpty { throw GrantsError.validation(violations) }
+            // Rules or the lump-sum table may have changed since the draft was computed.
+            _ = try await conn.query("""
+                UPDATE applications SET working_days = \(f.workingDays), distance_km = \(f.distanceKm), lump_sum_cents = \(f.lumpSum.amountCents)
+                WHERE id = \(id)
+                """)
+            return try await move(conn, app, .submit, reason: nil, audit: audit, user: user)
+        }
+        return try respond(app)
+    }
+
+    @Sendable static func withdraw(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let reason = try ctx.request.body.isEmpty ? nil : ctx.body(ReasonBody.self).reason
+        let audit = ctx.audit
+        let app = try await ctx.db.write { conn in
+            let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            return try await move(conn, app, .withdraw, reason: reason, audit: audit, user: user)
+        }
+        return try respond(app)
+    }
+
+    @Sendable static func eligibility(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let b = try ctx.body(EligibilityBody.self)
+        var v = Validator()
+        let reason = v.optionalText("reason", b.reason, max: 2000)
+        if !b.eligible && reason == nil { v.fail("reason", "an ineligibility decision needs a reason", rule: "required") }
+        try v.finish()
+        let audit = ctx.audit
+        let app = try await ctx.db.write { conn in
+            let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            return try await move(conn, app, b.eligible ? .declareEligible : .declareIneligible, reason: reason, audit: audit, user: user)
+        }
+        return try respond(app)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import HTTP
+import Postgres
+
+/// The audit trail and its verification.
+enum AuditRoutes {
+    struct Entry: Encodable, Sendable {
+        var id: Int64; var occurredAt: Date; var actorId: Int64?; var actorRole: String?; var action: String
+        var entityType: String; var entityId: Int64?; var before: JSONFragment?; var after: JSONFragment?
+        var requestId: String?; var clientAddress: String?; var prevHash: String; var hash: String
+    }
+    struct Verification: Encodable, Sendable { var valid: Bool; var checked: Int; var firstBrokenId: Int64?
+        enum CodingKeys: String, CodingKey { case valid, checked, firstBrokenId }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(valid, forKey: .valid); try c.encode(checked, forKey: .checked); try c.encode(firstBrokenId, forKey: .firstBrokenId)
+        }
+    }
+
+    static func register(into table: inout RouteTable) {
+        table.add(.GET, "/v1/audit-log", roles: .staff, list)
+        table.add(.GET, "/v1/audit-log/verify", roles: .staff, verify)
+    }
+
+    @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let page = try Page(ctx.request)
+        let q = ctx.request.query
+        var v = Validator()
+        let entity = q["entity_type"]
+        func positive(_ name: String) -> Int64? {
+            guard let s = q[name] else { return nil }
+            guard let n = Int64(s), n > 0 else { v.fail(name, "must be a positive integer", rule: "integer"); return nil }
+            return n
+        }
+        let entityID = positive("entity_id"), actorID = positive("actor_id")
+        func instant(_ name: String) -> Date? {
+            guard let s = q[name] else { return nil }
+            if let d = ISO8601DateFormatter().date(from: s) { return d }
+            if let day = CalendarDate(iso: s) { return Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400) }
+            v.fail(name, "must be an RFC 3339 timestamp or a date", rule: "timestamp"); return nil
+        }
+        let from = instant("from"), to = instant("to")
+        try v.finish()
+        let rows = try await ctx.db.query("""
+            SELECT id, occurred_at, actor_id, actor_role, action, entity_type, entity_id, before::text AS before, after::text AS after,
+                   request_id, client_address, prev_hash, hash
+            FROM audit_log
+            WHERE id > \(page.afterID) AND (\(entity)::text IS NULL OR entity_type = \(entity))
+              AND (\(entityID)::bigint IS NULL OR entity_id = \(entityID)) AND (\(actorID)::bigint IS NULL OR actor_id = \(actorID))
+              AND (\(from)::timestamptz IS NULL OR occurred_at >= \(from)) AND (\(to)::timestamptz IS NULL OR occurred_at < \(to))
+            ORDER BY id LIMIT \(page.fetchLimit)
+            """).rows
+        let items = try rows.map { r in
+            Entry(id: try r.decode("id"), occurredAt: try r.decode("occurred_at"), actorId: try r.decode("actor_id"),
+                  actorRole: try r.decode("actor_role"), action: try r.decode("action"), entityType: try r.decode("entity_type"),
+                  entityId: try r.decode("entity_id"), before: try r.decode("before", as: String?.self).map(JSONFragment.init),
+                  after: try r.decode("after", as: String?.self).map(JSONFragment.init), requestId: try r.decode("request_id"),
+                  clientAddress: try r.decode("client_address"), prevHash: try r.decode("prev_hash"), hash: try r.decode("hash"))
+        }
+        return try page.response(items, id: \.id)
+    }
+
+    /// Walks the whole chain in id order, in batches, recomputing each row's digest in SQL
+    /// with the same function the insert trigger used.
+    @Sendable static func verify(_ ctx: RequestContext) async throws -> HTTPResponse {
+        var expectedPrev = String(repeating: "0", count: 64)
+        var after: Int64 = 0
+        var checked = 0
+        while true {
+            let rows = try await ctx.db.prepared("""
+                SELECT a.id, a.prev_hash, a.hash, audit_row_digest(a) AS digest FROM audit_log a
+                WHERE a.id > \(after) ORDER BY a.id LIMIT 5000
+                """).rows
+            if rows.isEmpty { break }
+            for r in rows {
+                let id: Int64 = try r.decode("id")
+                let prev: String = try r.decode("prev_hash"), hash: String = try r.decode("hash"), digest: String = try r.decode("digest")
+                if prev != expectedPrev || hash != digest {
+                    return try .json(Verification(valid: false, checked: checked + 1, firstBrokenId: id))
+                }
+                checked += 1
+                expectedPrev = hash
+                after = id
+            }
+        }
+        return try .json(Verification(valid: true, checked: checked, firstBrokenId: nil))
+    }
+}
+
+/// A JSON document stored by the database, embedded as-is in a response.
+struct JSONFragment: Encodable, Sendable {
+    var value: JSONValue
+    init(_ text: String) {
+        value = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
+    }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}
+
+/// Any JSON value; decoding tries the strict types in an order that never confuses
+/// `true` with `1` (JSONDecoder refuses those cross-type reads).
+indirect enum JSONValue: Codable, Sendable {
+    case null, bool(Bool), int(Int64), double(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        if let c = try? decoder.container(keyedBy: RawKey.self) {
+            var o: [String: JSONValue] = [:]
+            for k in c.allKeys { o[k.stringValue] = try c.decode(JSONValue.self, forKey: k) }
+            self = .object(o); return
+        }
+        if var c = try? decoder.unkeyedContainer() {
+            var a: [JSONValue] = []
+            while !c.isAtEnd { a.append(try c.decode(JSONValue.self)) }
+            self = .array(a); return
+        }
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int64.self) { self = .int(i) }
+        else if let d = try? c.decode(Double.self) { self = .double(d) }
+        else { self = .string(try c.decode(String.self)) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .object(let o):
+            var c = encoder.container(keyedBy: RawKey.self)
+            for (k, v) in o.sorted(by: { $0.key < $1.key }) { try c.encode(v, forKey: RawKey(k)) }
+        case .array(let a):
+            var c = encoder.unkeyedContainer()
+            for v in a { try c.encode(v) }
+        case .null: var c = encoder.singleValueContainer(); try c.encodeNil()
+        case .bool(let b): var c = encoder.singleValueContainer(); try c.encode(b)
+        case .int(let i): var c = encoder.singleValueContainer(); try c.encode(i)
+        case .double(let d): var c = encoder.singleValueContainer(); try c.encode(d)
+        case .string(let s): var c = encoder.singleValueContainer(); try c.encode(s)
+        }
+    }
+}
+
+struct RawKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ s: String) { stringValue = s }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { return nil }
+}

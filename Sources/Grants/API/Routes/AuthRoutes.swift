@@ -1,0 +1,195 @@
+import Foundation
+import HTTP
+import Postgres
+
+/// Accounts: registration of an applicant with its organisation, login/logout, `me`, and
+/// staff accounts created by coordinators.
+enum AuthRoutes {
+    struct OrganisationInput: Decodable, Sendable {
+        var legalName: String; var country: String; var kind: String; var city: String
+        var latitude: Double; var longitude: Double; var vatNumber: String?; var iban: String?
+    }
+    struct RegisterBody: RequestBody {
+        var email: String; var password: String; var name: String; var organisation: OrganisationInput
+        static let members = ["email", "password", "name", "organisation", "organisation.legal_name", "organisation.country",
+                              "organisation.kind", "organisation.city", "organisation.latitude", "organisation.longitude",
+                              "organisation.vat_number", "organisation.iban"]
+    }
+    struct LoginBody: RequestBody {
+        var email: String; var password: String
+        static let members = ["email", "password"]
+    }
+    struct CreateUserBody: RequestBody {
+        var email: String; var password: String; var name: String; var role: String
+        static let members = ["email", "password", "name", "role"]
+    }
+    struct LoginResponse: Encodable, Sendable { var token: String; var expiresAt: Date; var user: UserResource }
+
+    static func register(into table: inout RouteTable) {
+        table.add(.POST, "/v1/auth/register", roles: nil, register)
+        table.add(.POST, "/v1/auth/login", roles: nil, login)
+        table.add(.POST, "/v1/auth/logout", roles: .everyone, logout)
+        table.add(.GET, "/v1/me", roles: .everyone, me)
+        table.add(.POST, "/v1/users", roles: [.coordinator], createUser)
+        table.add(.GET, "/v1/users", roles: [.coordinator, .auditor], listUsers)
+        table.add(.GET, "/v1/users/:id", roles: [.coordinator, .auditor], getUser)
+    }
+
+    @Sendable static func register(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let b = try ctx.body(RegisterBody.self)
+        var v = Validator()
+        let email = v.email("email", b.email)
+        v.password("password", b.password)
+        let name = v.text("name", b.name, max: 200)
+        let o = b.organisation
+        let legalName = v.text("organisation.legal_name", o.legalName, max: 300)
+        let country = v.cosmeCountry("organisation.country", o.country)
+        if OrganisationKind(rawValue: o.kind) == nil {
+            v.fail("organisation.kind", "must be one of \(OrganisationKind.allCases.map(\.rawValue).joined(separator: ", "))", rule: "enum")
+        }
+        let city = v.text("organisation.city", o.city, max: 200)
+        v.coordinates("organisation.", latitude: o.latitude, longitude: o.longitude)
+        let vat = v.optionalText("organisation.vat_number", o.vatNumber, max: 32)
+        let iban = v.iban("organisation.iban", o.iban)
+        try v.finish()
+        let cost = ctx.services.configuration.bcryptCost
+        let audit = ctx.audit
+        let user = try await ctx.db.write { conn in
+            let orgID: Int64 = try await conn.query("""
+                INSERT INTO organisations (legal_name, country, kind, city, latitude, longitude, vat_number, iban)
+                VALUES (\(legalName), \(country), \(o.kind), \(city), \(o.latitude), \(o.longitude), \(vat), \(iban)) RETURNING id
+                """).single().decode("id")
+            let userID: Int64 = try await conn.query("""
+                INSERT INTO users (email, password_hash, name, role, organisation_id)
+                VALUES (\(email), crypt(\(b.password), gen_salt('bf', \(cost))), \(name), 'applicant', \(orgID)) RETURNING id
+                """).single().decode("id")
+            let user = try await UserResource.load(conn, id: userID)
+            var actor = audit; actor.actorID = userID; actor.actorRole = Role.applicant.rawValue
+            try await AuditTrail.record(conn, actor, action: "organisation.registered", entity: "organisation", id: orgID, after: user.organisation)
+            try await AuditTrail.record(conn, actor, action: "user.registered", entity: "user", id: userID, after: user)
+            return user
+        }
+        var response = try HTTPResponse.json(user, status: 201)
+        response.headers.set("Location", "/v1/users/\(user.id)")
+        return response
+    }
+
+    /// One query whether or not the account exists, and a bcrypt of the same cost either
+    /// way, so neither the answer nor its timing tells which e-mails are registered.
+    @Sendable static func login(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let b = try ctx.body(LoginBody.self)
+        let email = b.email.trimmingSpaces.lowercased()
+        let address = ctx.request.remoteAddress
+        let config = ctx.services.configuration
+        let window = config.loginWindowSeconds
+        let counts = try await ctx.db.prepared("""
+            SELECT (SELECT count(*) FROM login_failures WHERE email = \(email) AND failed_at > now() - make_interval(secs => \(window))) AS by_account,
+                   (SELECT count(*) FROM login_failures WHERE client_address = \(address) AND failed_at > now() - make_interval(secs => \(window))) AS by_address
+            """).single()
+        if try counts.decode("by_account", as: Int64.self) >= config.loginMaxFailuresPerAccount
+            || counts.decode("by_address", as: Int64.self) >= config.loginMaxFailuresPerAddress {
+            throw GrantsError.rateLimited(retryAfterSeconds: window)
+        }
+        let dummySalt = "$2a$" + (config.bcryptCost < 10 ? "0" : "") + "\(config.bcryptCost)$" + "abcdefghijklmnopqrstuv"
+        let check = try await ctx.db.prepared("""
+            SELECT u.id, crypt(\(b.password), coalesce(u.password_hash, \(dummySalt))) = u.password_hash AS ok
+            FROM (SELECT 1) AS one LEFT JOIN users u ON lower(u.email) = \(email) AND u.active
+            """).single()
+        guard let userID = try check.decode("id", as: Int64?.self), try check.decode("ok", as: Bool?.self) == true else {
+            _ = try await ctx.db.query("INSERT INTO login_failures (email, client_address) VALUES (\(email), \(address))")
+            throw GrantsError.unauthenticated("the e-mail or password is wrong")
+        }
+        let token = Token.generate()
+        let audit = ctx.audit
+        let ttl = config.tokenTTLHours
+        let response = try await ctx.db.write { conn in
+            let expires: Date = try await conn.query("""
+                INSERT INTO sessions (token_hash, user_id, expires_at)
+                VALUES (sha256(convert_to(\(token), 'UTF8')), \(userID), now() + make_interval(hours => \(ttl))) RETURNING expires_at
+                """).single().decode("expires_at")
+            _ = try await conn.query("DELETE FROM login_failures WHERE email = \(email)")
+            let user = try await UserResource.load(conn, id: userID)
+            var actor = audit; actor.actorID = userID; actor.actorRole = user.role
+            try await AuditTrail.record(conn, actor, action: "user.logged_in", entity: "user", id: userID,
+                                        after: ["expires_at": expires.ISO8601Format()])
+            return LoginResponse(token: token, expiresAt: expires, user: user)
+        }
+        return try .json(response)
+    }
+
+    @Sendable static func logout(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let user = try ctx.user
+        let token = String(ctx.request.headers["Authorization"]?.split(separator: " ", maxSplits: 1).last ?? "").trimmingSpaces
+        let audit = ctx.audit
+        try await ctx.db.write { conn in
+            _ = try await conn.query("""
+                UPDATE sessions SET revoked_at = now()
+                WHERE token_hash = sha256(convert_to(\(token), 'UTF8')) AND revoked_at IS NULL
+                """)
+            try await AuditTrail.record(conn, audit, action: "user.logged_out", entity: "user", id: user.userID, after: Optional<AuditTrail.Empty>.none)
+        }
+        return .noContent()
+    }
+
+    @Sendable static func me(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let id = try ctx.user.userID
+        return try .json(try await ctx.db.withConnection { try await UserResource.load($0, id: id) })
+    }
+
+    @Sendable static func createUser(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let b = try ctx.body(CreateUserBody.self)
+        let user = try await createStaff(ctx.db, email: b.email, password: b.password, name: b.name, role: b.role,
+                                         cost: ctx.services.configuration.bcryptCost, audit: ctx.audit)
+        var response = try HTTPResponse.json(user, status: 201)
+        response.headers.set("Location", "/v1/users/\(user.id)")
+        return response
+    }
+
+    /// Shared by `POST /v1/users` and the `create-user` command (which makes the first coordinator).
+    static func createStaff(_ pool: PostgresPool, email rawEmail: String, password: String, name rawName: String,
+                            role: String, cost: Int, audit: AuditContext) async throws -> UserResource {
+        var v = Validator()
+        let email = v.email("email", rawEmail)
+        v.password("password", password)
+        let name = v.text("name", rawName, max: 200)
+        if ![Role.evaluator, .coordinator, .auditor].map(\.rawValue).contains(role) {
+            v.fail("role", "must be evaluator, coordinator or auditor (applicants register themselves)", rule: "enum")
+        }
+        try v.finish()
+        return try await pool.write { conn in
+            let id: Int64 = try await conn.query("""
+                INSERT INTO users (email, password_hash, name, role)
+                VALUES (\(email), crypt(\(password), gen_salt('bf', \(cost))), \(name), \(role)) RETURNING id
+                """).single().decode("id")
+            let user = try await UserResource.load(conn, id: id)
+            try await AuditTrail.record(conn, audit, action: "user.created", entity: "user", id: id, after: user)
+            return user
+        }
+    }
+
+    @Sendable static func listUsers(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let page = try Page(ctx.request)
+        let role = ctx.request.query["role"]
+        if let role, Role(rawValue: role) == nil { throw GrantsError.invalid("role", "unknown role", rule: "enum") }
+        let rows = try await ctx.db.query("""
+            SELECT \(unescaped: UserResource.columns) FROM users u
+            WHERE u.id > \(page.afterID) AND (\(role)::text IS NULL OR u.role = \(role))
+            ORDER BY u.id LIMIT \(page.fetchLimit)
+            """).rows
+        return try page.response(try rows.map { try UserResource(row: $0, organisation: nil) }, id: \.id)
+    }
+
+    @Sendable static func getUser(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let id = try ctx.id()
+        return try .json(try await ctx.db.withConnection { try await UserResource.load($0, id: id) })
+    }
+}
+
+/// Bearer tokens: 256 random bits from the system CSPRNG, base64url.
+enum Token {
+    static func generate() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        return Data(bytes).base64URLEncoded
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import HTTP
+import Postgres
+
+/// Supporting documents, stored in PostgreSQL with their SHA-256 so an auditor can prove
+/// that what is served today is what was uploaded.
+enum DocumentRoutes {
+    struct DocumentResource: Encodable, Sendable {
+        var id: Int64; var applicationId: Int64; var kind: String; var filename: String; var mediaType: String
+        var sizeBytes: Int64; var sha256: String; var uploadedBy: Int64; var createdAt: Date
+        static let columns = "d.id, d.application_id, d.kind, d.filename, d.media_type, d.size_bytes, d.sha256, d.uploaded_by, d.created_at"
+        init(row: PostgresRow) throws {
+            id = try row.decode("id"); applicationId = try row.decode("application_id"); kind = try row.decode("kind")
+            filename = try row.decode("filename"); mediaType = try row.decode("media_type"); sizeBytes = try row.decode("size_bytes")
+            sha256 = try row.decode("sha256"); uploadedBy = try row.decode("uploaded_by"); createdAt = try row.decode("created_at")
+        }
+    }
+
+    static func register(into table: inout RouteTable, maxDocumentBytes: Int) {
+        table.add(.POST, "/v1/applications/:id/documents", roles: [.applicant], bodyLimit: maxDocumentBytes, upload)
+        table.add(.GET, "/v1/applications/:id/documents", roles: [.applicant, .coordinator, .auditor], list)
+        table.add(.GET, "/v1/documents/:id", roles: [.applicant, .coordinator, .auditor], download)
+        table.add(.DELETE, "/v1/documents/:id", roles: [.applicant], delete)
+    }
+
+    /// Statuses in which the applicant may still add evidence.
+    static let closedStatuses: Set<ApplicationStatus> = [.withdrawn, .cancelled, .closed, .rejected, .ineligible]
+
+    @Sendable static func upload(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        var v = Validator()
+        let kind = ctx.request.query["kind"] ?? ""
+        if DocumentKind(rawValue: kind) == nil {
+            v.fail("kind", "must be one of \(DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))", rule: "enum")
+        }
+        let filename = v.text("filename", ctx.request.query["filename"] ?? "", max: 255)
+        if filename.contains("/") || filename.contains("\\") || filename.contains("\"") || filename.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            v.fail("filename", "must be a plain file name", rule: "filename")
+        }
+        try v.finish()
+        let bytes = ctx.request.body
+        if bytes.isEmpty { throw GrantsError.invalid("body", "the document is empty", rule: "required") }
+        guard let mediaType = DocumentSniffer.mediaType(of: bytes) else {
+            throw GrantsError.unsupportedMediaType("only PDF, PNG and JPEG documents are accepted (checked from the content, not the Content-Type)")
+        }
+        let audit = ctx.audit
+        let doc = try await ctx.db.write { conn in
+            let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            if closedStatuses.contains(app.status) { throw GrantsError.invalidTransition(from: app.status, action: "upload_document") }
+            let row = try await conn.query("""
+                INSERT INTO documents (application_id, kind, filename, media_type, size_bytes, sha256, content, uploaded_by)
+                VALUES (\(id), \(kind), \(filename), \(mediaType), \(Int64(bytes.count)), encode(sha256(\(bytes)), 'hex'), \(bytes), \(user.userID))
+                RETURNING \(unescaped: DocumentResource.columns.replacingOccurrences(of: "d.", with: ""))
+                """).single()
+            let doc = try DocumentResource(row: row)
+            try await AuditTrail.record(conn, audit, action: "document.uploaded", entity: "document", id: doc.id, after: doc)
+            return doc
+        }
+        var r = try HTTPResponse.json(doc, status: 201)
+        r.headers.set("Location", "/v1/documents/\(doc.id)")
+        return r
+    }
+
+    @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let page = try Page(ctx.request)
+        let rows = try await ctx.db.withConnection { conn in
+            _ = try await ApplicationResource.load(conn, id: id, for: user)
+            return try await conn.query("""
+                SELECT \(unescaped: DocumentResource.columns) FROM documents d
+                WHERE d.application_id = \(id) AND d.id > \(page.afterID) ORDER BY d.id LIMIT \(page.fetchLimit)
+                """).rows
+        }
+        return try page.response(try rows.map(DocumentResource.init(row:)), id: \.id)
+    }
+
+    static func loadOwned(_ conn: PostgresConnection, id: Int64, user: Principal, content: Bool) async throws -> PostgresRow {
+        try await conn.query("""
+            SELECT \(unescaped: DocumentResource.columns), a.status AS application_status \(unescaped: content ? ", d.content" : "")
+            FROM documents d JOIN applications a ON a.id = d.application_id
+            WHERE d.id = \(id) AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
+            """).single()
+    }
+
+    @Sendable static func download(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let row = try await ctx.db.withConnection { try await loadOwned($0, id: id, user: user, content: true) }
+        let doc = try DocumentResource(row: row)
+        var r = HTTPResponse(status: 200, body: try row.decode("content", as: [UInt8].self))
+        r.headers.set("Content-Type", doc.mediaType)
+        r.headers.set("Content-Disposition", contentDisposition(doc.filename))
+        r.headers.set("ETag", "\"\(doc.sha256)\"")
+        r.headers.set("X-Content-Type-Options", "nosniff")
+        r.headers.set("Cache-Control", "private, no-store")
+        return r
+    }
+
+    /// RFC 6266: an ASCII fallback plus the exact UTF-8 name (RFC 8187), so "León.pdf" survives.
+    static func contentDisposition(_ name: String) -> String {
+        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~")
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: allowed) ?? ascii
+        return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
+    }
+
+    @Sendable static func delete(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let audit = ctx.audit
+        try await ctx.db.write { conn in
+            let row = try await loadOwned(conn, id: id, user: user, content: false)
+            let doc = try DocumentResource(row: row)
+            let status = ApplicationStatus(rawValue: try row.decode("application_status")) ?? .submitted
+            // Records are kept (S): once submitted, evidence stays.
+            guard status == .draft else { throw GrantsError.invalidTransition(from: status, action: "delete_document") }
+            _ = try await conn.query("DELETE FROM documents WHERE id = \(id)")
+            try await AuditTrail.record(conn, audit, action: "document.deleted", entity: "document", id: id, before: doc,
+                                        after: Optional<AuditTrail.Empty>.none)
+        }
+        return .noContent()
+    }
+}

@@ -1,0 +1,70 @@
+/// Collects every input problem of a request so the client gets them all in one 422.
+struct Validator {
+    private(set) var violations: [RuleViolation] = []
+
+    mutating func fail(_ field: String, _ message: String, rule: String = "invalid") {
+        violations.append(RuleViolation(field: field, rule: rule, message: message))
+    }
+
+    /// A trimmed text of 1...max characters with no control characters.
+    @discardableResult
+    mutating func text(_ field: String, _ value: String, max: Int) -> String {
+        let t = value.trimmingSpaces
+        if t.isEmpty { fail(field, "must not be empty", rule: "required") }
+        else if t.count > max { fail(field, "must be at most \(max) characters", rule: "too_long") }
+        else if t.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F }) {
+            fail(field, "must not contain control characters", rule: "control_characters")
+        }
+        return t
+    }
+
+    mutating func optionalText(_ field: String, _ value: String?, max: Int) -> String? {
+        guard let value else { return nil }
+        let t = value.trimmingSpaces
+        if t.isEmpty { return nil }
+        return text(field, t, max: max)
+    }
+
+    mutating func email(_ field: String, _ value: String) -> String {
+        let t = value.trimmingSpaces.lowercased()
+        let parts = t.split(separator: "@", omittingEmptySubsequences: false)
+        if t.count > 254 || parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".")
+            || parts[1].hasPrefix(".") || parts[1].hasSuffix(".")
+            || t.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+            fail(field, "must be an e-mail address", rule: "email")
+        }
+        return t
+    }
+
+    /// bcrypt reads at most 72 bytes; a longer password would be silently truncated.
+    mutating func password(_ field: String, _ value: String) {
+        if value.count < 10 { fail(field, "must be at least 10 characters", rule: "too_short") }
+        else if value.utf8.count > 72 { fail(field, "must be at most 72 bytes", rule: "too_long") }
+    }
+
+    mutating func cosmeCountry(_ field: String, _ value: String) -> String {
+        if !Countries.isAlpha2(value) { fail(field, "must be an ISO 3166-1 alpha-2 code in upper case", rule: "country") }
+        else if !Countries.cosme.contains(value) { fail(field, "must be a COSME country (EU-27, AL, AM, BA, IS, XK, MD, ME, MK, RS, TR, UA)", rule: "not_cosme") }
+        return value
+    }
+
+    mutating func coordinates(_ prefix: String, latitude: Double, longitude: Double) {
+        if !latitude.isFinite || !(-90...90).contains(latitude) { fail("\(prefix)latitude", "must be between -90 and 90", rule: "range") }
+        if !longitude.isFinite || !(-180...180).contains(longitude) { fail("\(prefix)longitude", "must be between -180 and 180", rule: "range") }
+    }
+
+    mutating func iban(_ field: String, _ value: String?) -> String? {
+        guard let value, !value.trimmingSpaces.isEmpty else { return nil }
+        guard let n = IBAN.normalised(value) else { fail(field, "is not a valid IBAN (ISO 13616 check digits)", rule: "iban"); return nil }
+        return n
+    }
+
+    mutating func date(_ field: String, _ value: String) -> CalendarDate? {
+        guard let d = CalendarDate(iso: value) else { fail(field, "must be a date YYYY-MM-DD", rule: "date"); return nil }
+        return d
+    }
+
+    func finish() throws {
+        if !violations.isEmpty { throw GrantsError.validation(violations) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import HTTP
+import Postgres
+import Synchronization
+
+/// The running service: a database pool, the routes and our HTTP server. Used by the
+/// `serve` command and, with a fresh database each, by the end-to-end tests.
+public final class GrantsServer: Sendable {
+    public let pool: PostgresPool
+    public let http: HTTPServer
+    public let services: GrantsServices
+    public let routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)]
+
+    public var port: Int { http.port }
+
+    /// Builds and starts the service against `databaseURL` (already migrated).
+    public static func start(configuration: GrantsConfiguration, databaseURL: String, logger: Logger) throws -> GrantsServer {
+        var pg = PostgresConfiguration(url: databaseURL)
+        pg.poolSize = configuration.poolSize
+        let pool = PostgresPool(configuration: pg, logger: { message in logger.warning("postgres", ["message": message]) })
+        let services = GrantsServices(pool: pool, configuration: configuration, logger: logger)
+        let openAPI = (try? Data(contentsOf: configuration.openAPIFile)).map { [UInt8]($0) } ?? Array("{}".utf8)
+        let serverBox = Mutex<HTTPServer?>(nil)
+        var table = RouteTable(services: services)
+        OperationalRoutes.register(into: &table, metrics: {
+            let http = serverBox.withLock { $0?.metrics.prometheusText() } ?? ""
+            return http + PoolMetrics.text(pool.statistics)
+        }, openAPI: openAPI)
+        AuthRoutes.register(into: &table)
+        OrganisationRoutes.register(into: &table)
+        ProgrammeRoutes.register(into: &table)
+        ApplicationRoutes.register(into: &table)
+        DocumentRoutes.register(into: &table, maxDocumentBytes: configuration.maxDocumentBytes)
+        AuditRoutes.register(into: &table)
+
+        var http = HTTPServerConfiguration()
+        http.host = configuration.host
+        http.port = configuration.port
+        http.eventLoopThreads = configuration.httpThreads
+        http.maxBodyBytes = configuration.maxBodyBytes
+        http.maxConnections = configuration.maxConnections
+        http.shutdownGrace = configuration.shutdownGraceSeconds
+        let server = HTTPServer(configuration: http, router: table.router, logger: logger)
+        serverBox.withLock { $0 = server }
+        try server.start()
+        return GrantsServer(pool: pool, http: server, services: services, routes: table.entries)
+    }
+
+    private init(pool: PostgresPool, http: HTTPServer, services: GrantsServices,
+                 routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)]) {
+        self.pool = pool; self.http = http; self.services = services; self.routes = routes
+    }
+
+    /// Graceful: in-flight requests finish, then the pool closes.
+    public func shutdown() async {
+        await http.shutdown()
+        await pool.close()
+    }
+}
+
+/// Pool gauges in the Prometheus text format, appended to the HTTP metrics.
+enum PoolMetrics {
+    static func text(_ s: PoolStatistics) -> String {
+        """
+        # HELP cx_db_pool_connections Database pool connections by state.
+        # TYPE cx_db_pool_connections gauge
+        cx_db_pool_connections{state="in_use"} \(s.inUse)
+        cx_db_pool_connections{state="idle"} \(s.idle)
+        # HELP cx_db_pool_waiting Requests waiting for a database connection.
+        # TYPE cx_db_pool_waiting gauge
+        cx_db_pool_waiting \(s.waiting)
+
+        """
+    }
+}

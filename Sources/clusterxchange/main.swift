@@ -1,0 +1,96 @@
+import Foundation
+import Grants
+import HTTP
+import Postgres
+
+/// `clusterxchange serve | migrate | seed [--demo] | create-user --email E --name N --role R`
+let usage = """
+usage: clusterxchange <command>
+  serve                         start the HTTP API (migrates first unless MIGRATE_ON_START=false)
+  migrate                       apply pending migrations from Migrations/
+  seed [--demo]                 load seeds/ (MEDIC-NEST programme, partners, lump sums, call); --demo adds demo users
+  create-user --email E --name N --role R
+                                create an evaluator, coordinator or auditor; the password is read from standard input
+  --help                        this text
+configuration: environment variables, see README.md (DATABASE_URL unset: private PostgreSQL under .data/postgres)
+"""
+
+let configuration = GrantsConfiguration.fromEnvironment()
+let logger = Logger(label: "clusterxchange", level: Logger.Level(configuration.logLevel))
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first, !["--help", "-h", "help"].contains(command) else {
+    print(usage)
+    exit(CommandLine.arguments.count > 1 ? 0 : 2)
+}
+arguments.removeFirst()
+
+func option(_ name: String) -> String? {
+    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+    return arguments[i + 1]
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("clusterxchange: \(message)\n".utf8))
+    exit(1)
+}
+
+func withDatabase<T: Sendable>(_ body: @Sendable (PostgresPool, String) async throws -> T) async -> T {
+    let database: DatabaseBootstrap
+    do { database = try DatabaseBootstrap.resolve(configuration, logger: logger) } catch { fail("database: \(error)") }
+    let pool = PostgresPool(configuration: PostgresConfiguration(url: database.url))
+    do {
+        let result = try await body(pool, database.url)
+        await pool.close()
+        return result
+    } catch {
+        await pool.close()
+        database.stopEmbedded(logger: logger)
+        fail("\(error)")
+    }
+}
+
+switch command {
+case "migrate":
+    let applied = await withDatabase { pool, _ in try await Migrator(pool: pool, directory: configuration.migrationsDirectory).migrate() }
+    print(applied.isEmpty ? "migrations: up to date" : "migrations applied: \(applied.joined(separator: ", "))")
+case "seed":
+    let demo = arguments.contains("--demo")
+    let files = await withDatabase { pool, _ in
+        _ = try await Migrator(pool: pool, directory: configuration.migrationsDirectory).migrate()
+        return try await Seeder.seed(pool: pool, directory: configuration.seedsDirectory, demo: demo)
+    }
+    print("seeded: \(files.joined(separator: ", "))")
+case "create-user":
+    guard let email = option("--email"), let name = option("--name"), let role = option("--role") else { fail("create-user needs --email, --name and --role") }
+    guard let password = readLine(strippingNewline: true), !password.isEmpty else { fail("no password on standard input") }
+    let id = await withDatabase { pool, _ in
+        _ = try await Migrator(pool: pool, directory: configuration.migrationsDirectory).migrate()
+        return try await GrantsCommands.createUser(pool: pool, email: email, password: password, name: name, role: role,
+                                                   bcryptCost: configuration.bcryptCost)
+    }
+    print("created user \(id) (\(role))")
+case "serve":
+    let database: DatabaseBootstrap
+    do { database = try DatabaseBootstrap.resolve(configuration, logger: logger) } catch { fail("database: \(error)") }
+    do {
+        if configuration.migrateOnStart {
+            let pool = PostgresPool(configuration: PostgresConfiguration(url: database.url))
+            let applied = try await Migrator(pool: pool, directory: configuration.migrationsDirectory).migrate()
+            await pool.close()
+            if !applied.isEmpty { logger.info("migrations applied", ["names": applied.joined(separator: ",")]) }
+        }
+        let server = try GrantsServer.start(configuration: configuration, databaseURL: database.url, logger: logger)
+        server.http.installSignalHandlers()
+        logger.info("listening", ["host": configuration.host, "port": String(server.port)])
+        await server.http.waitUntilStopped()
+        await server.pool.close()
+        database.stopEmbedded(logger: logger)
+        logger.info("stopped")
+    } catch {
+        database.stopEmbedded(logger: logger)
+        fail("\(error)")
+    }
+default:
+    print(usage)
+    exit(2)
+}

@@ -1,0 +1,187 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Grants
+import HTTP
+import Postgres
+import Testing
+
+/// One running service on an ephemeral port over a fresh, migrated and seeded database.
+/// Tests talk to it only over HTTP; `sql` exists for set-up and for tampering on purpose.
+final class TestApp: Sendable {
+    let server: GrantsServer
+    let databaseURL: String
+    let base: String
+    let client: HTTPTestClient
+    /// Direct database access for set-up and for tampering on purpose.
+    let admin: PostgresPool
+
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static var configuration: GrantsConfiguration {
+        var c = GrantsConfiguration()
+        c.root = root
+        c.port = 0
+        c.poolSize = 6
+        c.httpThreads = 1
+        c.bcryptCost = 4
+        c.logLevel = "error"
+        return c
+    }
+
+    /// A new database cloned from the migrated template, with the MEDIC-NEST seeds loaded.
+    static func freshDatabase() async throws -> String {
+        let url = try await TestDatabases.freshDatabase(migrationsDirectory: root.appendingPathComponent("Migrations"))
+        let pool = PostgresPool(configuration: PostgresConfiguration(url: url))
+        _ = try await Seeder.seed(pool: pool, directory: root.appendingPathComponent("seeds"), demo: false)
+        await pool.close()
+        return url
+    }
+
+    static func start(databaseURL: String? = nil, configure: (inout GrantsConfiguration) -> Void = { _ in }) async throws -> TestApp {
+        let url: String
+        if let databaseURL { url = databaseURL } else { url = try await freshDatabase() }
+        var c = configuration
+        configure(&c)
+        let server = try GrantsServer.start(configuration: c, databaseURL: url,
+                                            logger: Logger(label: "test", level: .error))
+        return TestApp(server: server, databaseURL: url)
+    }
+
+    private init(server: GrantsServer, databaseURL: String) {
+        self.server = server
+        self.databaseURL = databaseURL
+        self.base = "http://127.0.0.1:\(server.port)"
+        self.client = HTTPTestClient(base: base)
+        var c = PostgresConfiguration(url: databaseURL)
+        c.poolSize = 2
+        self.admin = PostgresPool(configuration: c)
+    }
+
+    func stop() async {
+        await server.shutdown()
+        await admin.close()
+    }
+
+    /// Direct SQL for set-up and tamper tests (never for checking results: those go over HTTP).
+    func sql(_ query: PostgresQuery) async throws -> PostgresResult {
+        try await admin.query(query)
+    }
+
+    func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, body: Data? = nil,
+                 headers: [String: String] = [:]) async throws -> TestResponse {
+        try await client.send(method, path, token: token, json: json, body: body, headers: headers)
+    }
+
+    // MARK: actors of the scenarios
+
+    func staff(_ role: String, _ email: String? = nil) async throws -> (id: Int64, token: String) {
+        let mail = email ?? "\(role)-\(UUID().uuidString.prefix(8).lowercased())@medic-nest.example"
+        let id = try await GrantsCommands.createUser(pool: server.pool, email: mail, password: "correct-horse-battery",
+                                                     name: "Test \(role)", role: role, bcryptCost: 4)
+        return (id, try await login(mail, "correct-horse-battery"))
+    }
+
+    func login(_ email: String, _ password: String) async throws -> String {
+        let r = try await request("POST", "/v1/auth/login", json: ["email": email, "password": password])
+        try #require(r.status == 200, "login failed: \(r.text)")
+        return try #require(r.json["token"] as? String)
+    }
+
+    struct Applicant: Sendable { var userID: Int64; var organisationID: Int64; var token: String; var email: String }
+
+    /// Registers an applicant organisation and, unless told otherwise, has a coordinator validate it.
+    func applicant(country: String = "RO", kind: String = "sme", city: String = "Cluj-Napoca", latitude: Double = 46.7712,
+                   longitude: Double = 23.6236, name: String? = nil, validatedBy coordinator: String? = nil,
+                   iban: String? = nil) async throws -> Applicant {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let email = "owner-\(tag)@example.org"
+        var org: [String: Any] = ["legal_name": name ?? "SME \(tag)", "country": country, "kind": kind, "city": city,
+                                  "latitude": latitude, "longitude": longitude]
+        if let iban { org["iban"] = iban }
+        let r = try await request("POST", "/v1/auth/register", json: [
+            "email": email, "password": "correct-horse-battery", "name": "Owner \(tag)", "organisation": org])
+        try #require(r.status == 201, "register failed: \(r.text)")
+        let user = r.json
+        let orgID = try #require((user["organisation"] as? [String: Any])?["id"] as? Int)
+        if let coordinator {
+            let v = try await request("POST", "/v1/organisations/\(orgID)/validation", token: coordinator,
+                                      json: ["decision": "validated", "reason": "profile checked"])
+            try #require(v.status == 200, "validation failed: \(v.text)")
+        }
+        return Applicant(userID: Int64(try #require(user["id"] as? Int)), organisationID: Int64(orgID),
+                         token: try await login(email, "correct-horse-battery"), email: email)
+    }
+
+    /// The id of a seeded host by legal name.
+    func host(_ legalName: String) async throws -> Int64 {
+        try await sql("SELECT id FROM organisations WHERE legal_name = \(legalName)").rows.first!.decode("id")
+    }
+
+    func openCallID() async throws -> Int64 {
+        try await sql("SELECT id FROM calls WHERE title = 'ClusterXchange open call'").rows.first!.decode("id")
+    }
+
+    func programmeID() async throws -> Int64 {
+        try await sql("SELECT id FROM programmes WHERE code = 'MEDIC-NEST'").rows.first!.decode("id")
+    }
+
+    /// A valid application body: five working days in Portugal... or wherever the host is.
+    func applicationBody(call: Int64, host: Int64, start: String = "2027-03-01", end: String = "2027-03-05",
+                         origin: (String, String, Double, Double) = ("Cluj-Napoca", "RO", 46.7712, 23.6236)) -> [String: Any] {
+        ["call_id": call, "host_organisation_id": host,
+         "participant": ["name": "Ana Popescu", "email": "ana@example.org", "position": "CTO"],
+         "origin": ["city": origin.0, "country": origin.1, "latitude": origin.2, "longitude": origin.3],
+         "activity_start": start, "activity_end": end, "activity_type": "job_shadowing",
+         "objectives": "Learn the host's genomic data pipeline and plan a joint pilot."]
+    }
+}
+
+struct TestResponse: Sendable {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
+    func header(_ name: String) -> String? {
+        headers.first { $0.key.lowercased() == name.lowercased() }?.value
+    }
+    var code: String? { json["code"] as? String }
+}
+
+/// A real HTTP client (URLSession over libcurl) — not our own server code talking to itself.
+struct HTTPTestClient: Sendable {
+    let base: String
+    let session: URLSession
+
+    init(base: String) {
+        self.base = base
+        let config = URLSessionConfiguration.ephemeral
+        config.timeoutIntervalForRequest = 60
+        config.httpMaximumConnectionsPerHost = 16
+        self.session = URLSession(configuration: config)
+    }
+
+    func send(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, body: Data? = nil,
+              headers: [String: String] = [:]) async throws -> TestResponse {
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let json {
+            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        } else if let body {
+            request.httpBody = body
+        }
+        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
+        let (data, response) = try await session.data(for: request)
+        let http = response as! HTTPURLResponse
+        var h: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { h[String(describing: k)] = String(describing: v) }
+        return TestResponse(status: http.statusCode, headers: h, body: data)
+    }
+}

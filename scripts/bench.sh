@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# `make bench`: measures the release build with wrk (and pgbench for reference) and writes
+# the figures to Benchmarks/results.md. Loopback only; every load is bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BIN="$ROOT/.build/release/clusterxchange"
+DATA="$ROOT/.data/bench-postgres"
+OUT="$ROOT/Benchmarks/results.md"
+DURATION=${BENCH_DURATION:-10s}
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+AS_PG=(); [ "$(id -u)" = 0 ] && AS_PG=(runuser -u postgres --)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export CX_ROOT="$ROOT" CX_DATA_DIR="$DATA" PORT HOST=127.0.0.1 LOG_LEVEL=error DB_POOL_SIZE=${DB_POOL_SIZE:-16}
+unset DATABASE_URL
+
+cleanup() {
+  [ -n "${SERVER_PID:-}" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  [ -f "$DATA/postmaster.pid" ] && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+"$BIN" seed --demo >/dev/null
+"$BIN" serve & SERVER_PID=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+
+TOKEN=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"auditor@medic-nest.example","password":"medic-nest-demo"}' \
+  "http://127.0.0.1:$PORT/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+CALL_ID=$(curl -fs -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/programmes/1/calls" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+
+# wrk_run NAME PATH [HEADER] -> "| name | req/s | p50 | p99 |"
+wrk_run() {
+  local name=$1 path=$2; shift 2
+  local out; out=$(wrk -t2 -c64 -d"$DURATION" --latency "$@" "http://127.0.0.1:$PORT$path")
+  local rps p50 p99 non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
+  echo "| $name | $rps | $p50 | $p99 | $non2xx |"
+}
+
+ROWS=()
+ROWS+=("$(wrk_run 'GET /healthz' /healthz)")
+ROWS+=("$(wrk_run 'GET /readyz (database ping + migration check)' /readyz)")
+ROWS+=("$(wrk_run "GET /v1/calls/{id} (bearer auth + one row by primary key)" "/v1/calls/$CALL_ID" -H "Authorization: Bearer $TOKEN")")
+RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+
+# Reference: pgbench running the service's two statements of that read, prepared, same concurrency.
+SOCKET_DIR=$(python3 - "$DATA" <<'PY'
+import sys, os
+d = sys.argv[1]
+for line in open(os.path.join(d, "postmaster.pid")).read().splitlines()[4:5]:
+    print(line)
+PY
+)
+cat > /tmp/cx-pgbench.sql <<SQL
+SELECT u.id, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = sha256(convert_to('$TOKEN', 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now();
+SELECT c.id, c.title, c.criteria FROM calls c WHERE c.id = $CALL_ID;
+SQL
+chmod 644 /tmp/cx-pgbench.sql
+PGB=$("${AS_PG[@]}" "$PG_BIN/pgbench" -h "$SOCKET_DIR" -U postgres -n -M prepared -c 64 -j 2 -T "${DURATION%s}" -f /tmp/cx-pgbench.sql clusterxchange 2>/dev/null | awk '/^tps/ {print $3; exit}')
+
+EVAL=$("$ROOT/.build/release/EvaluationBenchmark" | tail -n 1)
+
+{
+  echo "# Benchmark results"
+  echo
+  echo "Measured by \`make bench\` on $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), release build."
+  echo "wrk: 2 threads, 64 connections, keep-alive, $DURATION per route; the server and wrk share the machine."
+  echo
+  echo "| route | requests/s | p50 | p99 | non-2xx |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "Server peak RSS (VmHWM) after the runs: $((RSS_KB / 1024)) MiB."
+  echo
+  echo "pgbench reference (the same two statements, prepared, 64 clients, 2 threads): ${PGB:-n/a} transactions/s."
+  echo
+  echo "## Evaluation module"
+  echo
+  echo "| workload | min | median | max |"
+  echo "|---|---|---|---|"
+  echo "$EVAL"
+} > "$OUT"
+cat "$OUT"
