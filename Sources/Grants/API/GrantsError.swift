@@ -17,6 +17,8 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
     case unsupportedMediaType(String)
     case badRequest(code: String, detail: String)
     case unavailable(String)
+    case idempotencyKeyReused
+    case fourEyes
 
     public static func invalid(_ field: String, _ message: String, rule: String = "invalid") -> GrantsError {
         .validation([RuleViolation(field: field, rule: rule, message: message)])
@@ -60,6 +62,12 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
             return ProblemDetails(status: 415, code: "unsupported_media_type", title: "Unsupported media type", detail: d)
         case .badRequest(let code, let d):
             return ProblemDetails(status: 400, code: code, title: "Bad request", detail: d)
+        case .idempotencyKeyReused:
+            return ProblemDetails(status: 422, code: "idempotency_key_reused", title: "Idempotency key reused",
+                                  detail: "this Idempotency-Key was used with a different request; use a new key")
+        case .fourEyes:
+            return ProblemDetails(status: 403, code: "four_eyes", title: "Second coordinator required",
+                                  detail: "a payment must be approved by a coordinator other than the one who requested it")
         case .unavailable(let d):
             var h = HTTPHeaders(); h.set("Retry-After", "1")
             return ProblemDetails(status: 503, code: "service_unavailable", title: "Service unavailable", detail: d, headers: h)

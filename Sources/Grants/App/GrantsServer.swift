@@ -32,6 +32,11 @@ public final class GrantsServer: Sendable {
         ApplicationRoutes.register(into: &table)
         DocumentRoutes.register(into: &table, maxDocumentBytes: configuration.maxDocumentBytes)
         AuditRoutes.register(into: &table)
+        EvaluationRoutes.register(into: &table)
+        RankingRoutes.register(into: &table)
+        DecisionRoutes.register(into: &table)
+        PaymentRoutes.register(into: &table)
+        LedgerRoutes.register(into: &table)
 
         var http = HTTPServerConfiguration()
         http.host = configuration.host

@@ -73,16 +73,22 @@ struct ApplicationResource: Encodable, Sendable {
     var etag: String { "\"application-\(id)-v\(version)\"" }
 
     /// Reads one application as `user` may see it: an applicant only its organisation's, an
-    /// evaluator only those assigned to it (not voided); others answer 404 — never 403,
-    /// which would confirm that the id exists.
+    /// evaluator only those assigned to it and declared free of conflict; others answer 404
+    /// (never 403, which would confirm that the id exists).
     static func load(_ conn: PostgresConnection, id: Int64, for user: Principal, lock: Bool = false) async throws -> ApplicationResource {
-        let evaluator: Int64? = user.role == .evaluator ? user.userID : nil
+        if user.role == .evaluator {
+            let live = try await conn.query("""
+                SELECT status FROM assignments WHERE application_id = \(id) AND evaluator_id = \(user.userID) AND status <> 'void'
+                """).rows
+            guard let row = live.first else { throw GrantsError.notFound() }
+            if try row.decode("status", as: String.self) == "pending_declaration" {
+                throw GrantsError.conflictOfInterest("declare whether you have a conflict of interest before reading the application")
+            }
+        }
         return try ApplicationResource(row: try await conn.query("""
             SELECT \(unescaped: columns) FROM applications a
             WHERE a.id = \(id)
               AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
-              AND (\(evaluator)::bigint IS NULL OR EXISTS (
-                    SELECT 1 FROM assignments s WHERE s.application_id = a.id AND s.evaluator_id = \(evaluator) AND s.status <> 'void'))
             \(unescaped: lock ? "FOR UPDATE OF a" : "")
             """).single())
     }

@@ -155,7 +155,7 @@ enum ApplicationRoutes {
             WHERE a.id > \(page.afterID)
               AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
               AND (\(evaluator)::bigint IS NULL OR EXISTS (
-                    SELECT 1 FROM assignments s WHERE s.application_id = a.id AND s.evaluator_id = \(evaluator) AND s.status <> 'void'))
+                    SELECT 1 FROM assignments s WHERE s.application_id = a.id AND s.evaluator_id = \(evaluator) AND s.status IN ('declared', 'submitted')))
               AND (\(status)::text IS NULL OR a.status = \(status))
               AND (\(callID)::bigint IS NULL OR a.call_id = \(callID))
               AND (\(orgFilter)::bigint IS NULL OR a.organisation_id = \(orgFilter))

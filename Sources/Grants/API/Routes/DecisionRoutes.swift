@@ -1,0 +1,204 @@
+import Foundation
+import Evaluation
+import HTTP
+import Postgres
+
+/// Decisions and everything after them up to payment: the single approval path that
+/// enforces the programme cap and the per-organisation limits, agreements, cancellations,
+/// closing reports and their review.
+enum DecisionRoutes {
+    struct DecisionBody: RequestBody {
+        var decision: String; var reason: String?
+        static let members = ["decision", "reason"]
+    }
+    struct ReasonBody: RequestBody { var reason: String?; static let members = ["reason"] }
+    struct ReportBody: RequestBody {
+        var actualStart: String; var actualEnd: String; var summary: String
+        static let members = ["actual_start", "actual_end", "summary"]
+    }
+    struct ReviewBody: RequestBody {
+        var accepted: Bool; var reason: String?
+        static let members = ["accepted", "reason"]
+    }
+
+    static func register(into table: inout RouteTable) {
+        table.add(.POST, "/v1/applications/:id/decision", roles: [.coordinator], decision)
+        table.add(.POST, "/v1/applications/:id/agreement", roles: [.coordinator], agreement)
+        table.add(.POST, "/v1/applications/:id/cancel", roles: [.coordinator], cancel)
+        table.add(.POST, "/v1/applications/:id/report", roles: [.applicant], report)
+        table.add(.POST, "/v1/applications/:id/report/review", roles: [.coordinator], review)
+        table.add(.POST, "/v1/applications/:id/close", roles: [.coordinator], close)
+    }
+
+    /// Locks the programme row: every approval, cancellation and cap change of a programme
+    /// is serialised here, across all service instances, so "check then commit" is atomic.
+    static func lockProgramme(_ conn: PostgresConnection, applicationID: Int64) async throws -> ProgrammeRules {
+        let row = try await conn.query("""
+            SELECT \(unescaped: ProgrammeResource.columns) FROM programmes p
+            WHERE p.id = (SELECT programme_id FROM applications WHERE id = \(applicationID)) FOR UPDATE
+            """).single()
+        return try ProgrammeResource.rules(from: row)
+    }
+
+    /// The one decision path (single decisions and `ranking/apply` both come here).
+    static func decide(_ conn: PostgresConnection, applicationID: Int64, decision: ProposedDecision, reason: String?,
+                       user: Principal, audit: AuditContext) async throws -> ApplicationResource {
+        let rules = try await lockProgramme(conn, applicationID: applicationID)
+        let app = try await ApplicationResource.load(conn, id: applicationID, for: user, lock: true)
+        switch decision {
+        case .reserve: return try await ApplicationRoutes.move(conn, app, .placeOnReserve, reason: reason, audit: audit, user: user)
+        case .rejected: return try await ApplicationRoutes.move(conn, app, .reject, reason: reason, audit: audit, user: user)
+        case .approved: break
+        }
+        guard app.status.apply(.approve) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "approve") }
+        let amount = app.lumpSumCents
+        let budget = try await BudgetResource.load(conn, programmeID: app.programmeId)
+        if amount > budget.availableCents {
+            throw GrantsError.budgetExceeded(availableCents: budget.availableCents, requestedCents: amount)
+        }
+        let funded: Int64 = try await conn.query("""
+            SELECT count(*)::bigint AS n FROM applications WHERE programme_id = \(app.programmeId) AND organisation_id = \(app.organisationId)
+              AND id <> \(app.id) AND status IN ('approved','agreement_signed','report_submitted','report_accepted','paid','closed')
+            """).single().decode("n")
+        if funded >= Int64(rules.maxFundedExchangesPerVisitor) {
+            throw GrantsError.organisationLimit("the visitor organisation already has a funded exchange in this programme")
+        }
+        let orgCommitted = try await Ledger.organisationCommitted(conn, programmeID: app.programmeId, organisationID: app.organisationId)
+        if orgCommitted + amount > rules.perThirdPartyCapCents {
+            throw GrantsError.organisationLimit("support to this third party would exceed \(rules.perThirdPartyCapCents) cents")
+        }
+        try await Ledger.append(conn, .commitment, app: app, cents: amount, reason: reason ?? "approved", audit: audit)
+        _ = try await conn.query("UPDATE applications SET granted_cents = \(amount), decided_at = now() WHERE id = \(app.id)")
+        return try await ApplicationRoutes.move(conn, app, .approve, reason: reason, audit: audit, user: user)
+    }
+
+    @Sendable static func decision(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let b = try ctx.body(DecisionBody.self)
+        var v = Validator()
+        let decision = ProposedDecision(rawValue: b.decision)
+        if decision == nil { v.fail("decision", "must be approved, reserve or rejected", rule: "enum") }
+        let reason = v.optionalText("reason", b.reason, max: 2000)
+        if decision == .rejected && reason == nil { v.fail("reason", "a rejection needs a reason", rule: "required") }
+        try v.finish()
+        let audit = ctx.audit
+        return try await ctx.db.write { conn in
+            try await Idempotency.run(ctx, conn) {
+                try ApplicationRoutes.respond(try await decide(conn, applicationID: id, decision: decision!, reason: reason, user: user, audit: audit))
+            }
+        }
+    }
+
+    @Sendable static func agreement(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let audit = ctx.audit
+        let app = try await ctx.db.write { conn in
+            let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            guard app.status.apply(.signAgreement) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "sign_agreement") }
+            let docs: Int64 = try await conn.query("""
+                SELECT count(*)::bigint AS n FROM documents WHERE application_id = \(id) AND kind = 'commitment_to_quality'
+                """).single().decode("n")
+            if docs == 0 {
+                throw GrantsError.validation([RuleViolation(field: "documents", rule: "commitment_to_quality_missing",
+                    message: "upload the Commitment to Quality signed by visitor and host (kind commitment_to_quality) first")])
+            }
+            return try await ApplicationRoutes.move(conn, app, .signAgreement, reason: nil, audit: audit, user: user)
+        }
+        return try ApplicationRoutes.respond(app)
+    }
+
+    /// Cancelling releases what was committed and not paid; the money goes back to `available`.
+    @Sendable static func cancel(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let reason = try ctx.request.body.isEmpty ? nil : ctx.body(ReasonBody.self).reason
+        let audit = ctx.audit
+        let app = try await ctx.db.write { conn in
+            _ = try await lockProgramme(conn, applicationID: id)
+            let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            guard app.status.apply(.cancel) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "cancel") }
+            let open: Int64 = try await conn.query("""
+                SELECT count(*)::bigint AS n FROM payments WHERE application_id = \(id) AND status <> 'paid'
+                """).single().decode("n")
+            if open > 0 { throw GrantsError.conflict(code: "open_payment", detail: "a payment of this application is requested or approved; settle it first") }
+            let totals = try await Ledger.applicationTotals(conn, applicationID: id)
+            try await Ledger.append(conn, .release, app: app, cents: totals.committed - totals.paid, reason: reason ?? "cancelled", audit: audit)
+            return try await ApplicationRoutes.move(conn, app, .cancel, reason: reason, audit: audit, user: user)
+        }
+        return try ApplicationRoutes.respond(app)
+    }
+
+    @Sendable static func report(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let b = try ctx.body(ReportBody.self)
+        var v = Validator()
+        let start = v.date("actual_start", b.actualStart), end = v.date("actual_end", b.actualEnd)
+        let summary = v.text("summary", b.summary, max: 20_000)
+        if let start, let end, end < start { v.fail("actual_end", "actual_end is before actual_start", rule: "end_before_start") }
+        try v.finish()
+        let audit = ctx.audit
+        let app = try await ctx.db.write { conn in
+            let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            guard app.status.apply(.submitReport) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "submit_report") }
+            let kinds = Set(try await conn.query("SELECT DISTINCT kind FROM documents WHERE application_id = \(id)").rows
+                .map { try $0.decode("kind", as: String.self) })
+            var missing: [RuleViolation] = []
+            if kinds.isDisjoint(with: ["boarding_pass", "invoice"]) {
+                missing.append(RuleViolation(field: "documents", rule: "travel_proof_missing", message: "upload at least one boarding_pass or invoice"))
+            }
+            if !kinds.contains("host_confirmation") {
+                missing.append(RuleViolation(field: "documents", rule: "host_confirmation_missing", message: "upload the host_confirmation"))
+            }
+            if !missing.isEmpty { throw GrantsError.validation(missing) }
+            _ = try await conn.query("""
+                UPDATE applications SET actual_start = \(start!.iso)::date, actual_end = \(end!.iso)::date, report_summary = \(summary) WHERE id = \(id)
+                """)
+            return try await ApplicationRoutes.move(conn, app, .submitReport, reason: nil, audit: audit, user: user)
+        }
+        return try ApplicationRoutes.respond(app)
+    }
+
+    /// Accepting recomputes the lump sum on the actual dates (never above the grant), releases
+    /// the difference and sets the payment due date; returning sends the report back.
+    @Sendable static func review(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let b = try ctx.body(ReviewBody.self)
+        var v = Validator()
+        let reason = v.optionalText("reason", b.reason, max: 2000)
+        if !b.accepted && reason == nil { v.fail("reason", "say what must change", rule: "required") }
+        try v.finish()
+        let audit = ctx.audit
+        let app = try await ctx.db.write { conn in
+            let rules = try await lockProgramme(conn, applicationID: id)
+            let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            guard b.accepted else { return try await ApplicationRoutes.move(conn, app, .returnReport, reason: reason, audit: audit, user: user) }
+            guard app.status.apply(.acceptReport) != nil, let start = app.actualStart, let end = app.actualEnd, let granted = app.grantedCents else {
+                throw GrantsError.invalidTransition(from: app.status, action: "accept_report")
+            }
+            let base: Int64 = try await conn.query("""
+                SELECT l.amount_cents FROM programme_lump_sums l JOIN organisations o ON o.country = l.country
+                WHERE l.programme_id = \(app.programmeId) AND o.id = \(app.hostOrganisationId)
+                """).single().decode("amount_cents")
+            let workingDays = ExchangeMetrics.workingDays(from: start, to: end)
+            let actual = LumpSum.compute(baseCents: base, workingDays: workingDays, distanceKm: app.distanceKm, rules: rules).amountCents
+            let final = min(actual, granted)
+            try await Ledger.append(conn, .release, app: app, cents: granted - final, reason: "final amount on actual dates", audit: audit)
+            _ = try await conn.query("""
+                UPDATE applications SET final_amount_cents = \(final),
+                  payment_due_on = (now() AT TIME ZONE 'UTC')::date + \(rules.paymentDueDays)
+                WHERE id = \(id)
+                """)
+            return try await ApplicationRoutes.move(conn, app, .acceptReport, reason: reason, audit: audit, user: user)
+        }
+        return try ApplicationRoutes.respond(app)
+    }
+
+    @Sendable static func close(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let audit = ctx.audit
+        let app = try await ctx.db.write { conn in
+            let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            return try await ApplicationRoutes.move(conn, app, .close, reason: nil, audit: audit, user: user)
+        }
+        return try ApplicationRoutes.respond(app)
+    }
+}

@@ -1,0 +1,300 @@
+import Foundation
+import Evaluation
+import HTTP
+import Postgres
+
+/// The evaluation workflow (DESIGN.md §5): assignments, conflict-of-interest declarations,
+/// score sheets, consensus, and the evaluation view. Scoring itself is the Evaluation module.
+enum EvaluationRoutes {
+    struct AssignBody: RequestBody { var evaluatorId: Int64; static let members = ["evaluator_id"] }
+    struct DeclarationBody: RequestBody {
+        var conflictOfInterest: Bool; var details: String?
+        static let members = ["conflict_of_interest", "details"]
+    }
+    struct ScoresBody: RequestBody {
+        var scores: [String: Double]; var comments: [String: String]?; var comment: String?
+        static let members = ["scores", "comments", "comment"]
+    }
+    struct ConsensusBody: RequestBody {
+        var scores: [String: Double]; var justification: String
+        static let members = ["scores", "justification"]
+    }
+
+    /// What an evaluator sees of an assignment: before its declaration only enough to judge
+    /// a conflict (the application id, the call and the visitor organisation's name).
+    struct AssignmentResource: Encodable, Sendable {
+        var id: Int64; var applicationId: Int64; var callId: Int64; var evaluatorId: Int64
+        var visitorOrganisationName: String; var status: String; var conflictOfInterest: Bool?
+        var conflictDetails: String?; var declaredAt: Date?; var createdAt: Date
+        static let columns = """
+            s.id, s.application_id, a.call_id, s.evaluator_id, o.legal_name AS visitor_name, s.status,
+            s.conflict_of_interest, s.conflict_details, s.declared_at, s.created_at
+            """
+        static let from = "assignments s JOIN applications a ON a.id = s.application_id JOIN organisations o ON o.id = a.organisation_id"
+        init(row: PostgresRow) throws {
+            id = try row.decode("id"); applicationId = try row.decode("application_id"); callId = try row.decode("call_id")
+            evaluatorId = try row.decode("evaluator_id"); visitorOrganisationName = try row.decode("visitor_name")
+            status = try row.decode("status"); conflictOfInterest = try row.decode("conflict_of_interest")
+            conflictDetails = try row.decode("conflict_details"); declaredAt = try row.decode("declared_at"); createdAt = try row.decode("created_at")
+        }
+    }
+
+    static func register(into table: inout RouteTable) {
+        table.add(.POST, "/v1/applications/:id/assignments", roles: [.coordinator], assign)
+        table.add(.GET, "/v1/assignments", roles: [.evaluator, .coordinator, .auditor], listAssignments)
+        table.add(.POST, "/v1/assignments/:id/declaration", roles: [.evaluator], declare)
+        table.add(.PUT, "/v1/assignments/:id/scores", roles: [.evaluator], score)
+        table.add(.GET, "/v1/applications/:id/evaluation", roles: [.applicant, .coordinator, .auditor], view)
+        table.add(.POST, "/v1/applications/:id/consensus", roles: [.coordinator], consensus)
+    }
+
+    @Sendable static func assign(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let b = try ctx.body(AssignBody.self)
+        let audit = ctx.audit
+        let assignment = try await ctx.db.write { conn in
+            var app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            guard app.status == .eligible || app.status == .inEvaluation else {
+                throw GrantsError.invalidTransition(from: app.status, action: "assign_evaluator")
+            }
+            guard let evaluator = try await conn.query("""
+                SELECT role, organisation_id, active FROM users WHERE id = \(b.evaluatorId)
+                """).rows.first, try evaluator.decode("role", as: String.self) == "evaluator", try evaluator.decode("active", as: Bool.self) else {
+                throw GrantsError.invalid("evaluator_id", "is not an active evaluator", rule: "not_evaluator")
+            }
+            if try evaluator.decode("organisation_id", as: Int64?.self) == app.organisationId {
+                throw GrantsError.invalid("evaluator_id", "the evaluator belongs to the applicant's organisation", rule: "conflict_of_interest")
+            }
+            let row = try await conn.query("""
+                INSERT INTO assignments (application_id, evaluator_id, assigned_by) VALUES (\(id), \(b.evaluatorId), \(user.userID))
+                ON CONFLICT DO NOTHING RETURNING id
+                """).rows.first
+            guard let row else { throw GrantsError.conflict(code: "already_assigned", detail: "this evaluator is already assigned") }
+            let assignmentID: Int64 = try row.decode("id")
+            if app.status == .eligible {
+                app = try await ApplicationRoutes.move(conn, app, .startEvaluation, reason: nil, audit: audit, user: user)
+            }
+            let a = try AssignmentResource(row: try await conn.query(
+                "SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from) WHERE s.id = \(assignmentID)").single())
+            try await AuditTrail.record(conn, audit, action: "assignment.created", entity: "assignment", id: assignmentID, after: a)
+            return a
+        }
+        return try .json(assignment, status: 201)
+    }
+
+    @Sendable static func listAssignments(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let user = try ctx.user
+        let page = try Page(ctx.request)
+        let mine: Int64? = user.role == .evaluator ? user.userID : nil
+        let application = ctx.request.query["application_id"].flatMap { Int64($0) }
+        let rows = try await ctx.db.query("""
+            SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from)
+            WHERE s.id > \(page.afterID) AND (\(mine)::bigint IS NULL OR s.evaluator_id = \(mine))
+              AND (\(application)::bigint IS NULL OR s.application_id = \(application))
+            ORDER BY s.id LIMIT \(page.fetchLimit)
+            """).rows
+        return try page.response(try rows.map(AssignmentResource.init(row:)), id: \.id)
+    }
+
+    static func loadAssignment(_ conn: PostgresConnection, id: Int64, evaluator: Int64) async throws -> AssignmentResource {
+        try AssignmentResource(row: try await conn.query("""
+            SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from)
+            WHERE s.id = \(id) AND s.evaluator_id = \(evaluator) FOR UPDATE OF s
+            """).single())
+    }
+
+    @Sendable static func declare(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let b = try ctx.body(DeclarationBody.self)
+        var v = Validator()
+        let details = v.optionalText("details", b.details, max: 2000)
+        if b.conflictOfInterest && details == nil { v.fail("details", "describe the conflict of interest", rule: "required") }
+        try v.finish()
+        let audit = ctx.audit
+        let a = try await ctx.db.write { conn in
+            let before = try await loadAssignment(conn, id: id, evaluator: user.userID)
+            guard before.status == "pending_declaration" else {
+                throw GrantsError.conflict(code: "already_declared", detail: "the declaration was already made")
+            }
+            // A conflict voids the assignment: the evaluator never sees the application.
+            _ = try await conn.query("""
+                UPDATE assignments SET status = \(b.conflictOfInterest ? "void" : "declared"), conflict_of_interest = \(b.conflictOfInterest),
+                  conflict_details = \(details), declared_at = now() WHERE id = \(id)
+                """)
+            let after = try AssignmentResource(row: try await conn.query(
+                "SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from) WHERE s.id = \(id)").single())
+            try await AuditTrail.record(conn, audit, action: b.conflictOfInterest ? "assignment.conflict_declared" : "assignment.no_conflict_declared",
+                                        entity: "assignment", id: id, before: before, after: after)
+            return after
+        }
+        return try .json(a)
+    }
+
+    @Sendable static func score(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let b = try ctx.body(ScoresBody.self)
+        let audit = ctx.audit
+        let view = try await ctx.db.write { conn in
+            let assignment = try await loadAssignment(conn, id: id, evaluator: user.userID)
+            switch assignment.status {
+            case "pending_declaration": throw GrantsError.conflictOfInterest("declare whether you have a conflict of interest first")
+            case "void": throw GrantsError.conflict(code: "assignment_void", detail: "the assignment was voided by a declared conflict of interest")
+            default: break
+            }
+            var app = try await ApplicationResource.load(conn, id: assignment.applicationId, for: Principal.system, lock: true)
+            guard app.status == .inEvaluation else { throw GrantsError.invalidTransition(from: app.status, action: "score") }
+            let call = try await CallResource.load(conn, id: app.callId)
+            let sheet = try validatedSheet(b.scores, comments: b.comments, policy: call.policy, evaluatorID: user.userID)
+            var v = Validator()
+            let comment = v.optionalText("comment", b.comment, max: 10_000)
+            try v.finish()
+            let comments = String(decoding: try JSONEncoder().encode(b.comments ?? [:]), as: UTF8.self)
+            _ = try await conn.query("""
+                INSERT INTO score_sheets (assignment_id, application_id, evaluator_id, scores, comments, comment)
+                VALUES (\(id), \(app.id), \(user.userID), \(sheet)::jsonb, \(comments)::jsonb, \(comment))
+                ON CONFLICT (assignment_id) DO UPDATE SET scores = excluded.scores, comments = excluded.comments,
+                  comment = excluded.comment, updated_at = now()
+                """)
+            _ = try await conn.query("UPDATE assignments SET status = 'submitted' WHERE id = \(id)")
+            try await AuditTrail.record(conn, audit, action: "score_sheet.submitted", entity: "assignment", id: id,
+                                        after: ["application_id": String(app.id), "scores": sheet])
+            app = try await completeIfReady(conn, app, call: call, audit: audit)
+            return try await evaluationView(conn, app, call: call)
+        }
+        return try .json(view)
+    }
+
+    /// Validates API scores (points) into stored half points, every issue at once.
+    static func validatedSheet(_ scores: [String: Double], comments: [String: String]?, policy: ScoringPolicy, evaluatorID: Int64) throws -> String {
+        switch Evaluation.validate(scores, evaluatorID: evaluatorID, against: policy) {
+        case .failure(let e):
+            throw GrantsError.validation(e.issues.map { RuleViolation(field: "scores.\($0.criterion)", rule: $0.kind.rawValue, message: $0.message) })
+        case .success(let sheet):
+            for key in (comments ?? [:]).keys where policy.criterion(key) == nil {
+                throw GrantsError.invalid("comments.\(key)", "not a criterion of this call", rule: "unknown")
+            }
+            let halfPoints = sheet.scores.mapValues(\.halfPoints)
+            return String(decoding: try JSONEncoder.sorted.encode(halfPoints), as: UTF8.self)
+        }
+    }
+
+    /// Enough sheets and no unresolved divergence: the application is evaluated.
+    static func completeIfReady(_ conn: PostgresConnection, _ app: ApplicationResource, call: CallResource, audit: AuditContext) async throws -> ApplicationResource {
+        guard app.status == .inEvaluation else { return app }
+        let sheets = try await EvaluationStore.sheets(conn, applicationIDs: [app.id])[app.id] ?? []
+        let consensus = try await EvaluationStore.consensus(conn, applicationIDs: [app.id])[app.id]
+        guard case .ready = Evaluation.aggregate(sheets: sheets.map(\.sheet), consensus: consensus?.sheet, policy: call.policy) else { return app }
+        return try await ApplicationRoutes.move(conn, app, .completeEvaluation, reason: nil, audit: audit, user: Principal.system)
+    }
+
+    struct SheetView: Encodable, Sendable {
+        var assignmentId: Int64; var evaluatorId: Int64; var scores: [String: Double]; var comments: [String: String]
+        var comment: String?; var submittedAt: Date
+    }
+    struct AggregateView: Encodable, Sendable {
+        var perCriterion: [String: Double]; var weighted: Double; var source: String; var passes: Bool
+        var failedMinimums: [String]; var belowOverallMinimum: Bool
+    }
+    struct ConsensusView: Encodable, Sendable {
+        var scores: [String: Double]; var justification: String; var recordedBy: Int64; var recordedAt: Date
+    }
+    struct EvaluationView: Encodable, Sendable {
+        var applicationId: Int64; var status: String; var minimumEvaluators: Int
+        var sheets: [SheetView]; var aggregate: AggregateView?; var divergence: [String]; var consensus: ConsensusView?
+        var needsConsensus: Bool; var assignments: [AssignmentResource]
+        enum CodingKeys: String, CodingKey {
+            case applicationId, status, minimumEvaluators, sheets, aggregate, divergence, consensus, needsConsensus, assignments
+        }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(applicationId, forKey: .applicationId); try c.encode(status, forKey: .status)
+            try c.encode(minimumEvaluators, forKey: .minimumEvaluators); try c.encode(sheets, forKey: .sheets)
+            try c.encode(aggregate, forKey: .aggregate); try c.encode(divergence, forKey: .divergence)
+            try c.encode(consensus, forKey: .consensus); try c.encode(needsConsensus, forKey: .needsConsensus)
+            try c.encode(assignments, forKey: .assignments)
+        }
+    }
+
+    static func points(_ halfPoints: [String: Int]) -> [String: Double] { halfPoints.mapValues { Double($0) / 2 } }
+
+    static func aggregateView(_ aggregate: Aggregate, policy: ScoringPolicy) -> AggregateView {
+        let a = policy.assess(aggregate)
+        return AggregateView(perCriterion: aggregate.perCriterion.mapValues(\.double), weighted: aggregate.weighted.double,
+                             source: aggregate.source.rawValue, passes: a.passes, failedMinimums: a.failedMinimums,
+                             belowOverallMinimum: a.belowOverallMinimum)
+    }
+
+    static func evaluationView(_ conn: PostgresConnection, _ app: ApplicationResource, call: CallResource) async throws -> EvaluationView {
+        let sheets = try await EvaluationStore.sheets(conn, applicationIDs: [app.id])[app.id] ?? []
+        let consensus = try await EvaluationStore.consensus(conn, applicationIDs: [app.id])[app.id]
+        let policy = call.policy
+        let outcome = Evaluation.aggregate(sheets: sheets.map(\.sheet), consensus: consensus?.sheet, policy: policy)
+        let assignments = try await conn.query("""
+            SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from) WHERE s.application_id = \(app.id) ORDER BY s.id
+            """).rows.map(AssignmentResource.init(row:))
+        var needsConsensus = false
+        if case .needsConsensus = outcome { needsConsensus = true }
+        return EvaluationView(
+            applicationId: app.id, status: app.status.rawValue, minimumEvaluators: policy.minimumEvaluators,
+            sheets: sheets.map { SheetView(assignmentId: $0.assignmentID, evaluatorId: $0.evaluatorID, scores: points($0.halfPoints),
+                                           comments: $0.comments, comment: $0.comment, submittedAt: $0.submittedAt) },
+            aggregate: outcome.aggregate.map { aggregateView($0, policy: policy) },
+            divergence: Evaluation.divergence(sheets: sheets.map(\.sheet), policy: policy),
+            consensus: consensus.map { ConsensusView(scores: points($0.halfPoints), justification: $0.justification,
+                                                     recordedBy: $0.recordedBy, recordedAt: $0.recordedAt) },
+            needsConsensus: needsConsensus, assignments: assignments)
+    }
+
+    /// Coordinators and auditors see everything; an applicant sees only the final aggregate
+    /// of its own application, and only once it is decided.
+    @Sendable static func view(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let view = try await ctx.db.withConnection { conn in
+            let app = try await ApplicationResource.load(conn, id: id, for: user)
+            let call = try await CallResource.load(conn, id: app.callId)
+            var view = try await evaluationView(conn, app, call: call)
+            if user.role == .applicant {
+                let decided: Set<ApplicationStatus> = [.approved, .reserve, .rejected, .agreementSigned, .reportSubmitted,
+                                                       .reportAccepted, .paid, .closed, .cancelled]
+                guard decided.contains(app.status) else { throw GrantsError.forbidden("the evaluation is visible after the decision") }
+                view.sheets = []; view.assignments = []; view.divergence = []; view.consensus = nil; view.needsConsensus = false
+            }
+            return view
+        }
+        return try .json(view)
+    }
+
+    @Sendable static func consensus(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let b = try ctx.body(ConsensusBody.self)
+        var v = Validator()
+        let justification = v.text("justification", b.justification, max: 10_000)
+        try v.finish()
+        let audit = ctx.audit
+        let view = try await ctx.db.write { conn in
+            var app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            guard app.status == .inEvaluation else { throw GrantsError.invalidTransition(from: app.status, action: "record_consensus") }
+            let call = try await CallResource.load(conn, id: app.callId)
+            let sheet = try validatedSheet(b.scores, comments: nil, policy: call.policy, evaluatorID: user.userID)
+            _ = try await conn.query("""
+                INSERT INTO consensus_sheets (application_id, scores, justification, recorded_by) VALUES (\(id), \(sheet)::jsonb, \(justification), \(user.userID))
+                ON CONFLICT (application_id) DO UPDATE SET scores = excluded.scores, justification = excluded.justification,
+                  recorded_by = excluded.recorded_by, recorded_at = now()
+                """)
+            try await AuditTrail.record(conn, audit, action: "consensus.recorded", entity: "application", id: id,
+                                        after: ["scores": sheet, "justification": justification])
+            app = try await completeIfReady(conn, app, call: call, audit: audit)
+            return try await evaluationView(conn, app, call: call)
+        }
+        return try .json(view)
+    }
+}
+
+extension JSONEncoder {
+    static let sorted: JSONEncoder = { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return e }()
+}
+
+extension Principal {
+    /// The service acting on its own rule (e.g. completing an evaluation); it sees every record.
+    static let system = Principal(userID: 0, role: .coordinator, organisationID: nil, email: "system", name: "system")
+}

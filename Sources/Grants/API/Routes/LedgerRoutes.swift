@@ -1,0 +1,60 @@
+import Foundation
+import HTTP
+import Postgres
+
+/// The ledger export, JSON by default and CSV with `Accept: text/csv` or `?format=csv`.
+enum LedgerRoutes {
+    struct Entry: Encodable, Sendable {
+        var id: Int64; var programmeId: Int64; var applicationId: Int64; var organisationId: Int64; var kind: String
+        var amountCents: Int64; var actorId: Int64?; var reason: String?; var requestId: String?; var createdAt: Date
+    }
+
+    static func register(into table: inout RouteTable) {
+        table.add(.GET, "/v1/ledger", roles: .staff, list)
+    }
+
+    static func wantsCSV(_ request: HTTPRequest) -> Bool {
+        request.query["format"] == "csv" || (request.headers["Accept"]?.contains("text/csv") ?? false)
+    }
+
+    @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let q = ctx.request.query
+        var v = Validator()
+        func positive(_ name: String) -> Int64? {
+            guard let s = q[name] else { return nil }
+            guard let n = Int64(s), n > 0 else { v.fail(name, "must be a positive integer", rule: "integer"); return nil }
+            return n
+        }
+        let programme = positive("programme_id"), application = positive("application_id")
+        let from = q["from"].flatMap { s -> String? in v.date("from", s).map(\.iso) }
+        let to = q["to"].flatMap { s -> String? in v.date("to", s).map(\.iso) }
+        if let f = q["format"], !["json", "csv"].contains(f) { v.fail("format", "must be json or csv", rule: "enum") }
+        try v.finish()
+        let csv = wantsCSV(ctx.request)
+        let page = try Page(ctx.request)
+        let limit = csv ? Int.max / 2 : page.fetchLimit
+        let rows = try await ctx.db.query("""
+            SELECT id, programme_id, application_id, organisation_id, kind, amount_cents, actor_id, reason, request_id, created_at
+            FROM ledger_entries
+            WHERE id > \(csv ? 0 : page.afterID) AND (\(programme)::bigint IS NULL OR programme_id = \(programme))
+              AND (\(application)::bigint IS NULL OR application_id = \(application))
+              AND (\(from)::date IS NULL OR created_at >= \(from)::date) AND (\(to)::date IS NULL OR created_at < \(to)::date + 1)
+            ORDER BY id LIMIT \(Int64(limit))
+            """).rows
+        let entries = try rows.map { r in
+            Entry(id: try r.decode("id"), programmeId: try r.decode("programme_id"), applicationId: try r.decode("application_id"),
+                  organisationId: try r.decode("organisation_id"), kind: try r.decode("kind"), amountCents: try r.decode("amount_cents"),
+                  actorId: try r.decode("actor_id"), reason: try r.decode("reason"), requestId: try r.decode("request_id"),
+                  createdAt: try r.decode("created_at"))
+        }
+        guard csv else { return try page.response(entries, id: \.id) }
+        var w = CSVWriter(header: ["id", "created_at", "programme_id", "application_id", "organisation_id", "kind", "amount_eur", "actor_id", "reason", "request_id"])
+        for e in entries {
+            w.row([String(e.id), e.createdAt.ISO8601Format(), String(e.programmeId), String(e.applicationId), String(e.organisationId),
+                   e.kind, CSVWriter.euros(e.amountCents), e.actorId.map(String.init) ?? "", e.reason ?? "", e.requestId ?? ""])
+        }
+        var r = HTTPResponse.text(w.text, contentType: "text/csv; charset=utf-8")
+        r.headers.set("Content-Disposition", "attachment; filename=\"ledger-\(Date().ISO8601Format().prefix(10)).csv\"")
+        return r
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Evaluation
+import HTTP
+import Postgres
+
+/// The ranked list of a call with proposed decisions against the budget available now,
+/// and applying that proposal through the single decision path.
+enum RankingRoutes {
+    struct Item: Encodable, Sendable {
+        var rank: Int; var applicationId: Int64; var organisationId: Int64; var status: String; var weightedScore: Double
+        var scores: [String: Double]; var sme: Bool; var submittedAt: Date?; var lumpSumCents: Int64; var passes: Bool
+        var proposedDecision: String; var reason: String; var promotable: Bool
+    }
+    struct Unranked: Encodable, Sendable { var applicationId: Int64; var reason: String; var diverging: [String] }
+    struct RankingView: Encodable, Sendable {
+        var callId: Int64; var availableCents: Int64; var items: [Item]; var unrankable: [Unranked]; var promotable: [Int64]
+    }
+    struct Applied: Encodable, Sendable { var applicationId: Int64; var decision: String; var status: String }
+    struct ApplyResult: Encodable, Sendable { var callId: Int64; var applied: [Applied]; var budget: BudgetResource }
+
+    static func register(into table: inout RouteTable) {
+        table.add(.GET, "/v1/calls/:id/ranking", roles: .staff, get)
+        table.add(.POST, "/v1/calls/:id/ranking/apply", roles: [.coordinator], apply)
+    }
+
+    /// Builds the ranking and the selection proposal from the database state seen by `conn`.
+    static func compute(_ conn: PostgresConnection, callID: Int64) async throws -> (RankingView, [Proposal]) {
+        let call = try await CallResource.load(conn, id: callID)
+        let programme = try await conn.query("SELECT \(unescaped: ProgrammeResource.columns) FROM programmes p WHERE p.id = \(call.programmeId)").single()
+        let rules = try ProgrammeResource.rules(from: programme)
+        let budget = try await BudgetResource.load(conn, programmeID: call.programmeId)
+        let rows = try await conn.query("""
+            SELECT a.id, a.organisation_id, a.status, a.lump_sum_cents, a.submitted_at,
+                   (extract(epoch FROM a.submitted_at) * 1000000)::bigint AS submitted_us, o.kind = 'sme' AS sme
+            FROM applications a JOIN organisations o ON o.id = a.organisation_id
+            WHERE a.call_id = \(callID) AND a.status IN ('evaluated', 'reserve')
+            ORDER BY a.id
+            """).rows
+        let ids = try rows.map { try $0.decode("id", as: Int64.self) }
+        let sheets = try await EvaluationStore.sheets(conn, applicationIDs: ids)
+        let consensus = try await EvaluationStore.consensus(conn, applicationIDs: ids)
+        var status: [Int64: String] = [:], submitted: [Int64: Date] = [:]
+        var candidates: [Candidate] = []
+        for r in rows {
+            let id: Int64 = try r.decode("id")
+            status[id] = try r.decode("status"); submitted[id] = try r.decode("submitted_at")
+            candidates.append(Candidate(id: id, organisationID: try r.decode("organisation_id"), isSME: try r.decode("sme"),
+                                        submittedAt: try r.decode("submitted_us", as: Int64?.self) ?? Int64.max,
+                                        requestedCents: try r.decode("lump_sum_cents"),
+                                        sheets: (sheets[id] ?? []).map(\.sheet), consensus: consensus[id]?.sheet))
+        }
+        let funded = try await conn.query("""
+            SELECT DISTINCT organisation_id FROM applications WHERE programme_id = \(call.programmeId)
+              AND status IN ('approved','agreement_signed','report_submitted','report_accepted','paid','closed')
+            """).rows.map { try $0.decode("organisation_id", as: Int64.self) }
+        var committedByOrg: [Int64: Int64] = [:]
+        for r in try await conn.query("""
+            SELECT organisation_id, sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END)::bigint AS c
+            FROM ledger_entries WHERE programme_id = \(call.programmeId) GROUP BY organisation_id
+            """).rows { committedByOrg[try r.decode("organisation_id")] = try r.decode("c") }
+        let context = SelectionContext(availableCents: budget.availableCents, fundedOrganisations: Set(funded),
+                                       committedCentsByOrganisation: committedByOrg, perOrganisationCapCents: rules.perThirdPartyCapCents)
+        let ranking = Evaluation.rank(candidates, policy: call.policy)
+        let proposals = Evaluation.select(ranking, context: context)
+        let byID = Dictionary(uniqueKeysWithValues: proposals.map { ($0.candidateID, $0) })
+        let items = ranking.ranked.map { rc -> Item in
+            let p = byID[rc.candidateID]!
+            let promotable = status[rc.candidateID] == "reserve" && p.decision == .approved
+            return Item(rank: rc.rank, applicationId: rc.candidateID, organisationId: rc.organisationID, status: status[rc.candidateID] ?? "",
+                        weightedScore: rc.aggregate.weighted.double, scores: rc.aggregate.perCriterion.mapValues(\.double), sme: rc.isSME,
+                        submittedAt: submitted[rc.candidateID] ?? nil, lumpSumCents: rc.requestedCents, passes: rc.passes,
+                        proposedDecision: p.decision.rawValue, reason: p.reason.code, promotable: promotable)
+        }
+        let unranked = ranking.unrankable.map { u -> Unranked in
+            var diverging: [String] = []
+            if case .needsConsensus(let d) = u.reason { diverging = d }
+            return Unranked(applicationId: u.candidateID, reason: u.reason.code, diverging: diverging)
+        }
+        return (RankingView(callId: callID, availableCents: budget.availableCents, items: items, unrankable: unranked,
+                            promotable: items.filter(\.promotable).map(\.applicationId)), proposals)
+    }
+
+    @Sendable static func get(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let id = try ctx.id()
+        return try .json(try await ctx.db.withConnection { try await compute($0, callID: id).0 })
+    }
+
+    /// Applies the proposal under the programme lock, through `DecisionRoutes.decide`, so the
+    /// cap is enforced in exactly one place. Reserve entries that stay reserve are left alone.
+    @Sendable static func apply(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let audit = ctx.audit
+        return try await ctx.db.write { conn in
+            try await Idempotency.run(ctx, conn) {
+                let call = try await CallResource.load(conn, id: id)
+                _ = try await conn.query("SELECT id FROM programmes WHERE id = \(call.programmeId) FOR UPDATE")
+                let (view, proposals) = try await compute(conn, callID: id)
+                let status = Dictionary(uniqueKeysWithValues: view.items.map { ($0.applicationId, $0.status) })
+                var applied: [Applied] = []
+                for p in proposals {
+                    let current = status[p.candidateID]
+                    if current == "reserve" && p.decision != .approved { continue }
+                    let app = try await DecisionRoutes.decide(conn, applicationID: p.candidateID, decision: p.decision,
+                                                              reason: "ranking: \(p.reason.code)", user: user, audit: audit)
+                    applied.append(Applied(applicationId: app.id, decision: p.decision.rawValue, status: app.status.rawValue))
+                }
+                return try .json(ApplyResult(callId: id, applied: applied, budget: try await BudgetResource.load(conn, programmeID: call.programmeId)))
+            }
+        }
+    }
+}

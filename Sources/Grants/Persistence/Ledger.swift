@@ -1,0 +1,34 @@
+import Postgres
+
+/// The append-only money ledger. Every figure the service shows is a sum over it.
+enum Ledger {
+    enum Kind: String { case commitment, release, payment }
+
+    static func append(_ conn: PostgresConnection, _ kind: Kind, app: ApplicationResource, cents: Int64, reason: String?,
+                       audit: AuditContext) async throws {
+        guard cents > 0 else { return }
+        _ = try await conn.query("""
+            INSERT INTO ledger_entries (programme_id, application_id, organisation_id, kind, amount_cents, actor_id, reason, request_id)
+            VALUES (\(app.programmeId), \(app.id), \(app.organisationId), \(kind.rawValue), \(cents), \(audit.actorID.flatMap { $0 > 0 ? $0 : nil }),
+                    \(reason), \(audit.requestID))
+            """)
+    }
+
+    /// Committed (net of releases) and paid money of one application.
+    static func applicationTotals(_ conn: PostgresConnection, applicationID: Int64) async throws -> (committed: Int64, paid: Int64) {
+        let row = try await conn.query("""
+            SELECT coalesce(sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END), 0)::bigint AS committed,
+                   coalesce(sum(amount_cents) FILTER (WHERE kind = 'payment'), 0)::bigint AS paid
+            FROM ledger_entries WHERE application_id = \(applicationID)
+            """).single()
+        return (try row.decode("committed"), try row.decode("paid"))
+    }
+
+    /// Net committed money of one organisation in one programme (the per-third-party limit).
+    static func organisationCommitted(_ conn: PostgresConnection, programmeID: Int64, organisationID: Int64) async throws -> Int64 {
+        try await conn.query("""
+            SELECT coalesce(sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END), 0)::bigint AS committed
+            FROM ledger_entries WHERE programme_id = \(programmeID) AND organisation_id = \(organisationID)
+            """).single().decode("committed")
+    }
+}

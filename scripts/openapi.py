@@ -1,0 +1,905 @@
+#!/usr/bin/env python3
+"""Builds the OpenAPI 3.1 document of the ClusterXchange API and writes openapi.json.
+
+    python3 scripts/openapi.py           write <repo>/openapi.json
+    python3 scripts/openapi.py --check   exit 1 (with a diff) when openapi.json is stale
+                                         or when the routes registered in
+                                         Sources/Grants/API/Routes/*.swift differ from
+                                         the ones documented here
+    python3 scripts/openapi.py --stdout  print the document instead of writing it
+
+Standard library only. The source of truth is the Swift code:
+
+* ROUTES below mirrors every `table.add(.METHOD, "/path/:param", roles: ...)` of
+  Sources/Grants/API/Routes/*.swift; the script parses those calls and refuses to run
+  when a route (or its roles) is missing, extra or different here.
+* Request bodies and resources are written as the Swift property declarations they
+  mirror (`legalName: String; vatNumber: String?`), turned into JSON Schema with the
+  encoder's rules: camelCase -> snake_case, `Date` -> date-time, `CalendarDate` -> date,
+  `Int64` -> integer, `T?` -> nullable and not required. Request bodies are checked
+  against the Swift `members` list they copy.
+
+Adding a route: one `op(...)` entry in ROUTES (plus its body/resource schema if new).
+"""
+
+import difflib
+import json
+import os
+import re
+import sys
+from collections import OrderedDict
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUTPUT = os.path.join(ROOT, "openapi.json")
+ROUTES_DIR = os.path.join(ROOT, "Sources", "Grants", "API", "Routes")
+
+ALL_ROLES = ["applicant", "evaluator", "coordinator", "auditor"]
+STAFF = ["coordinator", "auditor"]
+PUBLIC = None  # roles == nil in Swift: no authentication
+
+# --------------------------------------------------------------------------------------
+# Enumerations (Sources/Grants/Domain)
+# --------------------------------------------------------------------------------------
+
+ROLE_ENUM = ALL_ROLES
+ORGANISATION_KINDS = ["sme", "cluster", "research", "support_organisation", "public_authority", "large_company"]
+ORGANISATION_STATUSES = ["pending_validation", "validated", "rejected"]
+APPLICATION_STATUSES = [
+    "draft", "submitted", "eligible", "ineligible", "in_evaluation", "evaluated", "approved", "reserve",
+    "rejected", "agreement_signed", "report_submitted", "report_accepted", "paid", "closed", "withdrawn",
+    "cancelled",
+]
+APPLICATION_EVENTS = [
+    "submit", "withdraw", "declare_eligible", "declare_ineligible", "start_evaluation", "complete_evaluation",
+    "approve", "reserve", "reject", "sign_agreement", "submit_report", "return_report", "accept_report", "pay",
+    "close", "cancel",
+]
+DOCUMENT_KINDS = ["commitment_to_quality", "boarding_pass", "invoice", "host_confirmation", "closing_report", "other"]
+DOCUMENT_MEDIA_TYPES = ["application/pdf", "image/png", "image/jpeg"]
+CALL_STATUSES = ["open", "upcoming", "closed"]
+
+COUNTRY = {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2 code, upper case"}
+EMAIL = {"type": "string", "format": "email", "maxLength": 254}
+
+# --------------------------------------------------------------------------------------
+# Swift declarations -> JSON Schema
+# --------------------------------------------------------------------------------------
+
+
+def snake(name):
+    """Foundation's JSONEncoder.KeyEncodingStrategy.convertToSnakeCase."""
+    out = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    out = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", out)
+    return out.lower()
+
+
+def ref(name):
+    return {"$ref": "#/components/schemas/" + name}
+
+
+def nullable(schema):
+    """`T?` in Swift: the value may be null (3.1 style type arrays; refs through anyOf)."""
+    if "$ref" in schema or "type" not in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    s = OrderedDict(schema)
+    types = s["type"] if isinstance(s["type"], list) else [s["type"]]
+    s["type"] = types + ["null"]
+    if "enum" in s:
+        s["enum"] = list(s["enum"]) + [None]
+    return s
+
+
+SCALARS = {
+    "String": lambda: {"type": "string"},
+    "Bool": lambda: {"type": "boolean"},
+    "Int": lambda: {"type": "integer"},
+    "Int64": lambda: {"type": "integer", "format": "int64"},
+    "Double": lambda: {"type": "number"},
+    "Date": lambda: {"type": "string", "format": "date-time"},
+    "CalendarDate": lambda: {"type": "string", "format": "date"},
+    "JSONFragment": lambda: {"description": "any JSON value"},
+}
+
+
+def swift_type(t, field):
+    """Maps a Swift type (without the trailing `?`) to a schema. Other names are $refs
+    to component schemas: NAMED_TYPES maps the Swift struct name to the component name."""
+    t = t.strip()
+    m = re.fullmatch(r"\[(\w+)\s*:\s*(.+)\]", t)
+    if m:
+        return {"type": "object", "additionalProperties": swift_type(m.group(2), field)}
+    m = re.fullmatch(r"\[(.+)\]", t)
+    if m:
+        return {"type": "array", "items": swift_type(m.group(1), field)}
+    if t in SCALARS:
+        s = SCALARS[t]()
+        if t in ("Int", "Int64") and field.endswith("_cents"):
+            s["format"] = "int64"
+        return s
+    if t in NAMED_TYPES:
+        return ref(NAMED_TYPES[t])
+    raise SystemExit("openapi.py: no schema for Swift type %r (field %s)" % (t, field))
+
+
+def swift_struct(decl, fields=None, always_present=(), description=None, required=None, closed=False):
+    """A JSON object schema from Swift property declarations `name: Type; name2: Type?`.
+
+    fields:          per-property overrides merged into the generated schema
+                     (enum, pattern, bounds, description, ...).
+    always_present:  optional properties the Swift code encodes as an explicit null
+                     (custom `encode(to:)`), hence required but nullable.
+    required:        for request bodies whose Swift properties are all optional so the
+                     handler can report every missing member in one 422, the members
+                     that handler requires.
+    closed:          additionalProperties false (request bodies: unknown members are 422).
+    """
+    fields = fields or {}
+    props = OrderedDict()
+    req = []
+    for part in re.split(r"[;\n]", decl):
+        part = part.strip().removeprefix("var ").removeprefix("let ").strip()
+        if not part:
+            continue
+        name, _, t = part.partition(":")
+        name, t = name.strip(), t.strip()
+        optional = t.endswith("?")
+        key = snake(name)
+        schema = swift_type(t.rstrip("?"), key)
+        for k, v in fields.get(key, {}).items():
+            schema[k] = v
+        if optional:
+            schema = nullable(schema)
+            if key in always_present:
+                req.append(key)
+        else:
+            req.append(key)
+        props[key] = schema
+    unknown = set(fields) - set(props)
+    if unknown:
+        raise SystemExit("openapi.py: overrides for unknown members %s" % sorted(unknown))
+    s = OrderedDict([("type", "object")])
+    if description:
+        s["description"] = description
+    if required is not None:
+        req = list(required)
+    if req:
+        s["required"] = req
+    s["properties"] = props
+    if closed:
+        s["additionalProperties"] = False
+    return s
+
+
+# Swift struct name -> component schema name, for properties typed with another struct.
+NAMED_TYPES = {
+    "OrganisationResource": "Organisation",
+    "UserResource": "User",
+    "ProgrammeRules": "ProgrammeRules",
+    "RulesPatch": "ProgrammeRulesPatch",
+    "CriterionView": "Criterion",
+    "CriterionInput": "CriterionInput",
+    "Participant": "Participant",
+    "Origin": "Origin",
+    "ParticipantInput": "ParticipantInput",
+    "OriginInput": "OriginInput",
+    "OrganisationInput": "OrganisationInput",
+    "ApplicationStatus": "ApplicationStatus",
+}
+
+
+def members_of(schema, schemas, prefix=""):
+    """The dotted member names a request body schema admits, like Swift's `members`."""
+    out = []
+    for key, sub in schema.get("properties", {}).items():
+        path = prefix + key
+        out.append(path)
+        target = sub.get("anyOf", [sub])[0]
+        if "$ref" in target:
+            nested = schemas[target["$ref"].rsplit("/", 1)[1]]
+            if nested.get("type") == "object" and "properties" in nested and nested.get("additionalProperties") is False:
+                out += members_of(nested, schemas, path + ".")
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Component schemas
+# --------------------------------------------------------------------------------------
+
+TEXT200 = {"minLength": 1, "maxLength": 200}
+LATITUDE = {"minimum": -90, "maximum": 90}
+LONGITUDE = {"minimum": -180, "maximum": 180}
+HALF_POINTS = {"minimum": 0, "maximum": 5, "multipleOf": 0.5}
+PASSWORD = {"minLength": 10, "maxLength": 72, "description": "10 characters to 72 UTF-8 bytes (bcrypt)"}
+
+
+def build_schemas():
+    s = OrderedDict()
+
+    s["Problem"] = OrderedDict([
+        ("type", "object"),
+        ("description", "RFC 9457 problem details. `code` is the stable identifier clients switch on; "
+                        "`title` and `detail` are for humans. Some problems carry extension members "
+                        "(`available_cents` and `requested_cents` with `budget_exceeded`, `current_status` "
+                        "with `invalid_transition`, `limit_bytes` with `payload_too_large`)."),
+        ("required", ["type", "title", "status", "code"]),
+        ("properties", OrderedDict([
+            ("type", {"type": "string", "format": "uri", "examples": ["https://clusterxchange.eu/problems/validation_failed"]}),
+            ("title", {"type": "string"}),
+            ("status", {"type": "integer", "minimum": 400, "maximum": 599}),
+            ("code", {"type": "string", "examples": ["validation_failed"]}),
+            ("detail", {"type": "string"}),
+            ("errors", {"type": "array", "items": ref("FieldError")}),
+            ("available_cents", {"type": "integer", "format": "int64"}),
+            ("requested_cents", {"type": "integer", "format": "int64"}),
+            ("current_status", ref("ApplicationStatus")),
+            ("limit_bytes", {"type": "integer"}),
+        ])),
+        ("additionalProperties", True),
+    ])
+    s["FieldError"] = OrderedDict([
+        ("type", "object"),
+        ("required", ["field", "message"]),
+        ("properties", OrderedDict([
+            ("field", {"type": "string", "description": "snake_case path of the member, e.g. `organisation.country`"}),
+            ("message", {"type": "string"}),
+            ("rule", {"type": "string", "description": "the rule broken, e.g. `required`, `enum`, `unknown_field`"}),
+        ])),
+    ])
+
+    s["ApplicationStatus"] = {"type": "string", "enum": APPLICATION_STATUSES}
+
+    # ---- operational (OperationalRoutes.swift)
+    s["Health"] = swift_struct("status: String", fields={"status": {"const": "ok"}})
+    s["Readiness"] = swift_struct(
+        "status: String; database: String; pendingMigrations: [String]",
+        fields={"status": {"enum": ["ready", "unavailable"]}, "database": {"enum": ["ok", "unreachable"]}})
+
+    # ---- accounts (AuthRoutes.swift, UserResource.swift)
+    s["User"] = swift_struct(
+        "id: Int64; email: String; name: String; role: String; active: Bool; createdAt: Date; organisation: OrganisationResource?",
+        fields={"role": {"enum": ROLE_ENUM}},
+        always_present=("organisation",),
+        description="A user. `organisation` is the applicant's organisation, null for staff roles.")
+    s["LoginResponse"] = swift_struct("token: String; expiresAt: Date; user: UserResource")
+    s["OrganisationInput"] = swift_struct(
+        "legalName: String; country: String; kind: String; city: String; latitude: Double; longitude: Double; "
+        "vatNumber: String?; iban: String?",
+        fields={"legal_name": {"minLength": 1, "maxLength": 300}, "country": dict(COUNTRY, description="a COSME country (EU-27, AL, AM, BA, IS, XK, MD, ME, MK, RS, TR, UA)"),
+                "kind": {"enum": ORGANISATION_KINDS}, "city": TEXT200, "latitude": LATITUDE, "longitude": LONGITUDE,
+                "vat_number": {"maxLength": 32}, "iban": {"description": "checked with the ISO 13616 mod-97 check digits"}},
+        closed=True)
+    s["RegisterRequest"] = swift_struct(
+        "email: String; password: String; name: String; organisation: OrganisationInput",
+        fields={"email": EMAIL, "password": PASSWORD, "name": TEXT200}, closed=True)
+    s["LoginRequest"] = swift_struct("email: String; password: String", closed=True)
+    s["CreateUserRequest"] = swift_struct(
+        "email: String; password: String; name: String; role: String",
+        fields={"email": EMAIL, "password": PASSWORD, "name": TEXT200,
+                "role": {"enum": ["evaluator", "coordinator", "auditor"], "description": "applicants register themselves"}},
+        closed=True)
+
+    # ---- organisations (OrganisationRoutes.swift, OrganisationResource.swift)
+    s["Organisation"] = swift_struct(
+        "id: Int64; legalName: String; country: String; kind: String; city: String; latitude: Double; longitude: Double; "
+        "vatNumber: String?; iban: String?; status: String; statusReason: String?; validatedAt: Date?; openToHosting: Bool; "
+        "createdAt: Date; updatedAt: Date; version: Int",
+        fields={"country": COUNTRY, "kind": {"enum": ORGANISATION_KINDS}, "status": {"enum": ORGANISATION_STATUSES}})
+    s["Host"] = swift_struct(
+        "id: Int64; legalName: String; kind: String; country: String; city: String; latitude: Double; longitude: Double",
+        fields={"country": COUNTRY, "kind": {"enum": ORGANISATION_KINDS}},
+        description="The public profile of a validated organisation open to hosting.")
+    s["OrganisationPatch"] = swift_struct(
+        "legalName: String?; country: String?; kind: String?; city: String?; latitude: Double?; longitude: Double?; "
+        "vatNumber: String?; iban: String?; openToHosting: Bool?",
+        fields={"legal_name": {"minLength": 1, "maxLength": 300}, "country": COUNTRY, "kind": {"enum": ORGANISATION_KINDS},
+                "city": TEXT200, "latitude": LATITUDE, "longitude": LONGITUDE, "vat_number": {"maxLength": 32}},
+        description="Members left out keep their value. An applicant changing legal_name, country or kind of a "
+                    "validated organisation sends it back to `pending_validation`.",
+        closed=True)
+    s["OrganisationValidation"] = swift_struct(
+        "decision: String; reason: String?",
+        fields={"decision": {"enum": ["validated", "rejected"]}, "reason": {"maxLength": 2000, "description": "required for a rejection"}},
+        closed=True)
+
+    # ---- programmes and calls (ProgrammeRoutes.swift, ProgrammeResource.swift, CallResource.swift)
+    rules = ("perVisitCapCents: Int64; perThirdPartyCapCents: Int64; halvingDistanceKm: Int; halvingWorkingDays: Int; "
+             "minimumWorkingDays: Int; maximumCalendarDays: Int; maxFundedExchangesPerVisitor: Int; prefinancingPercent: Int; "
+             "paymentDueDays: Int; fourEyesPayments: Bool")
+    rule_bounds = {"per_visit_cap_cents": {"minimum": 0}, "per_third_party_cap_cents": {"minimum": 0},
+                   "halving_distance_km": {"minimum": 0, "maximum": 20000}, "halving_working_days": {"minimum": 0, "maximum": 31},
+                   "minimum_working_days": {"minimum": 1, "maximum": 31}, "maximum_calendar_days": {"minimum": 1, "maximum": 366},
+                   "max_funded_exchanges_per_visitor": {"minimum": 1, "maximum": 100},
+                   "prefinancing_percent": {"minimum": 0, "maximum": 100}, "payment_due_days": {"minimum": 0, "maximum": 365}}
+    s["ProgrammeRules"] = swift_struct(rules, description="The ClusterXchange rules of a programme (DESIGN.md §2).")
+    s["ProgrammeRulesPatch"] = swift_struct(rules.replace(";", "?;") + "?", fields=rule_bounds, closed=True)
+    s["Programme"] = swift_struct(
+        "id: Int64; code: String; name: String; periodStart: CalendarDate; periodEnd: CalendarDate; capCents: Int64; "
+        "targetExchanges: Int; rules: ProgrammeRules; lumpSumsCents: [String: Int64]; lumpSumSources: [String: String]; version: Int",
+        fields={"lump_sums_cents": {"propertyNames": COUNTRY, "description": "lump sum of a full exchange by host country"},
+                "lump_sum_sources": {"propertyNames": COUNTRY,
+                                     "additionalProperties": {"type": "string", "enum": ["sourced", "illustrative"]}}})
+    s["ProgrammePatch"] = swift_struct(
+        "name: String?; capCents: Int64?; rules: RulesPatch?; lumpSumsCents: [String: Int64]?",
+        fields={"name": {"minLength": 1, "maxLength": 300},
+                "cap_cents": {"minimum": 0, "description": "never below what is committed (409 `cap_below_committed`)"},
+                "lump_sums_cents": {"propertyNames": COUNTRY, "additionalProperties": {"type": "integer", "format": "int64", "minimum": 0},
+                                    "description": "host country (COSME) -> lump sum of a full exchange; upserted"}},
+        closed=True)
+    s["Budget"] = swift_struct(
+        "programmeId: Int64; capCents: Int64; committedCents: Int64; paidCents: Int64; outstandingCents: Int64; availableCents: Int64",
+        description="Sums over the ledger: committed = granted to approved, not cancelled applications (paid included), "
+                    "outstanding = committed - paid, available = cap - committed.")
+    s["Criterion"] = swift_struct(
+        "key: String; weight: Double; minimum: Double; description: String?",
+        fields={"weight": {"exclusiveMinimum": 0, "maximum": 1}, "minimum": HALF_POINTS})
+    s["CriterionInput"] = swift_struct(
+        "key: String; weight: Double; minimum: Double; description: String?",
+        fields={"key": {"pattern": "^[a-z_]{1,40}$"},
+                "weight": {"exclusiveMinimum": 0, "maximum": 1, "description": "a fraction with at most 4 decimals; the weights sum to 1"},
+                "minimum": HALF_POINTS},
+        description="Unknown members inside a criterion are ignored (StrictJSON does not descend into arrays).")
+    s["Call"] = swift_struct(
+        "id: Int64; programmeId: Int64; title: String; opensAt: Date; closesAt: Date; status: String; criteria: [CriterionView]; "
+        "overallMinimum: Double; divergenceLimit: Double; minimumEvaluators: Int; version: Int",
+        fields={"status": {"enum": CALL_STATUSES}, "overall_minimum": HALF_POINTS, "divergence_limit": HALF_POINTS})
+    call_body = ("title: String?; opensAt: Date?; closesAt: Date?; criteria: [CriterionInput]?; overallMinimum: Double?; "
+                 "divergenceLimit: Double?; minimumEvaluators: Int?")
+    call_fields = {"title": {"minLength": 1, "maxLength": 300}, "closes_at": {"description": "after opens_at"},
+                   "criteria": {"minItems": 1}, "overall_minimum": HALF_POINTS, "divergence_limit": HALF_POINTS,
+                   "minimum_evaluators": {"minimum": 1, "maximum": 10}}
+    s["CallCreate"] = swift_struct(
+        call_body, fields=call_fields, required=["title", "opens_at", "closes_at"], closed=True,
+        description="Defaults: the MEDIC-NEST criteria (relevance 0.4/min 3, quality 0.3/min 3, impact 0.3/min 2.5), "
+                    "overall minimum 3, divergence limit 1.5, 2 evaluators.")
+    s["CallPatch"] = swift_struct(call_body, fields=call_fields, closed=True,
+                                  description="Criteria cannot change once evaluation has started (409 `evaluation_started`).")
+
+    # ---- applications (ApplicationRoutes.swift, ApplicationResource.swift)
+    s["ParticipantInput"] = swift_struct("name: String; email: String; position: String",
+                                         fields={"name": TEXT200, "email": EMAIL, "position": TEXT200}, closed=True)
+    s["OriginInput"] = swift_struct("city: String; country: String; latitude: Double; longitude: Double",
+                                    fields={"city": TEXT200, "country": COUNTRY, "latitude": LATITUDE, "longitude": LONGITUDE},
+                                    closed=True)
+    s["Participant"] = swift_struct("name: String; email: String; position: String")
+    s["Origin"] = swift_struct("city: String; country: String; latitude: Double; longitude: Double",
+                               fields={"country": COUNTRY})
+    app_body = ("callId: Int64?; hostOrganisationId: Int64?; participant: ParticipantInput?; origin: OriginInput?; "
+                "activityStart: String?; activityEnd: String?; activityType: String?; objectives: String?")
+    app_fields = {"call_id": {"minimum": 1}, "host_organisation_id": {"minimum": 1, "description": "another organisation than the applicant's"},
+                  "activity_start": {"format": "date"}, "activity_end": {"format": "date", "description": "not before activity_start"},
+                  "activity_type": {"minLength": 1, "maxLength": 100}, "objectives": {"minLength": 1, "maxLength": 10000}}
+    s["ApplicationCreate"] = swift_struct(
+        app_body, fields=app_fields, closed=True,
+        required=["call_id", "host_organisation_id", "participant", "origin", "activity_start", "activity_end",
+                  "activity_type", "objectives"])
+    s["ApplicationPatch"] = swift_struct(app_body, fields=app_fields, closed=True,
+                                         description="A draft only; members left out keep their value.")
+    s["Application"] = swift_struct(
+        "id: Int64; status: ApplicationStatus; programmeId: Int64; callId: Int64; organisationId: Int64; hostOrganisationId: Int64; "
+        "participant: Participant; origin: Origin; activityStart: CalendarDate; activityEnd: CalendarDate; activityType: String; "
+        "objectives: String; workingDays: Int; distanceKm: Double; lumpSumCents: Int64; grantedCents: Int64?; "
+        "finalAmountCents: Int64?; paymentDueOn: CalendarDate?; actualStart: CalendarDate?; actualEnd: CalendarDate?; "
+        "reportSummary: String?; statusReason: String?; submittedAt: Date?; decidedAt: Date?; createdAt: Date; updatedAt: Date; "
+        "version: Int; allowedActions: [String]",
+        fields={"allowed_actions": {"items": {"type": "string", "enum": APPLICATION_EVENTS},
+                                    "description": "what the lifecycle allows next"}},
+        description="An exchange application with the figures the service computed for it.")
+    s["EligibilityDecision"] = swift_struct(
+        "eligible: Bool; reason: String?",
+        fields={"reason": {"maxLength": 2000, "description": "required when eligible is false"}}, closed=True)
+    s["Reason"] = swift_struct("reason: String?", closed=True)
+
+    # ---- documents (DocumentRoutes.swift)
+    s["Document"] = swift_struct(
+        "id: Int64; applicationId: Int64; kind: String; filename: String; mediaType: String; sizeBytes: Int64; sha256: String; "
+        "uploadedBy: Int64; createdAt: Date",
+        fields={"kind": {"enum": DOCUMENT_KINDS}, "media_type": {"enum": DOCUMENT_MEDIA_TYPES},
+                "sha256": {"pattern": "^[0-9a-f]{64}$"}})
+
+    # ---- audit (AuditRoutes.swift)
+    s["AuditEntry"] = swift_struct(
+        "id: Int64; occurredAt: Date; actorId: Int64?; actorRole: String?; action: String; entityType: String; entityId: Int64?; "
+        "before: JSONFragment?; after: JSONFragment?; requestId: String?; clientAddress: String?; prevHash: String; hash: String",
+        fields={"prev_hash": {"pattern": "^[0-9a-f]{64}$"}, "hash": {"pattern": "^[0-9a-f]{64}$"}},
+        description="One change: who, what, when, from which request; hash-chained to the previous entry.")
+    s["AuditVerification"] = swift_struct(
+        "valid: Bool; checked: Int; firstBrokenId: Int64?", always_present=("first_broken_id",))
+
+    for name in ["User", "Organisation", "Host", "Programme", "Call", "Application", "Document", "AuditEntry"]:
+        s[name + "List"] = OrderedDict([
+            ("type", "object"),
+            ("required", ["items", "next_cursor"]),
+            ("properties", OrderedDict([
+                ("items", {"type": "array", "items": ref(name)}),
+                ("next_cursor", {"type": ["string", "null"], "description": "pass as `cursor` for the next page; null on the last"}),
+            ])),
+        ])
+    return s
+
+
+# Request bodies as the Swift `members` lists declare them (StrictJSON refuses others).
+SWIFT_MEMBERS = {
+    "RegisterRequest": ["email", "password", "name", "organisation", "organisation.legal_name", "organisation.country",
+                        "organisation.kind", "organisation.city", "organisation.latitude", "organisation.longitude",
+                        "organisation.vat_number", "organisation.iban"],
+    "LoginRequest": ["email", "password"],
+    "CreateUserRequest": ["email", "password", "name", "role"],
+    "OrganisationPatch": ["legal_name", "country", "kind", "city", "latitude", "longitude", "vat_number", "iban", "open_to_hosting"],
+    "OrganisationValidation": ["decision", "reason"],
+    "ProgrammePatch": ["name", "cap_cents", "rules", "lump_sums_cents"] + ["rules." + m for m in [
+        "per_visit_cap_cents", "per_third_party_cap_cents", "halving_distance_km", "halving_working_days",
+        "minimum_working_days", "maximum_calendar_days", "max_funded_exchanges_per_visitor", "prefinancing_percent",
+        "payment_due_days", "four_eyes_payments"]],
+    "CallCreate": ["title", "opens_at", "closes_at", "criteria", "overall_minimum", "divergence_limit", "minimum_evaluators"],
+    "CallPatch": ["title", "opens_at", "closes_at", "criteria", "overall_minimum", "divergence_limit", "minimum_evaluators"],
+    "ApplicationCreate": ["call_id", "host_organisation_id", "participant", "participant.name", "participant.email",
+                          "participant.position", "origin", "origin.city", "origin.country", "origin.latitude",
+                          "origin.longitude", "activity_start", "activity_end", "activity_type", "objectives"],
+    "EligibilityDecision": ["eligible", "reason"],
+    "Reason": ["reason"],
+}
+SWIFT_MEMBERS["ApplicationPatch"] = SWIFT_MEMBERS["ApplicationCreate"]
+
+# --------------------------------------------------------------------------------------
+# Parameters, headers, shared responses
+# --------------------------------------------------------------------------------------
+
+PARAMETERS = OrderedDict([
+    ("Id", {"name": "id", "in": "path", "required": True, "description": "positive integer id; anything else is 404",
+            "schema": {"type": "integer", "format": "int64", "minimum": 1}}),
+    ("Limit", {"name": "limit", "in": "query", "required": False, "description": "page size",
+               "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}),
+    ("Cursor", {"name": "cursor", "in": "query", "required": False,
+                "description": "the `next_cursor` of the previous page (opaque)", "schema": {"type": "string"}}),
+    ("IfMatch", {"name": "If-Match", "in": "header", "required": False,
+                 "description": "an ETag from an earlier answer; when the resource has changed since, 412 instead of an overwrite",
+                 "schema": {"type": "string"}}),
+    ("XRequestId", {"name": "X-Request-Id", "in": "header", "required": False,
+                    "description": "client-chosen request id (at most 128 of `[A-Za-z0-9._-]`), echoed and logged; generated when absent",
+                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$"}}),
+])
+
+HEADERS = OrderedDict([
+    ("XRequestId", {"description": "the request id (the client's X-Request-Id when sane, else generated)",
+                    "schema": {"type": "string"}}),
+    ("ETag", {"description": "version of the resource; send it back in If-Match", "schema": {"type": "string"}}),
+    ("Location", {"description": "URL of the created resource", "schema": {"type": "string"}}),
+    ("RetryAfter", {"description": "seconds to wait before retrying", "schema": {"type": "integer", "minimum": 0}}),
+    ("WWWAuthenticate", {"description": "`Bearer`", "schema": {"type": "string"}}),
+])
+
+
+def hdr(name):
+    return {"$ref": "#/components/headers/" + name}
+
+
+PROBLEM_JSON = "application/problem+json"
+
+# status -> (component name, description, default code, extra headers)
+ERRORS = OrderedDict([
+    (400, ("BadRequest", "The body is not JSON (`malformed_json`) or the request is malformed (`bad_request`).", "malformed_json", [])),
+    (401, ("Unauthenticated", "No, an invalid, an expired or a revoked bearer token (`unauthenticated`).", "unauthenticated", ["WWW-Authenticate"])),
+    (403, ("Forbidden", "The caller's role may not use this route (`forbidden`).", "forbidden", [])),
+    (404, ("NotFound", "No such resource, or one the caller may not see (`not_found`).", "not_found", [])),
+    (409, ("Conflict", "The request conflicts with the resource's state.", "invalid_transition", [])),
+    (412, ("PreconditionFailed", "The If-Match ETag is stale (`precondition_failed`).", "precondition_failed", [])),
+    (413, ("PayloadTooLarge", "The body exceeds the route's limit (`payload_too_large`).", "payload_too_large", [])),
+    (415, ("UnsupportedMediaType", "Wrong Content-Type or content (`unsupported_media_type`).", "unsupported_media_type", [])),
+    (422, ("ValidationFailed", "Input breaks a rule; `errors` names each member (`validation_failed`).", "validation_failed", [])),
+    (429, ("RateLimited", "Too many failed logins (`rate_limited`).", "rate_limited", ["Retry-After"])),
+    (503, ("ServiceUnavailable", "At capacity, database busy or unreachable; retry (`service_unavailable`).", "service_unavailable", ["Retry-After"])),
+])
+
+HEADER_COMPONENT = {"WWW-Authenticate": "WWWAuthenticate", "Retry-After": "RetryAfter", "ETag": "ETag", "Location": "Location"}
+
+
+def problem_response(status, description=None, codes=None):
+    name, default_description, code, extra = ERRORS[status]
+    headers = OrderedDict([("X-Request-Id", hdr("XRequestId"))])
+    for h in extra:
+        headers[h] = hdr(HEADER_COMPONENT[h])
+    example = OrderedDict([("type", "https://clusterxchange.eu/problems/" + (codes or [code])[0]),
+                           ("title", name), ("status", status), ("code", (codes or [code])[0]),
+                           ("detail", "..."), ("errors", [])])
+    if status == 422:
+        example["errors"] = [{"field": "email", "message": "must be an e-mail address", "rule": "email"}]
+    return OrderedDict([
+        ("description", description or default_description),
+        ("headers", headers),
+        ("content", {PROBLEM_JSON: {"schema": ref("Problem"), "example": example}}),
+    ])
+
+
+def error_ref(status):
+    return {"$ref": "#/components/responses/" + ERRORS[status][0]}
+
+
+# --------------------------------------------------------------------------------------
+# Routes: one op() per `table.add` in Sources/Grants/API/Routes/*.swift
+# --------------------------------------------------------------------------------------
+
+def op(method, path, roles, operation_id, tag, summary, *, body=None, body_required=True, ok=200, response=None,
+       query=(), paged=False, etag=False, if_match=False, conflicts=(), description=None, raw_upload=False,
+       response_content=None, rate_limited=False):
+    """One operation.
+
+    method/path/roles: exactly as in `table.add` (path with `:id`; roles None for open routes).
+    body:        request body component name (JSON).   ok: success status.
+    response:    response component name (None: no content, e.g. 204).
+    query:       extra query parameters (dicts).         paged: limit/cursor + `<response>List`.
+    etag:        success carries ETag.                   if_match: honours If-Match (412).
+    conflicts:   409 problem codes the handler can answer.
+    """
+    return dict(method=method, path=path, roles=roles, operation_id=operation_id, tag=tag, summary=summary, body=body,
+                body_required=body_required, ok=ok, response=response, query=list(query), paged=paged, etag=etag,
+                if_match=if_match, conflicts=list(conflicts), description=description, raw_upload=raw_upload,
+                response_content=response_content, rate_limited=rate_limited)
+
+
+def qp(name, schema, description):
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+POSITIVE_ID = {"type": "integer", "format": "int64", "minimum": 1}
+
+ROUTES = [
+    # OperationalRoutes.swift
+    op("GET", "/healthz", PUBLIC, "getHealth", "operations", "Liveness", response="Health",
+       description="Answers 200 while the process serves requests; does not touch the database."),
+    op("GET", "/readyz", PUBLIC, "getReadiness", "operations", "Readiness", response="Readiness",
+       description="200 when the database answers and every migration is applied, else 503 with the same body."),
+    op("GET", "/metrics", PUBLIC, "getMetrics", "operations", "Prometheus metrics",
+       response_content={"text/plain": {"schema": {"type": "string"}}},
+       description="HTTP and database-pool metrics in the Prometheus text format 0.0.4."),
+    op("GET", "/openapi.json", PUBLIC, "getOpenAPI", "operations", "This document",
+       response_content={"application/json": {"schema": {"type": "object"}}}),
+    # AuthRoutes.swift
+    op("POST", "/v1/auth/register", PUBLIC, "register", "auth", "Register an applicant and its organisation",
+       body="RegisterRequest", ok=201, response="User", conflicts=["email_taken", "organisation_exists"],
+       description="Creates the applicant account and its organisation (`pending_validation`)."),
+    op("POST", "/v1/auth/login", PUBLIC, "login", "auth", "Log in", body="LoginRequest", response="LoginResponse",
+       rate_limited=True,
+       description="Returns a bearer token. Failed attempts are limited per account and per client address (429)."),
+    op("POST", "/v1/auth/logout", ALL_ROLES, "logout", "auth", "Log out", ok=204,
+       description="Revokes the bearer token of the request."),
+    op("GET", "/v1/me", ALL_ROLES, "getMe", "auth", "Who am I", response="User"),
+    op("POST", "/v1/users", ["coordinator"], "createUser", "users", "Create a staff account", body="CreateUserRequest",
+       ok=201, response="User", conflicts=["email_taken"]),
+    op("GET", "/v1/users", STAFF, "listUsers", "users", "List users", response="User", paged=True,
+       query=[qp("role", {"type": "string", "enum": ROLE_ENUM}, "only users of this role")]),
+    op("GET", "/v1/users/:id", STAFF, "getUser", "users", "Get a user", response="User"),
+    # OrganisationRoutes.swift
+    op("GET", "/v1/organisations", ["applicant", "coordinator", "auditor"], "listOrganisations", "organisations",
+       "List organisations", response="Organisation", paged=True,
+       query=[qp("status", {"type": "string", "enum": ORGANISATION_STATUSES}, "only organisations in this status")],
+       description="An applicant sees only its own organisation."),
+    op("GET", "/v1/organisations/:id", ["applicant", "coordinator", "auditor"], "getOrganisation", "organisations",
+       "Get an organisation", response="Organisation", etag=True),
+    op("PATCH", "/v1/organisations/:id", ["applicant", "coordinator"], "updateOrganisation", "organisations",
+       "Update an organisation profile", body="OrganisationPatch", response="Organisation", etag=True, if_match=True,
+       conflicts=["organisation_exists"]),
+    op("POST", "/v1/organisations/:id/validation", ["coordinator"], "validateOrganisation", "organisations",
+       "Validate or reject an organisation", body="OrganisationValidation", response="Organisation", etag=True),
+    op("GET", "/v1/hosts", ALL_ROLES, "listHosts", "organisations", "Host directory", response="Host", paged=True,
+       query=[qp("country", COUNTRY, "only hosts in this country")],
+       description="Validated organisations open to hosting; public profile only."),
+    # ProgrammeRoutes.swift
+    op("GET", "/v1/programmes", ALL_ROLES, "listProgrammes", "programmes", "List programmes", response="Programme", paged=True),
+    op("GET", "/v1/programmes/:id", ALL_ROLES, "getProgramme", "programmes", "Get a programme", response="Programme", etag=True),
+    op("PATCH", "/v1/programmes/:id", ["coordinator"], "updateProgramme", "programmes", "Change a programme's rules, cap or lump sums",
+       body="ProgrammePatch", response="Programme", etag=True, if_match=True, conflicts=["cap_below_committed"]),
+    op("GET", "/v1/programmes/:id/budget", ALL_ROLES, "getProgrammeBudget", "programmes", "Budget figures", response="Budget"),
+    op("GET", "/v1/programmes/:id/calls", ALL_ROLES, "listProgrammeCalls", "calls", "List a programme's calls",
+       response="Call", paged=True),
+    op("POST", "/v1/programmes/:id/calls", ["coordinator"], "createCall", "calls", "Open a call", body="CallCreate",
+       ok=201, response="Call", etag=True),
+    op("GET", "/v1/calls/:id", ALL_ROLES, "getCall", "calls", "Get a call", response="Call", etag=True),
+    op("PATCH", "/v1/calls/:id", ["coordinator"], "updateCall", "calls", "Change a call", body="CallPatch", response="Call",
+       etag=True, if_match=True, conflicts=["evaluation_started"]),
+    # ApplicationRoutes.swift
+    op("POST", "/v1/applications", ["applicant"], "createApplication", "applications", "Draft an application",
+       body="ApplicationCreate", ok=201, response="Application", etag=True,
+       description="Creates a draft with the computed `working_days`, `distance_km` and `lump_sum_cents`."),
+    op("GET", "/v1/applications", ALL_ROLES, "listApplications", "applications", "List applications",
+       response="Application", paged=True,
+       query=[qp("status", {"type": "string", "enum": APPLICATION_STATUSES}, "only applications in this status"),
+              qp("call_id", POSITIVE_ID, "only applications to this call"),
+              qp("organisation_id", POSITIVE_ID, "only applications of this visitor organisation")],
+       description="Applicants see their organisation's, evaluators those assigned to them, staff all."),
+    op("GET", "/v1/applications/:id", ALL_ROLES, "getApplication", "applications", "Get an application",
+       response="Application", etag=True),
+    op("PATCH", "/v1/applications/:id", ["applicant"], "updateApplication", "applications", "Edit a draft",
+       body="ApplicationPatch", response="Application", etag=True, if_match=True, conflicts=["invalid_transition"]),
+    op("DELETE", "/v1/applications/:id", ["applicant"], "deleteApplication", "applications", "Delete a draft", ok=204,
+       if_match=True, conflicts=["invalid_transition"]),
+    op("POST", "/v1/applications/:id/submit", ["applicant"], "submitApplication", "applications", "Submit a draft",
+       response="Application", etag=True, if_match=True, conflicts=["invalid_transition"],
+       description="Checks the submission rules (validated organisation, call open, host country, working days, ...): "
+                   "422 lists every rule broken."),
+    op("POST", "/v1/applications/:id/withdraw", ["applicant"], "withdrawApplication", "applications", "Withdraw an application",
+       body="Reason", body_required=False, response="Application", etag=True, conflicts=["invalid_transition"]),
+    op("POST", "/v1/applications/:id/eligibility", ["coordinator"], "decideEligibility", "applications",
+       "Record the eligibility check", body="EligibilityDecision", response="Application", etag=True,
+       conflicts=["invalid_transition"]),
+    # DocumentRoutes.swift
+    op("POST", "/v1/applications/:id/documents", ["applicant"], "uploadDocument", "documents", "Upload a document",
+       raw_upload=True, ok=201, response="Document", conflicts=["invalid_transition"],
+       query=[dict(qp("kind", {"type": "string", "enum": DOCUMENT_KINDS}, "what the document is"), required=True),
+              dict(qp("filename", {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^/\\\\\"\\x00-\\x1f]+$"},
+                      "the original file name (no path)"), required=True)],
+       description="The raw bytes of a PDF, PNG or JPEG, at most 10 MiB. The type is sniffed from the content, "
+                   "not taken from Content-Type (415 otherwise)."),
+    op("GET", "/v1/applications/:id/documents", ["applicant", "coordinator", "auditor"], "listDocuments", "documents",
+       "List an application's documents", response="Document", paged=True),
+    op("GET", "/v1/documents/:id", ["applicant", "coordinator", "auditor"], "downloadDocument", "documents",
+       "Download a document", etag=True,
+       response_content=OrderedDict((m, {"schema": {"type": "string", "format": "binary"}})
+                                    for m in DOCUMENT_MEDIA_TYPES + ["application/octet-stream"]),
+       description="The stored bytes with their media type; the ETag is the quoted SHA-256."),
+    op("DELETE", "/v1/documents/:id", ["applicant"], "deleteDocument", "documents", "Delete a document of a draft", ok=204,
+       conflicts=["invalid_transition"]),
+    # AuditRoutes.swift
+    op("GET", "/v1/audit-log", STAFF, "listAuditLog", "audit", "Audit trail", response="AuditEntry", paged=True,
+       query=[qp("entity_type", {"type": "string"}, "e.g. `application`, `organisation`, `user`"),
+              qp("entity_id", POSITIVE_ID, "only changes of this entity"),
+              qp("actor_id", POSITIVE_ID, "only changes by this user"),
+              qp("from", {"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}]},
+                 "RFC 3339 timestamp (no fractional seconds) or YYYY-MM-DD; inclusive"),
+              qp("to", {"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}]},
+                 "RFC 3339 timestamp (no fractional seconds) or YYYY-MM-DD; exclusive")]),
+    op("GET", "/v1/audit-log/verify", STAFF, "verifyAuditLog", "audit", "Verify the hash chain", response="AuditVerification",
+       description="Walks the whole chain recomputing every digest."),
+]
+
+TAGS = [
+    ("operations", "Liveness, readiness, metrics and this document (no authentication)."),
+    ("auth", "Registration, login, logout and the current user."),
+    ("users", "Staff accounts (coordinators create evaluators, coordinators and auditors)."),
+    ("organisations", "Organisation profiles, their validation and the host directory."),
+    ("programmes", "The programme: rules, cap, lump-sum table and budget."),
+    ("calls", "Calls for applications: window, criteria and selection settings."),
+    ("applications", "Exchange applications and their lifecycle."),
+    ("documents", "Supporting documents (stored with their SHA-256)."),
+    ("audit", "The hash-chained audit trail."),
+]
+
+INFO_DESCRIPTION = """\
+Back end of the **ClusterXchange** scheme of MEDIC-NEST (Precision MEDIcine Clusters integrating Digital \
+Technologies for New EcoSystems in HealthCare), a COSME-funded partnership of health clusters led by IMAGO-MOL \
+(Iași, RO) with FHTech / MEDVIA (BE), HBIO (GR) and BIOTECYL / SIVI (ES). The scheme funds short mobility \
+exchanges: a visitor from an SME, a cluster or another ecosystem organisation spends a few days (at least 3 working \
+days, at most one month) at a host in another COSME country, for a lump sum per host country (halved under 5 working \
+days or 200 km, capped at EUR 1,100), out of EUR 80,000 of financial support to third parties.
+
+Applicants register their organisation, draft, submit and document applications; coordinators validate \
+organisations, check eligibility and manage programmes and calls; auditors read everything.
+
+Conventions: JSON, UTF-8, snake_case members, RFC 3339 timestamps, ISO 8601 dates, ISO 3166-1 alpha-2 countries, \
+money in integer euro cents (`*_cents`). Errors are RFC 9457 problem details (`application/problem+json`) with a \
+stable `code`. Lists answer `{items, next_cursor}` and take `limit` (1..200, default 50) and `cursor`. Mutable \
+resources carry an `ETag`; routes marked so honour `If-Match` (412 when stale). Every route but register, login \
+and the operational routes needs `Authorization: Bearer <token>`; `x-roles` lists the roles a route admits \
+(an empty list: no authentication).
+"""
+
+
+def swift_path(path):
+    return re.sub(r":(\w+)", r"{\1}", path)
+
+
+def build_operation(r):
+    o = OrderedDict()
+    o["operationId"] = r["operation_id"]
+    o["tags"] = [r["tag"]]
+    o["summary"] = r["summary"]
+    roles = r["roles"]
+    who = "Open to anyone; no authentication." if roles is None else "Roles: " + ", ".join(roles) + "."
+    extras = []
+    if r["if_match"]:
+        extras.append("Honours `If-Match`.")
+    o["description"] = " ".join(x for x in [r["description"], who] + extras if x)
+    o["x-roles"] = [] if roles is None else list(roles)
+    if roles is None:
+        o["security"] = []
+
+    params = []
+    if "{id}" in swift_path(r["path"]):
+        params.append({"$ref": "#/components/parameters/Id"})
+    if r["paged"]:
+        params += [{"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/Cursor"}]
+    params += r["query"]
+    if r["if_match"]:
+        params.append({"$ref": "#/components/parameters/IfMatch"})
+    params.append({"$ref": "#/components/parameters/XRequestId"})
+    o["parameters"] = params
+
+    takes_json = r["body"] is not None
+    if takes_json:
+        o["requestBody"] = OrderedDict([
+            ("required", r["body_required"]),
+            ("content", {"application/json": {"schema": ref(r["body"])}}),
+        ])
+    if r["raw_upload"]:
+        o["requestBody"] = OrderedDict([
+            ("required", True),
+            ("description", "the document's bytes (PDF, PNG or JPEG; at most 10 MiB)"),
+            ("content", OrderedDict((m, {"schema": {"type": "string", "format": "binary"}})
+                                    for m in DOCUMENT_MEDIA_TYPES + ["application/octet-stream"])),
+        ])
+
+    responses = OrderedDict()
+    ok = OrderedDict()
+    ok["description"] = {200: "OK", 201: "Created", 204: "No content"}[r["ok"]]
+    headers = OrderedDict([("X-Request-Id", hdr("XRequestId"))])
+    if r["etag"]:
+        headers["ETag"] = hdr("ETag")
+    if r["ok"] == 201:
+        headers["Location"] = hdr("Location")
+    ok["headers"] = headers
+    if r["response_content"] is not None:
+        ok["content"] = r["response_content"]
+    elif r["response"] is not None:
+        schema = ref(r["response"] + "List" if r["paged"] else r["response"])
+        ok["content"] = {"application/json": {"schema": schema}}
+    responses[str(r["ok"])] = ok
+
+    statuses = []
+    if takes_json:
+        statuses.append(400)
+    if roles is not None:
+        statuses.append(401)
+        if set(roles) != set(ALL_ROLES):
+            statuses.append(403)
+    if r["rate_limited"] or r["operation_id"] == "login":
+        statuses.append(401)
+    if "{id}" in swift_path(r["path"]):
+        statuses.append(404)
+    if r["conflicts"]:
+        statuses.append(409)
+    if r["if_match"]:
+        statuses.append(412)
+    if takes_json or r["raw_upload"]:
+        statuses.append(413)
+    if takes_json or r["raw_upload"]:
+        statuses.append(415)
+    if takes_json or r["raw_upload"] or r["query"] or r["paged"] or r["operation_id"] == "submitApplication":
+        statuses.append(422)
+    if r["rate_limited"]:
+        statuses.append(429)
+    statuses.append(503)
+    for status in sorted(set(statuses)):
+        if status == 409:
+            codes = r["conflicts"]
+            responses["409"] = problem_response(409, "Conflict: " + ", ".join("`%s`" % c for c in codes) + ".", codes)
+        elif status == 503 and r["operation_id"] == "getReadiness":
+            resp = problem_response(503, "Not ready: the database is unreachable or migrations are pending "
+                                         "(Readiness body), or the server is at capacity (problem).")
+            resp["content"] = OrderedDict([("application/json", {"schema": ref("Readiness")}),
+                                           (PROBLEM_JSON, {"schema": ref("Problem")})])
+            responses["503"] = resp
+        elif status == 401 and r["operation_id"] == "login":
+            responses["401"] = problem_response(401, "The e-mail or password is wrong (`unauthenticated`).")
+        else:
+            responses[str(status)] = error_ref(status)
+    o["responses"] = responses
+    return o
+
+
+def build_document():
+    schemas = build_schemas()
+    for name, members in SWIFT_MEMBERS.items():
+        got = members_of(schemas[name], schemas)
+        if sorted(got) != sorted(members):
+            raise SystemExit("openapi.py: %s admits %s but the Swift members are %s" % (name, sorted(got), sorted(members)))
+
+    ids = [r["operation_id"] for r in ROUTES]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise SystemExit("openapi.py: duplicate operationIds %s" % dupes)
+
+    paths = OrderedDict()
+    for r in ROUTES:
+        paths.setdefault(swift_path(r["path"]), OrderedDict())[r["method"].lower()] = build_operation(r)
+
+    responses = OrderedDict((name, problem_response(status)) for status, (name, _, _, _) in ERRORS.items())
+
+    doc = OrderedDict()
+    doc["openapi"] = "3.1.0"
+    doc["info"] = OrderedDict([
+        ("title", "ClusterXchange API"),
+        ("version", "0.1.0"),
+        ("summary", "Grant management for the MEDIC-NEST ClusterXchange mobility scheme"),
+        ("description", INFO_DESCRIPTION),
+    ])
+    doc["servers"] = [{"url": "http://127.0.0.1:8080", "description": "local (`make run`)"}]
+    doc["security"] = [{"bearerAuth": []}]
+    doc["tags"] = [{"name": n, "description": d} for n, d in TAGS]
+    doc["paths"] = paths
+    doc["components"] = OrderedDict([
+        ("securitySchemes", {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                            "description": "the `token` of POST /v1/auth/login (opaque, 12 h by default)"}}),
+        ("parameters", PARAMETERS),
+        ("headers", HEADERS),
+        ("responses", responses),
+        ("schemas", schemas),
+    ])
+    return doc
+
+
+# --------------------------------------------------------------------------------------
+# Cross-check with the Swift route registrations
+# --------------------------------------------------------------------------------------
+
+ADD_RE = re.compile(r'table\.add\(\s*\.(\w+)\s*,\s*"([^"]+)"\s*,\s*roles:\s*(nil|\.\w+|\[[^\]]*\])')
+
+
+def swift_routes():
+    found = {}
+    for name in sorted(os.listdir(ROUTES_DIR)):
+        if not name.endswith(".swift"):
+            continue
+        with open(os.path.join(ROUTES_DIR, name), encoding="utf-8") as f:
+            for method, path, roles in ADD_RE.findall(f.read()):
+                if roles == "nil":
+                    r = None
+                elif roles == ".everyone":
+                    r = tuple(sorted(ALL_ROLES))
+                elif roles == ".staff":
+                    r = tuple(sorted(STAFF))
+                else:
+                    r = tuple(sorted(x.strip().lstrip(".") for x in roles.strip("[]").split(",") if x.strip()))
+                found[(method, path)] = r
+    return found
+
+
+def check_routes():
+    """Every registered route documented with the same roles, and nothing else."""
+    if not os.path.isdir(ROUTES_DIR):
+        return []
+    swift = swift_routes()
+    documented = {(r["method"], r["path"]): (None if r["roles"] is None else tuple(sorted(r["roles"]))) for r in ROUTES}
+    problems = []
+    for key in sorted(set(swift) - set(documented)):
+        problems.append("registered in Swift but not documented: %s %s" % key)
+    for key in sorted(set(documented) - set(swift)):
+        problems.append("documented but not registered in Swift: %s %s" % key)
+    for key in sorted(set(swift) & set(documented)):
+        if swift[key] != documented[key]:
+            problems.append("roles differ for %s %s: Swift %s, here %s" % (key + (swift[key], documented[key])))
+    return problems
+
+
+def render(doc):
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv):
+    text = render(build_document())
+    route_problems = check_routes()
+    for p in route_problems:
+        print("openapi.py: " + p, file=sys.stderr)
+    if "--stdout" in argv:
+        sys.stdout.write(text)
+        return 1 if route_problems else 0
+    if "--check" in argv:
+        try:
+            with open(OUTPUT, encoding="utf-8") as f:
+                current = f.read()
+        except FileNotFoundError:
+            current = ""
+        if current != text:
+            sys.stdout.writelines(difflib.unified_diff(
+                current.splitlines(True), text.splitlines(True), "openapi.json (committed)", "openapi.json (generated)"))
+            print("openapi.py: openapi.json is stale; run python3 scripts/openapi.py", file=sys.stderr)
+            return 1
+        return 1 if route_problems else 0
+    if route_problems:
+        return 1
+    with open(OUTPUT, "w", encoding="utf-8") as f:
+        f.write(text)
+    print("wrote %s (%d operations)" % (os.path.relpath(OUTPUT), len(ROUTES)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
