@@ -16,13 +16,13 @@ configuration: environment variables, see README.md (DATABASE_URL unset: private
 """
 
 let configuration = GrantsConfiguration.fromEnvironment()
-let logger = Logger(label: "clusterxchange", level: Logger.Level(configuration.logLevel))
-var arguments = Array(CommandLine.arguments.dropFirst())
-guard let command = arguments.first, !["--help", "-h", "help"].contains(command) else {
+let logger = Logger(label: "clusterxchange", level: configuration.loggerLevel)
+let all = Array(CommandLine.arguments.dropFirst())
+guard let command = all.first, !["--help", "-h", "help"].contains(command) else {
     print(usage)
     exit(CommandLine.arguments.count > 1 ? 0 : 2)
 }
-arguments.removeFirst()
+let arguments = Array(all.dropFirst())
 
 func option(_ name: String) -> String? {
     guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
@@ -41,6 +41,7 @@ func withDatabase<T: Sendable>(_ body: @Sendable (PostgresPool, String) async th
     do {
         let result = try await body(pool, database.url)
         await pool.close()
+        database.stopEmbedded(logger: logger)
         return result
     } catch {
         await pool.close()

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// Service settings, read from the environment. Every default is documented here and in the README.
 public struct GrantsConfiguration: Sendable {
@@ -61,6 +62,15 @@ public struct GrantsConfiguration: Sendable {
         if let r = env["CX_ROOT"], !r.isEmpty { c.root = URL(fileURLWithPath: r) }
         if let d = env["CX_DATA_DIR"], !d.isEmpty { c.dataDirectory = URL(fileURLWithPath: d) }
         return c
+    }
+
+    public var loggerLevel: Logger.Level {
+        switch logLevel.lowercased() {
+        case "debug": .debug
+        case "warning", "warn": .warning
+        case "error": .error
+        default: .info
+        }
     }
 
     public var migrationsDirectory: URL { root.appendingPathComponent("Migrations") }

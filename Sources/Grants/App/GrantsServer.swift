@@ -44,7 +44,7 @@ public final class GrantsServer: Sendable {
         http.eventLoopThreads = configuration.httpThreads
         http.maxBodyBytes = configuration.maxBodyBytes
         http.maxConnections = configuration.maxConnections
-        http.shutdownGrace = configuration.shutdownGraceSeconds
+        http.shutdownGrace = .milliseconds(Int64(configuration.shutdownGraceSeconds * 1000))
         let server = HTTPServer(configuration: http, router: table.router, logger: logger)
         serverBox.withLock { $0 = server }
         try server.start()

@@ -18,26 +18,26 @@ enum Idempotency {
         var fingerprint = Array("\(ctx.request.method.rawValue) \(ctx.request.path)\n".utf8)
         fingerprint += ctx.request.body
         let inserted = try await conn.query("""
-            INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (\(user.userID), \(key), encode(sha256(\(fingerprint)), 'hex'))
+            INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (\(user.userID), \(key), encode(sha256(\(Data(fingerprint))), 'hex'))
             ON CONFLICT DO NOTHING RETURNING 1 AS fresh
             """).rows
         if inserted.isEmpty {
             let stored = try await conn.query("""
-                SELECT request_hash = encode(sha256(\(fingerprint)), 'hex') AS same, response_status, response_body
+                SELECT request_hash = encode(sha256(\(Data(fingerprint))), 'hex') AS same, response_status, response_body
                 FROM idempotency_keys WHERE user_id = \(user.userID) AND key = \(key)
                 """).single()
             guard try stored.decode("same", as: Bool.self) else {
                 throw GrantsError.idempotencyKeyReused
             }
             var replay = HTTPResponse(status: try stored.decode("response_status", as: Int?.self) ?? 200,
-                                      body: try stored.decode("response_body", as: [UInt8]?.self) ?? [])
+                                      body: (try stored.decode("response_body", as: Data?.self)).map { [UInt8]($0) } ?? [])
             replay.headers.set("Content-Type", "application/json; charset=utf-8")
             replay.headers.set("Idempotent-Replayed", "true")
             return replay
         }
         let response = try await body()
         _ = try await conn.query("""
-            UPDATE idempotency_keys SET response_status = \(response.status), response_body = \(response.body)
+            UPDATE idempotency_keys SET response_status = \(response.status), response_body = \(Data(response.body))
             WHERE user_id = \(user.userID) AND key = \(key)
             """)
         return response

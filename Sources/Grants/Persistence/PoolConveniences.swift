@@ -1,11 +1,6 @@
 import Postgres
 
 extension PostgresPool {
-    /// A single prepared statement on any pooled connection (hot read paths).
-    func prepared(_ query: PostgresQuery) async throws -> PostgresResult {
-        try await withConnection { try await $0.prepared(query) }
-    }
-
     /// Every audited change runs READ COMMITTED with explicit row locks: the audit chain
     /// trigger needs to see the previous row (see Migrations/0001_core.sql).
     func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {

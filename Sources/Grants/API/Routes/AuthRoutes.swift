@@ -61,7 +61,7 @@ enum AuthRoutes {
                 """).single().decode("id")
             let userID: Int64 = try await conn.query("""
                 INSERT INTO users (email, password_hash, name, role, organisation_id)
-                VALUES (\(email), crypt(\(b.password), gen_salt('bf', \(cost))), \(name), 'applicant', \(orgID)) RETURNING id
+                VALUES (\(email), crypt(\(b.password), gen_salt('bf', \(cost)::int)), \(name), 'applicant', \(orgID)) RETURNING id
                 """).single().decode("id")
             let user = try await UserResource.load(conn, id: userID)
             var actor = audit; actor.actorID = userID; actor.actorRole = Role.applicant.rawValue
@@ -83,8 +83,8 @@ enum AuthRoutes {
         let config = ctx.services.configuration
         let window = config.loginWindowSeconds
         let counts = try await ctx.db.prepared("""
-            SELECT (SELECT count(*) FROM login_failures WHERE email = \(email) AND failed_at > now() - make_interval(secs => \(window))) AS by_account,
-                   (SELECT count(*) FROM login_failures WHERE client_address = \(address) AND failed_at > now() - make_interval(secs => \(window))) AS by_address
+            SELECT (SELECT count(*) FROM login_failures WHERE email = \(email) AND failed_at > now() - make_interval(secs => \(window)::int)) AS by_account,
+                   (SELECT count(*) FROM login_failures WHERE client_address = \(address) AND failed_at > now() - make_interval(secs => \(window)::int)) AS by_address
             """).single()
         if try counts.decode("by_account", as: Int64.self) >= config.loginMaxFailuresPerAccount
             || counts.decode("by_address", as: Int64.self) >= config.loginMaxFailuresPerAddress {
@@ -105,7 +105,7 @@ enum AuthRoutes {
         let response = try await ctx.db.write { conn in
             let expires: Date = try await conn.query("""
                 INSERT INTO sessions (token_hash, user_id, expires_at)
-                VALUES (sha256(convert_to(\(token), 'UTF8')), \(userID), now() + make_interval(hours => \(ttl))) RETURNING expires_at
+                VALUES (sha256(convert_to(\(token), 'UTF8')), \(userID), now() + make_interval(hours => \(ttl)::int)) RETURNING expires_at
                 """).single().decode("expires_at")
             _ = try await conn.query("DELETE FROM login_failures WHERE email = \(email)")
             let user = try await UserResource.load(conn, id: userID)
@@ -159,7 +159,7 @@ enum AuthRoutes {
         return try await pool.write { conn in
             let id: Int64 = try await conn.query("""
                 INSERT INTO users (email, password_hash, name, role)
-                VALUES (\(email), crypt(\(password), gen_salt('bf', \(cost))), \(name), \(role)) RETURNING id
+                VALUES (\(email), crypt(\(password), gen_salt('bf', \(cost)::int)), \(name), \(role)) RETURNING id
                 """).single().decode("id")
             let user = try await UserResource.load(conn, id: id)
             try await AuditTrail.record(conn, audit, action: "user.created", entity: "user", id: id, after: user)

@@ -184,7 +184,7 @@ enum DecisionRoutes {
             try await Ledger.append(conn, .release, app: app, cents: granted - final, reason: "final amount on actual dates", audit: audit)
             _ = try await conn.query("""
                 UPDATE applications SET final_amount_cents = \(final),
-                  payment_due_on = (now() AT TIME ZONE 'UTC')::date + \(rules.paymentDueDays)
+                  payment_due_on = (now() AT TIME ZONE 'UTC')::date + \(rules.paymentDueDays)::int
                 WHERE id = \(id)
                 """)
             return try await ApplicationRoutes.move(conn, app, .acceptReport, reason: reason, audit: audit, user: user)

@@ -43,13 +43,14 @@ enum DocumentRoutes {
         guard let mediaType = DocumentSniffer.mediaType(of: bytes) else {
             throw GrantsError.unsupportedMediaType("only PDF, PNG and JPEG documents are accepted (checked from the content, not the Content-Type)")
         }
+        let content = Data(bytes)
         let audit = ctx.audit
         let doc = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
             if closedStatuses.contains(app.status) { throw GrantsError.invalidTransition(from: app.status, action: "upload_document") }
             let row = try await conn.query("""
                 INSERT INTO documents (application_id, kind, filename, media_type, size_bytes, sha256, content, uploaded_by)
-                VALUES (\(id), \(kind), \(filename), \(mediaType), \(Int64(bytes.count)), encode(sha256(\(bytes)), 'hex'), \(bytes), \(user.userID))
+                VALUES (\(id), \(kind), \(filename), \(mediaType), \(Int64(bytes.count)), encode(sha256(\(content)), 'hex'), \(content), \(user.userID))
                 RETURNING \(unescaped: DocumentResource.columns.replacingOccurrences(of: "d.", with: ""))
                 """).single()
             let doc = try DocumentResource(row: row)
@@ -86,7 +87,7 @@ enum DocumentRoutes {
         let (id, user) = (try ctx.id(), try ctx.user)
         let row = try await ctx.db.withConnection { try await loadOwned($0, id: id, user: user, content: true) }
         let doc = try DocumentResource(row: row)
-        var r = HTTPResponse(status: 200, body: try row.decode("content", as: [UInt8].self))
+        var r = HTTPResponse(status: 200, body: [UInt8](try row.decode("content", as: Data.self)))
         r.headers.set("Content-Type", doc.mediaType)
         r.headers.set("Content-Disposition", contentDisposition(doc.filename))
         r.headers.set("ETag", "\"\(doc.sha256)\"")

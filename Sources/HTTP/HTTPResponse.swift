@@ -1,0 +1,33 @@
+import Foundation
+
+/// A response as handlers build it. The server adds the framing headers
+/// (`Date`, `Content-Length`, `Connection`, `X-Request-Id`) itself, so a handler
+/// can never produce a response whose length disagrees with its body.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int = 200, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// `application/json; charset=utf-8` with the shared snake_case encoder.
+    public static func json<T: Encodable>(_ value: T, status: Int = 200) throws -> HTTPResponse {
+        let data = try JSON.encoder.encode(value)
+        return HTTPResponse(
+            status: status,
+            headers: ["Content-Type": "application/json; charset=utf-8"],
+            body: [UInt8](data))
+    }
+
+    public static func text(_ s: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": contentType], body: Array(s.utf8))
+    }
+
+    public static func noContent() -> HTTPResponse {
+        HTTPResponse(status: 204)
+    }
+}

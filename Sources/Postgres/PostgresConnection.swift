@@ -1,0 +1,132 @@
+import Foundation
+import Synchronization
+
+/// One libpq connection pinned to its own thread.
+///
+/// Usually borrowed from a `PostgresPool`; statements on one connection run
+/// strictly in submission order, which is what makes transactions work.
+public final class PostgresConnection: Sendable {
+    let id: Int
+    private let thread: ConnectionThread
+    /// Invariant: only touched inside jobs executed by `thread`.
+    private let session: LibPQSession
+    private let logger: @Sendable (String) -> Void
+    /// Set by the pool at checkout; the first statement afterwards may
+    /// transparently replace a backend that died while idle.
+    let freshCheckout = Atomic<Bool>(false)
+    /// A connection-level error happened; the pool must not reuse this one.
+    let broken = Atomic<Bool>(false)
+
+    init(id: Int, configuration: PostgresConfiguration, logger: @escaping @Sendable (String) -> Void) {
+        self.id = id
+        self.logger = logger
+        self.thread = ConnectionThread(name: "cx-postgres-\(id)")
+        self.session = LibPQSession(
+            url: configuration.url,
+            applicationName: configuration.applicationName,
+            statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds)
+    }
+
+    deinit {
+        // Without this the idle thread would wait for jobs forever.
+        thread.finish()
+    }
+
+    /// A standalone connection outside any pool (admin work, tests). Close it when done.
+    public static func connect(
+        configuration: PostgresConfiguration,
+        logger: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> PostgresConnection {
+        let connection = PostgresConnection(id: 0, configuration: configuration, logger: logger)
+        do {
+            try await connection.run { session throws(PostgresError) in try session.connect() }
+        } catch {
+            await connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    /// Unnamed statement: parsed and planned on every call.
+    @discardableResult
+    public func query(_ query: PostgresQuery) async throws -> PostgresResult {
+        try await perform(query, prepared: false)
+    }
+
+    /// Named statement, prepared once per distinct SQL text on this connection
+    /// and re-executed afterwards, to skip parse/plan on hot queries.
+    @discardableResult
+    public func prepared(_ query: PostgresQuery) async throws -> PostgresResult {
+        try await perform(query, prepared: true)
+    }
+
+    /// Server process id of the current backend (0 before the lazy connect).
+    public func backendPID() async throws -> Int32 {
+        try await run { session in session.backendPID }
+    }
+
+    /// How many statements this connection has prepared (cache size).
+    public func preparedStatementCount() async throws -> Int {
+        try await run { session in session.preparedStatementCount }
+    }
+
+    /// Ends the session and its thread; later calls throw `.closed`.
+    public func close() async {
+        _ = try? await run { session in session.finish() }
+        thread.finish()
+    }
+
+    /// Multi-statement trusted SQL through the simple protocol (migrations only).
+    public func executeScript(_ sql: String) async throws {
+        let fresh = freshCheckout.exchange(false, ordering: .acquiringAndReleasing)
+        try await observe {
+            try await run { session throws(PostgresError) in
+                if fresh && !session.isHealthy { try session.connect() }
+                try session.executeScript(sql)
+            }
+        }
+    }
+
+    /// Whether the pool may hand this connection out again.
+    func isReusable() async -> Bool {
+        if broken.load(ordering: .acquiring) { return false }
+        return (try? await run { session in session.isIdleOutsideTransaction }) ?? false
+    }
+
+    private func perform(_ query: PostgresQuery, prepared: Bool) async throws -> PostgresResult {
+        let fresh = freshCheckout.exchange(false, ordering: .acquiringAndReleasing)
+        return try await observe {
+            try await run { session throws(PostgresError) in
+                try session.execute(query, prepared: prepared, allowReconnect: fresh)
+            }
+        }
+    }
+
+    /// Records connection breakage for the pool and sends server text to the log only.
+    private func observe<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PostgresError {
+            if error.kind == .connection || error.kind == .closed { broken.store(true, ordering: .releasing) }
+            logger("postgres[\(id)] \(error.logDescription)")
+            throw error
+        }
+    }
+
+    /// Hops onto the connection thread and back.
+    func run<T: Sendable>(_ body: @escaping @Sendable (LibPQSession) throws(PostgresError) -> T) async throws -> T {
+        let session = self.session
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let accepted = thread.submit {
+                do {
+                    continuation.resume(returning: try body(session))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            if !accepted {
+                continuation.resume(throwing: PostgresError(kind: .closed, serverMessage: "connection is closed"))
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# API contract checks, run by `make test` after the Swift tests:
+#   1. openapi.json is a valid OpenAPI 3.1 document (openapi-spec-validator);
+#   2. openapi.json is what scripts/openapi.py generates from the Swift routes (--check);
+#   3. schemathesis fuzzes every documented operation of a running service (private
+#      embedded PostgreSQL, demo seed, logged in as the demo coordinator): never a 5xx,
+#      and every answer conforms to the document (status, content type, headers, schema).
+#
+# Environment:
+#   CX_BIN                 the service binary (default .build/debug/clusterxchange, else .build/release/...)
+#   API_CHECKS_DATA_DIR    the throwaway PostgreSQL data folder (default .data/api-checks-postgres; wiped first)
+#   API_CHECKS_EXAMPLES    schemathesis examples per operation (default 25)
+#   API_CHECKS_SECONDS     time limit of the schemathesis step (default 170)
+#   API_CHECKS_SEED        schemathesis seed (default 20240131; "random" for a new one each run)
+# The last line is always `api-checks: N passed, M failed`; the exit status is non-zero on any failure.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+SCHEMATHESIS_VERSION="4.32.5"
+SPEC_VALIDATOR_VERSION="0.9.0"
+VENV="$ROOT/.build/venv"
+WORK="$ROOT/.build/api-checks"
+DATA_DIR="${API_CHECKS_DATA_DIR:-$ROOT/.data/api-checks-postgres}"
+EXAMPLES="${API_CHECKS_EXAMPLES:-25}"
+STEP_SECONDS="${API_CHECKS_SECONDS:-170}"
+SEED="${API_CHECKS_SEED:-20240131}"
+DEMO_EMAIL="coordinator@medic-nest.example"
+DEMO_PASSWORD="medic-nest-demo"
+
+passed=0
+failed=0
+failures=()
+pass() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); failures+=("$*"); echo "FAILED: $*" >&2; }
+finish() {
+  if [ ${#failures[@]} -gt 0 ]; then
+    echo "failures:" >&2
+    printf '  - %s\n' "${failures[@]}" >&2
+  fi
+  echo "api-checks: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
+
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+stop_postgres() {
+  local bin
+  bin="$(pg_bindir)"
+  if [ -f "$DATA_DIR/postmaster.pid" ] && [ -n "$bin" ]; then
+    as_postgres "$bin/pg_ctl" -D "$DATA_DIR" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+
+mkdir -p "$WORK"
+
+# ---- 1. Python tools in .build/venv ------------------------------------------------------
+if [ ! -x "$VENV/bin/python" ]; then
+  if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
+    rm -rf "$VENV"
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "installing python3-venv" >&2
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+      python3 -m venv "$VENV"
+    else
+      echo "python3 -m venv is unavailable: install python3-venv (sudo apt-get install python3-venv)" >&2
+      fail "python venv"; finish; exit 1
+    fi
+  fi
+fi
+PINS="schemathesis==$SCHEMATHESIS_VERSION openapi-spec-validator==$SPEC_VALIDATOR_VERSION"
+if [ "$(cat "$VENV/.cx-pins" 2>/dev/null)" != "$PINS" ]; then
+  echo "installing $PINS into .build/venv" >&2
+  # shellcheck disable=SC2086
+  if "$VENV/bin/python" -m pip install -q --disable-pip-version-check $PINS; then
+    echo "$PINS" > "$VENV/.cx-pins"
+  else
+    fail "pip install $PINS"; finish; exit 1
+  fi
+fi
+
+# ---- 2. The document ---------------------------------------------------------------------
+if "$VENV/bin/openapi-spec-validator" openapi.json > "$WORK/spec-validator.txt" 2>&1; then
+  pass "openapi.json is a valid OpenAPI 3.1 document"
+else
+  cat "$WORK/spec-validator.txt" >&2
+  fail "openapi-spec-validator openapi.json"
+fi
+if python3 scripts/openapi.py --check > "$WORK/openapi-check.diff"; then
+  pass "openapi.json matches scripts/openapi.py and the Swift routes"
+else
+  head -n 80 "$WORK/openapi-check.diff" >&2
+  fail "python3 scripts/openapi.py --check (openapi.json stale or routes undocumented)"
+fi
+
+# ---- 3. A private service --------------------------------------------------------------
+BIN="${CX_BIN:-}"
+if [ -z "$BIN" ]; then
+  BIN="$ROOT/.build/debug/clusterxchange"
+  [ -x "$BIN" ] || BIN="$ROOT/.build/release/clusterxchange"
+fi
+if [ ! -x "$BIN" ]; then
+  fail "no service binary at ${CX_BIN:-.build/debug/clusterxchange} (build first or set CX_BIN)"
+  finish; exit 1
+fi
+
+PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+BASE="http://127.0.0.1:$PORT"
+unset DATABASE_URL
+export CX_ROOT="$ROOT" CX_DATA_DIR="$DATA_DIR" HOST=127.0.0.1 PORT BCRYPT_COST=4 LOG_LEVEL="${LOG_LEVEL:-warning}"
+
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  stop_postgres
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A fresh cluster every run: fuzzing changes data, and a developer's .data/postgres is never touched.
+stop_postgres
+rm -rf "$DATA_DIR"
+if ! "$BIN" seed --demo > "$WORK/seed.log" 2>&1; then
+  cat "$WORK/seed.log" >&2
+  fail "clusterxchange seed --demo"; finish; exit 1
+fi
+"$BIN" serve > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+ready=""
+for _ in $(seq 1 120); do
+  if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz" 2>/dev/null)" = 200 ]; then ready=1; break; fi
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 0.5
+done
+if [ -z "$ready" ]; then
+  tail -n 40 "$WORK/server.log" >&2
+  fail "the service did not become ready on $BASE/readyz"; finish; exit 1
+fi
+pass "service ready on $BASE (data: ${DATA_DIR#"$ROOT"/})"
+
+TOKEN="$(curl -s -X POST "$BASE/v1/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$DEMO_EMAIL\",\"password\":\"$DEMO_PASSWORD\"}" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin).get("token", ""))' 2>/dev/null || true)"
+if [ -z "$TOKEN" ]; then
+  fail "login as $DEMO_EMAIL"; finish; exit 1
+fi
+
+# ---- 4. schemathesis ---------------------------------------------------------------------
+seed_args=()
+[ "$SEED" = random ] || seed_args=(--seed "$SEED")
+rm -rf "$WORK/report"
+set +e
+timeout --kill-after=10 "$STEP_SECONDS" \
+  "$VENV/bin/schemathesis" run "$BASE/openapi.json" \
+    --url "$BASE" \
+    --header "Authorization: Bearer $TOKEN" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+    --exclude-path /v1/auth/logout \
+    --phases examples,coverage,fuzzing \
+    --max-examples "$EXAMPLES" \
+    --workers 2 \
+    --request-timeout 10 \
+    --generation-database none \
+    --suppress-health-check all \
+    --no-color \
+    "${seed_args[@]}" \
+    --report junit --report-junit-path "$WORK/report/junit.xml" \
+  > "$WORK/schemathesis.txt" 2>&1
+status=$?
+set -e
+cat "$WORK/schemathesis.txt"
+
+if [ -f "$WORK/report/junit.xml" ]; then
+  # One testcase per operation; a failure or error element marks it failed.
+  read -r ops_passed ops_failed < <(python3 - "$WORK/report/junit.xml" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+cases = list(ET.parse(sys.argv[1]).getroot().iter("testcase"))
+bad = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
+skipped = [c for c in cases if c.find("skipped") is not None and c not in bad]
+print(len(cases) - len(bad) - len(skipped), len(bad))
+EOF
+  )
+  passed=$((passed + ops_passed))
+  if [ "$ops_failed" -gt 0 ]; then
+    failed=$((failed + ops_failed))
+    failures+=("schemathesis: $ops_failed operation(s) failed, see above or .build/api-checks/schemathesis.txt")
+  fi
+  if [ "$status" -ne 0 ] && [ "$ops_failed" -eq 0 ]; then
+    fail "schemathesis exited $status (time limit ${STEP_SECONDS}s or an internal error)"
+  fi
+else
+  fail "schemathesis produced no report (exit $status)"
+fi
+
+# The server must have survived the fuzzing.
+if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]; then
+  pass "service still healthy after fuzzing"
+else
+  fail "service no longer answers /healthz after fuzzing"
+fi
+
+finish
