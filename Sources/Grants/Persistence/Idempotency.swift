@@ -16,7 +16,7 @@ enum Idempotency {
             throw GrantsError.invalid("Idempotency-Key", "must be 1 to 255 characters", rule: "idempotency_key")
         }
         var fingerprint = Array("\(ctx.request.method.rawValue) \(ctx.request.path)\n".utf8)
-        fingerprint += ctx.request.body
+        fingerprint += canonical(ctx.request.body)
         let inserted = try await conn.query("""
             INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (\(user.userID), \(key), encode(sha256(\(Data(fingerprint))), 'hex'))
             ON CONFLICT DO NOTHING RETURNING 1 AS fresh
@@ -41,5 +41,13 @@ enum Idempotency {
             WHERE user_id = \(user.userID) AND key = \(key)
             """)
         return response
+    }
+
+    /// The same JSON with members in another order (a client re-serialising on retry) is
+    /// the same request; anything that is not a JSON document is compared byte for byte.
+    static func canonical(_ body: [UInt8]) -> [UInt8] {
+        guard !body.isEmpty, let value = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
+              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]) else { return body }
+        return [UInt8](data)
     }
 }
