@@ -28,6 +28,11 @@ enum DatabaseProblems {
             }
         case .foreignKeyViolation:
             return GrantsError.invalid(error.constraint ?? "reference", "refers to something that does not exist", rule: "reference").problem
+        case .checkViolation where error.constraint == "ledger_within_cap":
+            // The database's own backstop of the budget invariant (Migrations/0005).
+            return GrantsError.conflict(code: "budget_exceeded", detail: "the programme cap would be exceeded").problem
+        case .checkViolation where error.constraint == "ledger_payment_within_grant":
+            return GrantsError.conflict(code: "payment_exceeds_grant", detail: "payments would exceed the granted amount").problem
         case .checkViolation, .notNullViolation, .invalidTextRepresentation:
             return GrantsError.invalid(error.constraint ?? "body", "a value is outside what the service stores", rule: "constraint").problem
         case .serializationFailure, .deadlockDetected, .lockNotAvailable:
