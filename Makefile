@@ -35,6 +35,8 @@ test: deps
 
 test-swift:
 	@status=0; $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt || status=$$?; \
+	  CX_EXCLUSIVE_TESTS=1 $(SWIFT) test --skip-build --filter acceptBacksOffOnDescriptorExhaustionAndRecovers 2>&1 \
+	    | tee .build/test-output-exclusive.txt || status=$$?; \
 	  $(MAKE) --no-print-directory stop-test-db; exit $$status
 
 test-api:

@@ -103,7 +103,7 @@ final class TestApp: Sendable {
         if let iban { org["iban"] = iban }
         let r = try await request("POST", "/v1/auth/register", json: [
             "email": email, "password": "correct-horse-battery", "name": "Owner \(tag)", "organisation": org])
-        try #require(r.status == 201, "register failed: \(r.text)")
+        try #require(r.status == 201, "register failed: \(r.status) \(r.text)")
         let user = r.json
         let orgID = try #require((user["organisation"] as? [String: Any])?["id"] as? Int)
         if let coordinator {
