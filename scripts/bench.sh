@@ -20,6 +20,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A fresh private database every run, so figures are comparable.
+[ -f "$DATA/postmaster.pid" ] && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null 2>&1 || true
+rm -rf "$DATA"
 "$BIN" seed --demo >/dev/null
 "$BIN" serve & SERVER_PID=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -41,20 +44,44 @@ wrk_run() {
   echo "| $name | $rps | $p50 | $p99 | $non2xx |"
 }
 
+SOCKET_DIR=$(sed -n 5p "$DATA/postmaster.pid")
+PSQL=("${AS_PG[@]}" psql -X -q -h "$SOCKET_DIR" -U postgres -d clusterxchange -v ON_ERROR_STOP=1)
+N=${BENCH_N:-20000}
+"${PSQL[@]}" -v n="$N" -f "$ROOT/Benchmarks/fixtures/money.sql" >/dev/null
+FIRST_APP=$("${PSQL[@]}" -At -c "SELECT min(a.id) FROM applications a JOIN programmes p ON p.id = a.programme_id WHERE p.code = 'BENCH' AND a.status = 'evaluated'")
+FIRST_PAY=$("${PSQL[@]}" -At -c "SELECT min(id) FROM payments WHERE status = 'approved' AND programme_id = (SELECT id FROM programmes WHERE code = 'BENCH')")
+COORD=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"coordinator@medic-nest.example","password":"medic-nest-demo"}' \
+  "http://127.0.0.1:$PORT/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+# money_run NAME TEMPLATE BODY FIRST LAST -> "| name | req/s | p50 | p99 | non-2xx |" with 32 connections
+money_run() {
+  local out
+  out=$(FIRST_ID=$4 LAST_ID=$5 THREADS=2 PATH_TEMPLATE=$2 BODY=$3 TOKEN=$COORD \
+    wrk -t2 -c32 -d"$DURATION" --latency -s "$ROOT/Benchmarks/fixtures/sequential-ids.lua" "http://127.0.0.1:$PORT")
+  local rps p50 p99 non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out"); non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  echo "| $1 | $rps | $p50 | $p99 | ${non2xx:-0} |"
+}
+# pgbench_run SCRIPT BASE -> transactions/s, 32 clients, same statements
+pgbench_run() {
+  "${AS_PG[@]}" "$PG_BIN/pgbench" -h "$SOCKET_DIR" -U postgres -n -c 32 -j 2 -T "${DURATION%s}" -D base="$2" \
+    -f "$1" clusterxchange 2>/dev/null | awk '/^tps/ {print $3; exit}'
+}
+cp "$ROOT"/Benchmarks/fixtures/*.pgbench /tmp/ && chmod 644 /tmp/approve.pgbench /tmp/execute.pgbench
+
 ROWS=()
 ROWS+=("$(wrk_run 'GET /healthz' /healthz)")
 ROWS+=("$(wrk_run 'GET /readyz (database ping + migration check)' /readyz)")
 ROWS+=("$(wrk_run "GET /v1/calls/{id} (bearer auth + one row by primary key)" "/v1/calls/$CALL_ID" -H "Authorization: Bearer $TOKEN")")
+MONEY=()
+MONEY+=("$(money_run 'POST /v1/applications/{id}/decision (approve)' '/v1/applications/{id}/decision' '{"decision":"approved","reason":"bench"}' "$FIRST_APP" $((FIRST_APP + N - 1)))")
+MONEY+=("$(money_run 'POST /v1/payments/{id}/execute' '/v1/payments/{id}/execute' '{"bank_reference":"BENCH","value_date":"2027-03-20"}' "$FIRST_PAY" $((FIRST_PAY + N / 2 - 1)))")
+PGB_APPROVE=$(pgbench_run /tmp/approve.pgbench $((FIRST_APP + N)))
+PGB_EXECUTE=$(pgbench_run /tmp/execute.pgbench $((FIRST_PAY + N / 2)))
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 
 # Reference: pgbench running the service's two statements of that read, prepared, same concurrency.
-SOCKET_DIR=$(python3 - "$DATA" <<'PY'
-import sys, os
-d = sys.argv[1]
-for line in open(os.path.join(d, "postmaster.pid")).read().splitlines()[4:5]:
-    print(line)
-PY
-)
 cat > /tmp/cx-pgbench.sql <<SQL
 SELECT u.id, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = sha256(convert_to('$TOKEN', 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now();
 SELECT c.id, c.title, c.criteria FROM calls c WHERE c.id = $CALL_ID;
@@ -77,6 +104,23 @@ EVAL=$("$ROOT/.build/release/EvaluationBenchmark" | tail -n 1)
   echo "Server peak RSS (VmHWM) after the runs: $((RSS_KB / 1024)) MiB."
   echo
   echo "pgbench reference (the same two statements, prepared, 64 clients, 2 threads): ${PGB:-n/a} transactions/s."
+  echo
+  echo "## Money routes (32 connections) against pgbench running the same statements"
+  echo
+  echo "Fixture: $N evaluated applications and $((N / 2)) approved payments per side in a separate BENCH programme (Benchmarks/fixtures/money.sql)."
+  echo "pgbench scripts: Benchmarks/fixtures/approve.pgbench and execute.pgbench (32 clients, 2 threads, prepared statements off)."
+  echo
+  echo "| route | requests/s | p50 | p99 | non-2xx |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${MONEY[@]}"
+  echo
+  APPROVE_RPS=$(awk -F'|' 'NR==1 {gsub(/ /,"",$3); print $3}' <<<"${MONEY[0]}")
+  EXECUTE_RPS=$(awk -F'|' 'NR==1 {gsub(/ /,"",$3); print $3}' <<<"${MONEY[1]}")
+  echo "| operation | service/s | pgbench tx/s | service / pgbench |"
+  echo "|---|---|---|---|"
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+  echo "| approve | $APPROVE_RPS | $PGB_APPROVE | $(ratio "$APPROVE_RPS" "$PGB_APPROVE") |"
+  echo "| execute payment | $EXECUTE_RPS | $PGB_EXECUTE | $(ratio "$EXECUTE_RPS" "$PGB_EXECUTE") |"
   echo
   echo "## Evaluation module"
   echo
