@@ -60,12 +60,14 @@ final class LibPQSession: @unchecked Sendable {
         }
         conn = connection
         // Fixed session settings make result text parseable (UTC, ISO dates,
-        // hex bytea) and cap runaway statements.
+        // hex bytea), cap runaway statements, and keep server NOTICEs (which libpq
+        // would print raw on stderr, outside our JSON log) from being sent at all.
         _ = try execute(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT set_config('TimeZone', 'UTC', false), set_config('DateStyle', 'ISO, YMD', false), \
-                    set_config('bytea_output', 'hex', false), set_config('statement_timeout', $1, false)
+                    set_config('bytea_output', 'hex', false), set_config('statement_timeout', $1, false), \
+                    set_config('client_min_messages', 'warning', false)
                     """,
                 binds: [.text(String(statementTimeoutMilliseconds))]),
             prepared: false, allowReconnect: false)

@@ -37,6 +37,7 @@ public final class GrantsServer: Sendable {
         DecisionRoutes.register(into: &table)
         PaymentRoutes.register(into: &table)
         LedgerRoutes.register(into: &table)
+        ReportRoutes.register(into: &table)
 
         var http = HTTPServerConfiguration()
         http.host = configuration.host

@@ -1,0 +1,439 @@
+import Foundation
+import HTTP
+import Postgres
+
+/// The auditor reports (DESIGN.md §6, issue 6): spending, beneficiaries, overdue payments and a
+/// spending chart. Coordinators and auditors only. Every figure is a sum over the ledger up to
+/// `as_of` (DESIGN.md §3), so a report for a past instant shows the budget as it stood then.
+/// JSON by default; CSV with `Accept: text/csv` or `?format=csv`.
+enum ReportRoutes {
+    static func register(into table: inout RouteTable) {
+        table.add(.GET, "/v1/reports/spending", roles: .staff, spending)
+        table.add(.GET, "/v1/reports/spending.svg", roles: .staff, spendingChart)
+        table.add(.GET, "/v1/reports/beneficiaries", roles: .staff, beneficiaries)
+        table.add(.GET, "/v1/reports/overdue-payments", roles: .staff, overduePayments)
+    }
+
+    // MARK: parameters
+
+    /// `programme_id` (required), `as_of` (optional) and `format`, all checked in one 422.
+    struct Parameters: Sendable {
+        var programmeID: Int64
+        /// Inclusive upper bound on ledger `created_at`.
+        var asOf: Date
+        /// The UTC calendar date of `asOf` (file names, overdue days).
+        var asOfDate: CalendarDate
+        var csv: Bool
+
+        init(_ request: HTTPRequest, formats: Bool = true) throws {
+            let q = request.query
+            var v = Validator()
+            var programme: Int64?
+            if let raw = q["programme_id"] {
+                if let n = Int64(raw), n > 0 { programme = n } else { v.fail("programme_id", "must be a positive integer", rule: "integer") }
+            } else { v.fail("programme_id", "is required", rule: "required") }
+            var asOf = Date()
+            if let raw = q["as_of"] {
+                if let d = AsOf.parse(raw) { asOf = d }
+                else { v.fail("as_of", "must be a date YYYY-MM-DD (end of that day, UTC) or an RFC 3339 timestamp", rule: "date_time") }
+            }
+            if let f = q["format"] {
+                if !formats { v.fail("format", "this report is only available as SVG", rule: "enum") }
+                else if !["json", "csv"].contains(f) { v.fail("format", "must be json or csv", rule: "enum") }
+            }
+            try v.finish()
+            programmeID = programme!
+            self.asOf = asOf
+            asOfDate = AsOf.utcDate(asOf)
+            csv = formats && (q["format"] == "csv" || (q["format"] == nil && LedgerRoutes.wantsCSV(request)))
+        }
+    }
+
+    /// Runs the report's queries in one snapshot; an unknown programme is an invalid parameter.
+    static func snapshot<T: Sendable>(_ ctx: RequestContext, _ p: Parameters,
+                                      _ body: @Sendable (PostgresConnection, ReportQueries.Programme) async throws -> T) async throws -> T {
+        try await ctx.db.transaction(isolation: .repeatableRead) { conn in
+            guard let programme = try await ReportQueries.programme(conn, id: p.programmeID) else {
+                throw GrantsError.invalid("programme_id", "no such programme", rule: "not_found")
+            }
+            return try await body(conn, programme)
+        }
+    }
+
+    static func filename(_ report: String, _ programme: ReportQueries.Programme, _ p: Parameters, ext: String) -> String {
+        let code = String(programme.code.unicodeScalars.map { s -> Character in
+            s.isASCII && (("A"..."Z").contains(s) || ("a"..."z").contains(s) || ("0"..."9").contains(s) || s == "-" || s == "_") ? Character(s) : "_"
+        })
+        return "\(report)-\(code)-\(p.asOfDate.iso).\(ext)"
+    }
+
+    static func csvResponse(_ text: String, filename: String) -> HTTPResponse {
+        var r = HTTPResponse.text(text, contentType: "text/csv; charset=utf-8")
+        r.headers.set("Content-Disposition", "attachment; filename=\"\(filename)\"")
+        return r
+    }
+
+    // MARK: spending
+
+    struct BreakdownItem: Encodable, Sendable {
+        var key: String
+        /// Human-readable name where the key is an id (calls).
+        var label: String?
+        var count: Int
+        var committedCents: Int64
+        var paidCents: Int64
+    }
+
+    struct SpendingReport: Encodable, Sendable {
+        var programmeId: Int64
+        var programmeCode: String
+        var asOf: String
+        var capCents: Int64
+        var committedCents: Int64
+        var paidCents: Int64
+        var outstandingCents: Int64
+        var availableCents: Int64
+        var approvedExchanges: Int
+        var completedExchanges: Int
+        var paidExchanges: Int
+        var targetExchanges: Int
+        var progress: Double
+        var smeExchanges: Int
+        var smeShare: Double
+        var smeCommittedCents: Int64
+        var smeShareOfMoney: Double
+        var byHostCountry: [BreakdownItem]
+        var byVisitorCountry: [BreakdownItem]
+        var byOrganisationKind: [BreakdownItem]
+        var byCall: [BreakdownItem]
+        var byMonth: [BreakdownItem]
+    }
+
+    /// `numerator / denominator` rounded to four decimals (0 when the denominator is 0).
+    static func ratio(_ numerator: Int64, _ denominator: Int64) -> Double {
+        guard denominator > 0 else { return 0 }
+        return Double((numerator * 10_000 + denominator / 2) / denominator) / 10_000
+    }
+
+    static func buildSpending(_ programme: ReportQueries.Programme, _ p: Parameters, apps: [ReportQueries.ApplicationFigures],
+                              months: [ReportQueries.MonthFigures]) -> SpendingReport {
+        let committed = apps.reduce(Int64(0)) { $0 + $1.committedCents }
+        let paid = apps.reduce(Int64(0)) { $0 + $1.paidCents }
+        let funded = apps.filter(\.funded)
+        let sme = funded.filter { $0.organisationKind == "sme" }
+        let smeCommitted = sme.reduce(Int64(0)) { $0 + $1.committedCents }
+
+        // Every application with money on the ledger is in exactly one group of each breakdown,
+        // so the groups add up to the top figures; `count` counts the funded ones.
+        func breakdown(_ key: (ReportQueries.ApplicationFigures) -> String, label: ((ReportQueries.ApplicationFigures) -> String)? = nil,
+                       numericKeys: Bool = false) -> [BreakdownItem] {
+            var groups: [String: BreakdownItem] = [:]
+            for a in apps where a.committedCents != 0 || a.paidCents != 0 {
+                let k = key(a)
+                var item = groups[k] ?? BreakdownItem(key: k, label: label?(a), count: 0, committedCents: 0, paidCents: 0)
+                if a.funded { item.count += 1 }
+                item.committedCents += a.committedCents
+                item.paidCents += a.paidCents
+                groups[k] = item
+            }
+            return groups.values.sorted { numericKeys ? (Int64($0.key) ?? 0, $0.key) < (Int64($1.key) ?? 0, $1.key) : $0.key < $1.key }
+        }
+        var approvalsByMonth: [String: Int] = [:]
+        for a in funded { approvalsByMonth[a.commitmentMonth ?? "", default: 0] += 1 }
+        var byMonth = months.map {
+            BreakdownItem(key: $0.month, label: nil, count: approvalsByMonth[$0.month] ?? 0, committedCents: $0.committedCents, paidCents: $0.paidCents)
+        }
+        byMonth.sort { $0.key < $1.key }
+
+        return SpendingReport(
+            programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf),
+            capCents: programme.capCents, committedCents: committed, paidCents: paid, outstandingCents: committed - paid,
+            availableCents: programme.capCents - committed,
+            approvedExchanges: funded.count, completedExchanges: funded.filter(\.fullyPaid).count,
+            paidExchanges: funded.filter { $0.paidCents > 0 }.count, targetExchanges: programme.targetExchanges,
+            progress: ratio(Int64(funded.count), Int64(programme.targetExchanges)),
+            smeExchanges: sme.count, smeShare: ratio(Int64(sme.count), Int64(funded.count)),
+            smeCommittedCents: smeCommitted, smeShareOfMoney: ratio(smeCommitted, committed),
+            byHostCountry: breakdown(\.hostCountry), byVisitorCountry: breakdown(\.visitorCountry),
+            byOrganisationKind: breakdown(\.organisationKind),
+            byCall: breakdown({ String($0.callId) }, label: \.callTitle, numericKeys: true),
+            byMonth: byMonth)
+    }
+
+    @Sendable static func spending(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let p = try Parameters(ctx.request)
+        let (programme, report) = try await snapshot(ctx, p) { conn, programme in
+            let apps = try await ReportQueries.applications(conn, programmeID: programme.id, asOf: p.asOf)
+            let months = try await ReportQueries.months(conn, programmeID: programme.id, asOf: p.asOf)
+            return (programme, buildSpending(programme, p, apps: apps, months: months))
+        }
+        guard p.csv else { return try .json(report) }
+        var w = ReportCSV(header: ["breakdown", "key", "count", "committed_eur", "paid_eur", "label"])
+        let sections: [(String, [BreakdownItem])] = [
+            ("by_host_country", report.byHostCountry), ("by_visitor_country", report.byVisitorCountry),
+            ("by_organisation_kind", report.byOrganisationKind), ("by_call", report.byCall), ("by_month", report.byMonth)]
+        for (name, items) in sections {
+            for i in items {
+                w.row([.text(name), .text(i.key), .number(String(i.count)), .euros(i.committedCents), .euros(i.paidCents), .text(i.label ?? "")])
+            }
+            w.row([.text(name), .text("total"), .number(String(items.reduce(0) { $0 + $1.count })),
+                   .euros(items.reduce(0) { $0 + $1.committedCents }), .euros(items.reduce(0) { $0 + $1.paidCents }), .text("")])
+        }
+        return csvResponse(w.text, filename: filename("spending", programme, p, ext: "csv"))
+    }
+
+    // MARK: beneficiaries
+
+    struct Beneficiary: Encodable, Sendable {
+        var organisationId: Int64
+        var legalName: String
+        var country: String
+        var kind: String
+        var vatNumber: String?
+        var exchanges: Int
+        var committedCents: Int64
+        var paidCents: Int64
+        var firstPaymentOn: CalendarDate?
+        var lastPaymentOn: CalendarDate?
+
+        enum CodingKeys: String, CodingKey {
+            case organisationId, legalName, country, kind, vatNumber, exchanges, committedCents, paidCents, firstPaymentOn, lastPaymentOn
+        }
+        /// Explicit nulls: every row has every column.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(organisationId, forKey: .organisationId); try c.encode(legalName, forKey: .legalName)
+            try c.encode(country, forKey: .country); try c.encode(kind, forKey: .kind); try c.encode(vatNumber, forKey: .vatNumber)
+            try c.encode(exchanges, forKey: .exchanges); try c.encode(committedCents, forKey: .committedCents)
+            try c.encode(paidCents, forKey: .paidCents); try c.encode(firstPaymentOn, forKey: .firstPaymentOn)
+            try c.encode(lastPaymentOn, forKey: .lastPaymentOn)
+        }
+    }
+
+    struct Totals: Encodable, Sendable {
+        var count: Int
+        var committedCents: Int64
+        var paidCents: Int64
+    }
+
+    struct BeneficiariesReport: Encodable, Sendable {
+        var programmeId: Int64
+        var programmeCode: String
+        var asOf: String
+        var items: [Beneficiary]
+        /// `count` = beneficiaries; the amounts equal the spending report's top figures.
+        var totals: Totals
+    }
+
+    static func buildBeneficiaries(_ programme: ReportQueries.Programme, _ p: Parameters,
+                                   apps: [ReportQueries.ApplicationFigures]) -> BeneficiariesReport {
+        var rows: [Int64: Beneficiary] = [:]
+        for a in apps where a.committedCents != 0 || a.paidCents != 0 {
+            var b = rows[a.organisationId] ?? Beneficiary(
+                organisationId: a.organisationId, legalName: a.legalName, country: a.visitorCountry, kind: a.organisationKind,
+                vatNumber: a.vatNumber, exchanges: 0, committedCents: 0, paidCents: 0, firstPaymentOn: nil, lastPaymentOn: nil)
+            if a.funded { b.exchanges += 1 }
+            b.committedCents += a.committedCents
+            b.paidCents += a.paidCents
+            if let f = a.firstPaymentOn { b.firstPaymentOn = min(b.firstPaymentOn ?? f, f) }
+            if let l = a.lastPaymentOn { b.lastPaymentOn = max(b.lastPaymentOn ?? l, l) }
+            rows[a.organisationId] = b
+        }
+        let items = rows.values.sorted { $0.organisationId < $1.organisationId }
+        return BeneficiariesReport(
+            programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf), items: items,
+            totals: Totals(count: items.count, committedCents: items.reduce(0) { $0 + $1.committedCents },
+                           paidCents: items.reduce(0) { $0 + $1.paidCents }))
+    }
+
+    @Sendable static func beneficiaries(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let p = try Parameters(ctx.request)
+        let (programme, report) = try await snapshot(ctx, p) { conn, programme in
+            (programme, buildBeneficiaries(programme, p, apps: try await ReportQueries.applications(conn, programmeID: programme.id, asOf: p.asOf)))
+        }
+        guard p.csv else { return try .json(report) }
+        var w = ReportCSV(header: ["organisation_id", "legal_name", "country", "kind", "vat_number", "exchanges", "committed_eur",
+                                   "paid_eur", "first_payment_on", "last_payment_on"])
+        for b in report.items {
+            w.row([.number(String(b.organisationId)), .text(b.legalName), .text(b.country), .text(b.kind), .text(b.vatNumber ?? ""),
+                   .number(String(b.exchanges)), .euros(b.committedCents), .euros(b.paidCents),
+                   .text(b.firstPaymentOn?.iso ?? ""), .text(b.lastPaymentOn?.iso ?? "")])
+        }
+        w.row([.text("TOTAL"), .text(""), .text(""), .text(""), .text(""), .number(String(report.items.reduce(0) { $0 + $1.exchanges })),
+               .euros(report.totals.committedCents), .euros(report.totals.paidCents), .text(""), .text("")])
+        return csvResponse(w.text, filename: filename("beneficiaries", programme, p, ext: "csv"))
+    }
+
+    // MARK: overdue payments
+
+    struct OverduePayment: Encodable, Sendable {
+        var applicationId: Int64
+        var organisationId: Int64
+        var organisation: String
+        var finalAmountCents: Int64
+        var paidCents: Int64
+        var outstandingCents: Int64
+        var paymentDueOn: CalendarDate
+        var daysOverdue: Int
+    }
+
+    struct OverdueReport: Encodable, Sendable {
+        var programmeId: Int64
+        var programmeCode: String
+        var asOf: String
+        var items: [OverduePayment]
+        var totals: OverdueTotals
+    }
+
+    struct OverdueTotals: Encodable, Sendable {
+        var count: Int
+        var finalAmountCents: Int64
+        var paidCents: Int64
+        var outstandingCents: Int64
+    }
+
+    /// Accepted reports whose payment was due before the `as_of` date and that the ledger does not
+    /// show as fully paid at `as_of`. An application paid since then was still overdue at `as_of`.
+    static func buildOverdue(_ programme: ReportQueries.Programme, _ p: Parameters,
+                             apps: [ReportQueries.ApplicationFigures]) -> OverdueReport {
+        let items = apps.compactMap { a -> OverduePayment? in
+            guard ["report_accepted", "paid", "closed"].contains(a.status), let final = a.finalAmountCents, let due = a.paymentDueOn,
+                  due < p.asOfDate, a.paidCents < final else { return nil }
+            return OverduePayment(applicationId: a.applicationId, organisationId: a.organisationId, organisation: a.legalName,
+                                  finalAmountCents: final, paidCents: a.paidCents, outstandingCents: final - a.paidCents,
+                                  paymentDueOn: due, daysOverdue: p.asOfDate.dayNumber - due.dayNumber)
+        }.sorted { ($0.paymentDueOn, $0.applicationId) < ($1.paymentDueOn, $1.applicationId) }
+        return OverdueReport(
+            programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf), items: items,
+            totals: OverdueTotals(count: items.count, finalAmountCents: items.reduce(0) { $0 + $1.finalAmountCents },
+                                  paidCents: items.reduce(0) { $0 + $1.paidCents },
+                                  outstandingCents: items.reduce(0) { $0 + $1.outstandingCents }))
+    }
+
+    @Sendable static func overduePayments(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let p = try Parameters(ctx.request)
+        let (programme, report) = try await snapshot(ctx, p) { conn, programme in
+            (programme, buildOverdue(programme, p, apps: try await ReportQueries.applications(conn, programmeID: programme.id, asOf: p.asOf)))
+        }
+        guard p.csv else { return try .json(report) }
+        var w = ReportCSV(header: ["application_id", "organisation_id", "organisation", "final_amount_eur", "paid_eur", "outstanding_eur",
+                                   "payment_due_on", "days_overdue"])
+        for o in report.items {
+            w.row([.number(String(o.applicationId)), .number(String(o.organisationId)), .text(o.organisation), .euros(o.finalAmountCents),
+                   .euros(o.paidCents), .euros(o.outstandingCents), .text(o.paymentDueOn.iso), .number(String(o.daysOverdue))])
+        }
+        w.row([.text("TOTAL"), .text(""), .text(""), .euros(report.totals.finalAmountCents), .euros(report.totals.paidCents),
+               .euros(report.totals.outstandingCents), .text(""), .text("")])
+        return csvResponse(w.text, filename: filename("overdue-payments", programme, p, ext: "csv"))
+    }
+
+    // MARK: chart
+
+    @Sendable static func spendingChart(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let p = try Parameters(ctx.request, formats: false)
+        let (programme, report, movements) = try await snapshot(ctx, p) { conn, programme in
+            let apps = try await ReportQueries.applications(conn, programmeID: programme.id, asOf: p.asOf)
+            let months = try await ReportQueries.months(conn, programmeID: programme.id, asOf: p.asOf)
+            let movements = try await ReportQueries.movements(conn, programmeID: programme.id, asOf: p.asOf)
+            return (programme, buildSpending(programme, p, apps: apps, months: months), movements)
+        }
+        let svg = SpendingChart(
+            programmeCode: programme.code, programmeName: programme.name, asOf: p.asOf, asOfText: report.asOf,
+            capCents: report.capCents, committedCents: report.committedCents, paidCents: report.paidCents,
+            availableCents: report.availableCents,
+            movements: movements.map { SpendingChart.Movement(at: $0.at, committedDelta: $0.kind == "commitment" ? $0.amountCents
+                                                                  : $0.kind == "release" ? -$0.amountCents : 0,
+                                                              paidDelta: $0.kind == "payment" ? $0.amountCents : 0) }).render()
+        var r = HTTPResponse.text(svg, contentType: "image/svg+xml; charset=utf-8")
+        r.headers.set("Content-Disposition", "inline; filename=\"\(filename("spending", programme, p, ext: "svg"))\"")
+        return r
+    }
+}
+
+/// `as_of`: an ISO date (the end of that day, UTC) or an RFC 3339 timestamp, to the microsecond.
+enum AsOf {
+    static func parse(_ raw: String) -> Date? {
+        if let d = CalendarDate(iso: raw) {
+            // The last microsecond of that day: ledger times are microseconds.
+            return Date(timeIntervalSince1970: TimeInterval(d.adding(days: 1).dayNumber) * 86_400 - 0.000_001)
+        }
+        return parseTimestamp(raw)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; a `+` that arrived as a space in a query is accepted.
+    static func parseTimestamp(_ raw: String) -> Date? {
+        let u = Array(raw.utf8)
+        guard u.count >= 20, let date = CalendarDate(iso: String(decoding: u[0..<10], as: UTF8.self)),
+              [UInt8(ascii: "T"), UInt8(ascii: "t")].contains(u[10]), u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":") else { return nil }
+        func number(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r { guard i < u.count, (48...57).contains(u[i]) else { return nil }; v = v * 10 + Int(u[i] - 48) }
+            return v
+        }
+        guard let hh = number(11..<13), let mm = number(14..<16), let ss = number(17..<19), hh < 24, mm < 60, ss < 60 else { return nil }
+        var i = 19
+        var micros = 0
+        if u[i] == UInt8(ascii: ".") {
+            i += 1
+            var digits = 0
+            while i < u.count, (48...57).contains(u[i]) {
+                if digits < 6 { micros = micros * 10 + Int(u[i] - 48) }
+                digits += 1; i += 1
+            }
+            guard digits > 0 else { return nil }
+            if digits < 6 { for _ in digits..<6 { micros *= 10 } }
+        }
+        guard i < u.count else { return nil }
+        var offset = 0
+        if u[i] == UInt8(ascii: "Z") || u[i] == UInt8(ascii: "z") {
+            i += 1
+        } else if [UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: " ")].contains(u[i]) {
+            let sign = u[i] == UInt8(ascii: "-") ? -1 : 1
+            guard u.count == i + 6, u[i + 3] == UInt8(ascii: ":"), let oh = number((i + 1)..<(i + 3)), let om = number((i + 4)..<(i + 6)),
+                  oh < 24, om < 60 else { return nil }
+            offset = sign * (oh * 3600 + om * 60)
+            i += 6
+        } else { return nil }
+        guard i == u.count else { return nil }
+        let seconds = Int64(date.dayNumber) * 86_400 + Int64(hh * 3600 + mm * 60 + ss - offset)
+        return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(micros) / 1_000_000)
+    }
+
+    static func micros(_ d: Date) -> Int64 { Int64((d.timeIntervalSince1970 * 1_000_000).rounded()) }
+
+    static func utcDate(_ d: Date) -> CalendarDate {
+        let m = micros(d)
+        return CalendarDate(dayNumber: Int((m - ((m % 86_400_000_000) + 86_400_000_000) % 86_400_000_000) / 86_400_000_000))
+    }
+
+    /// RFC 3339 UTC with microseconds when there are any: `2027-03-31T23:59:59.999999Z`.
+    static func format(_ d: Date) -> String {
+        let m = micros(d)
+        let day = utcDate(d)
+        let inDay = m - Int64(day.dayNumber) * 86_400_000_000
+        let secs = inDay / 1_000_000, frac = inDay % 1_000_000
+        func pad(_ v: Int64, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
+        let time = "\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))"
+        return "\(day.iso)T\(time)\(frac == 0 ? "" : "." + pad(frac, 6))Z"
+    }
+}
+
+/// CSV rows for the reports: text cells go through `CSVWriter.cell` (RFC 4180 quoting and
+/// formula neutralisation); numbers the service computed itself are written as they are, so a
+/// negative monthly movement stays a number (`-390.00`) instead of the text `'-390.00`.
+struct ReportCSV {
+    enum Cell { case text(String), number(String), euros(Int64) }
+    private(set) var text = ""
+
+    init(header: [String]) { row(header.map { .text($0) }) }
+
+    mutating func row(_ cells: [Cell]) {
+        text += cells.map { cell -> String in
+            switch cell {
+            case .text(let s): return CSVWriter.cell(s)
+            case .number(let s): return s
+            case .euros(let c): return CSVWriter.euros(c)
+            }
+        }.joined(separator: ",") + "\r\n"
+    }
+}
