@@ -207,6 +207,11 @@ NAMED_TYPES = {
     "Item": "RankingItem",
     "Unranked": "Unrankable",
     "Applied": "AppliedDecision",
+    "BreakdownItem": "BreakdownItem",
+    "Beneficiary": "Beneficiary",
+    "Totals": "ReportTotals",
+    "OverduePayment": "OverduePayment",
+    "OverdueTotals": "OverdueTotals",
     "BudgetResource": "Budget",
     "ApplicationStatus": "ApplicationStatus",
 }
@@ -541,6 +546,45 @@ def build_schemas():
         description="An append-only movement: budget figures are sums over these.",
         origin=("API/Routes/LedgerRoutes.swift", "LedgerRoutes.Entry"))
 
+    # ---- reports (ReportRoutes.swift)
+    R = "API/Routes/ReportRoutes.swift"
+    s["BreakdownItem"] = swift_struct(
+        "key: String; label: String?; count: Int; committedCents: Int64; paidCents: Int64",
+        fields={"label": {"description": "a human-readable name where the key is an id (calls)"},
+                "count": {"description": "funded exchanges in the group"}},
+        origin=(R, "ReportRoutes.BreakdownItem"))
+    s["SpendingReport"] = swift_struct(
+        "programmeId: Int64; programmeCode: String; asOf: String; capCents: Int64; committedCents: Int64; paidCents: Int64; "
+        "outstandingCents: Int64; availableCents: Int64; approvedExchanges: Int; completedExchanges: Int; paidExchanges: Int; "
+        "targetExchanges: Int; progress: Double; smeExchanges: Int; smeShare: Double; smeCommittedCents: Int64; "
+        "smeShareOfMoney: Double; byHostCountry: [BreakdownItem]; byVisitorCountry: [BreakdownItem]; "
+        "byOrganisationKind: [BreakdownItem]; byCall: [BreakdownItem]; byMonth: [BreakdownItem]",
+        fields={"as_of": {"format": "date-time"}, "sme_share": {"description": "share of funded exchanges by SMEs (4 decimals)"}},
+        description="Sums over the ledger up to `as_of`; every breakdown adds up to the top figures.",
+        origin=(R, "ReportRoutes.SpendingReport"))
+    s["Beneficiary"] = swift_struct(
+        "organisationId: Int64; legalName: String; country: String; kind: String; vatNumber: String?; exchanges: Int; "
+        "committedCents: Int64; paidCents: Int64; firstPaymentOn: CalendarDate?; lastPaymentOn: CalendarDate?",
+        fields={"country": COUNTRY, "kind": {"enum": ORGANISATION_KINDS}},
+        always_present=("vat_number", "first_payment_on", "last_payment_on"),
+        origin=(R, "ReportRoutes.Beneficiary"))
+    s["ReportTotals"] = swift_struct("count: Int; committedCents: Int64; paidCents: Int64", origin=(R, "ReportRoutes.Totals"))
+    s["BeneficiariesReport"] = swift_struct(
+        "programmeId: Int64; programmeCode: String; asOf: String; items: [Beneficiary]; totals: Totals",
+        fields={"as_of": {"format": "date-time"}}, description="One row per supported third party.",
+        origin=(R, "ReportRoutes.BeneficiariesReport"))
+    s["OverduePayment"] = swift_struct(
+        "applicationId: Int64; organisationId: Int64; organisation: String; finalAmountCents: Int64; paidCents: Int64; "
+        "outstandingCents: Int64; paymentDueOn: CalendarDate; daysOverdue: Int",
+        origin=(R, "ReportRoutes.OverduePayment"))
+    s["OverdueTotals"] = swift_struct(
+        "count: Int; finalAmountCents: Int64; paidCents: Int64; outstandingCents: Int64", origin=(R, "ReportRoutes.OverdueTotals"))
+    s["OverdueReport"] = swift_struct(
+        "programmeId: Int64; programmeCode: String; asOf: String; items: [OverduePayment]; totals: OverdueTotals",
+        fields={"as_of": {"format": "date-time"}},
+        description="Accepted reports whose payment was due before `as_of` and is not fully paid at `as_of`.",
+        origin=(R, "ReportRoutes.OverdueReport"))
+
     for name in ["User", "Organisation", "Host", "Programme", "Call", "Application", "Document", "AuditEntry",
                  "Assignment", "Payment", "LedgerEntry"]:
         s[name + "List"] = OrderedDict([
@@ -695,6 +739,18 @@ def qp(name, schema, description):
 
 
 POSITIVE_ID = {"type": "integer", "format": "int64", "minimum": 1}
+DATE_OR_TIMESTAMP = {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}
+REPORT_QUERY = [
+    dict(qp("programme_id", POSITIVE_ID, "the programme (422 when unknown)"), required=True),
+    qp("as_of", DATE_OR_TIMESTAMP, "the instant reported on: a date (the end of that day, UTC) or an RFC 3339 timestamp; default now"),
+    qp("format", {"type": "string", "enum": ["json", "csv"]}, "`csv` (or `Accept: text/csv`) for RFC 4180 CSV"),
+]
+
+
+def report_content(schema, csv_header):
+    return OrderedDict([("application/json", {"schema": ref(schema)}),
+                        ("text/csv", {"schema": {"type": "string"}, "example": csv_header})])
+
 
 ROUTES = [
     # OperationalRoutes.swift
@@ -863,6 +919,25 @@ ROUTES = [
            ("text/csv", {"schema": {"type": "string"},
                          "example": "id,created_at,programme_id,application_id,organisation_id,kind,amount_eur,actor_id,reason,request_id\r\n"})]),
        description="JSON pages, or RFC 4180 CSV (amounts in euros, formula-like cells neutralised)."),
+    # ReportRoutes.swift
+    op("GET", "/v1/reports/spending", STAFF, "getSpendingReport", "reports", "Spending report",
+       query=REPORT_QUERY, response_content=report_content("SpendingReport", "breakdown,key,count,committed_eur,paid_eur,label\r\n"),
+       description="Totals and breakdowns by host country, visitor country, organisation kind, call and month; SME share. "
+                   "JSON, or CSV with `format=csv` / `Accept: text/csv`."),
+    op("GET", "/v1/reports/spending.svg", STAFF, "getSpendingChart", "reports", "Spending chart",
+       query=REPORT_QUERY[:2] + [qp("format", {"type": "string"}, "refused (422): this report is only available as SVG")],
+       response_content={"image/svg+xml": {"schema": {"type": "string"}}},
+       description="Committed and paid money over time against the cap, as SVG."),
+    op("GET", "/v1/reports/beneficiaries", STAFF, "getBeneficiariesReport", "reports", "Beneficiaries report",
+       query=REPORT_QUERY,
+       response_content=report_content("BeneficiariesReport", "organisation_id,legal_name,country,kind,vat_number,exchanges,"
+                                                              "committed_eur,paid_eur,first_payment_on,last_payment_on\r\n"),
+       description="One row per supported third party: name, country, kind, amounts, payment dates. JSON or CSV."),
+    op("GET", "/v1/reports/overdue-payments", STAFF, "getOverduePaymentsReport", "reports", "Overdue payments",
+       query=REPORT_QUERY,
+       response_content=report_content("OverdueReport", "application_id,organisation_id,organisation,final_amount_eur,paid_eur,"
+                                                        "outstanding_eur,payment_due_on,days_overdue\r\n"),
+       description="Accepted reports past `payment_due_on` and not fully paid. JSON or CSV."),
     # AuditRoutes.swift
     op("GET", "/v1/audit-log", STAFF, "listAuditLog", "audit", "Audit trail", response="AuditEntry", paged=True,
        query=[qp("entity_type", {"type": "string"}, "e.g. `application`, `organisation`, `user`"),
@@ -889,6 +964,7 @@ TAGS = [
     ("decisions", "Decisions, agreements, cancellations and closing reports."),
     ("payments", "Payments (four eyes) and their execution."),
     ("ledger", "The append-only ledger of commitments, releases and payments."),
+    ("reports", "Spending, beneficiaries and overdue payments (JSON or CSV), and a spending chart."),
     ("audit", "The hash-chained audit trail."),
 ]
 

@@ -16,6 +16,9 @@ public final class PostgresConnection: Sendable {
     let freshCheckout = Atomic<Bool>(false)
     /// A connection-level error happened; the pool must not reuse this one.
     let broken = Atomic<Bool>(false)
+    /// Written on the connection thread after every job, so check-in can decide whether the
+    /// connection is reusable without another round trip to that thread.
+    private let idleOutsideTransaction = Atomic<Bool>(false)
 
     init(id: Int, configuration: PostgresConfiguration, logger: @escaping @Sendable (String) -> Void) {
         self.id = id
@@ -89,8 +92,7 @@ public final class PostgresConnection: Sendable {
 
     /// Whether the pool may hand this connection out again.
     func isReusable() async -> Bool {
-        if broken.load(ordering: .acquiring) { return false }
-        return (try? await run { session in session.isIdleOutsideTransaction }) ?? false
+        !broken.load(ordering: .acquiring) && idleOutsideTransaction.load(ordering: .acquiring)
     }
 
     private func perform(_ query: PostgresQuery, prepared: Bool) async throws -> PostgresResult {
@@ -117,12 +119,11 @@ public final class PostgresConnection: Sendable {
     func run<T: Sendable>(_ body: @escaping @Sendable (LibPQSession) throws(PostgresError) -> T) async throws -> T {
         let session = self.session
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let accepted = thread.submit {
-                do {
-                    continuation.resume(returning: try body(session))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
+            let accepted = thread.submit { [self] in
+                let result: Result<T, any Error>
+                do { result = .success(try body(session)) } catch { result = .failure(error) }
+                idleOutsideTransaction.store(session.isIdleOutsideTransaction, ordering: .releasing)
+                continuation.resume(with: result)
             }
             if !accepted {
                 continuation.resume(throwing: PostgresError(kind: .closed, serverMessage: "connection is closed"))

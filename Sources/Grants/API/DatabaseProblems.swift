@@ -31,6 +31,8 @@ enum DatabaseProblems {
         case .checkViolation where error.constraint == "ledger_within_cap":
             // The database's own backstop of the budget invariant (Migrations/0005).
             return GrantsError.conflict(code: "budget_exceeded", detail: "the programme cap would be exceeded").problem
+        case .checkViolation where error.constraint == "programmes_committed_within_cap":
+            return GrantsError.conflict(code: "cap_below_committed", detail: "the cap cannot be set below what is committed").problem
         case .checkViolation where error.constraint == "ledger_payment_within_grant":
             return GrantsError.conflict(code: "payment_exceeds_grant", detail: "payments would exceed the granted amount").problem
         case .checkViolation, .notNullViolation, .invalidTextRepresentation:

@@ -49,6 +49,7 @@ struct BudgetRaceTests {
         let budget = try await s.budget()
         #expect(budget["committed_cents"] as? Int == 25 * 78_000)
         #expect((budget["committed_cents"] as? Int ?? .max) <= 2_000_000)
+        #expect(budget["reconciled"] as? Bool == true)
         // The ledger sums equal the budget endpoint.
         let ledger = try await a.request("GET", "/v1/ledger?programme_id=\(pid)&limit=200", token: s.coordinator.token)
         #expect(ledger.items.filter { $0["kind"] as? String == "commitment" }.reduce(0) { $0 + ($1["amount_cents"] as? Int ?? 0) } == 25 * 78_000)
@@ -114,6 +115,7 @@ struct BudgetRaceTests {
         #expect(answers.filter { $0.status == 409 }.count == 3)
         let budget = try await s.budget()
         #expect(budget["paid_cents"] as? Int == 78_000)
+        #expect(budget["reconciled"] as? Bool == true)
         let ledger = try await a.request("GET", "/v1/ledger?application_id=\(id)", token: s.coordinator.token)
         #expect(ledger.items.filter { $0["kind"] as? String == "payment" }.count == 1)
     }

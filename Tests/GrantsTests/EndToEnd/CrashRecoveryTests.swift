@@ -112,6 +112,7 @@ struct CrashRecoveryTests {
         #expect(budget["paid_cents"] as? Int == payments.count * 78_000)
         #expect((budget["committed_cents"] as? Int ?? .max) <= (budget["cap_cents"] as? Int ?? 0))
         #expect(budget["outstanding_cents"] as? Int == 0)
+        #expect(budget["reconciled"] as? Bool == true)
         print("crash test: \(ok.count) of \(payments.count) executions answered 2xx before the kill")
     }
 }

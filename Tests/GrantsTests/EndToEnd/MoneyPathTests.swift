@@ -89,6 +89,7 @@ struct MoneyPathTests {
         budget = try await s.budget()
         #expect(budget["paid_cents"] as? Int == 39_000)
         #expect(budget["outstanding_cents"] as? Int == 0)
+        #expect(budget["reconciled"] as? Bool == true)
         #expect(try await app.request("GET", "/v1/applications/\(id)", token: applicant.token).json["status"] as? String == "paid")
         let closed = try await app.request("POST", "/v1/applications/\(id)/close", token: s.coordinator.token)
         #expect(closed.json["status"] as? String == "closed")

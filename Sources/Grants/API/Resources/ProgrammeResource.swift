@@ -70,10 +70,12 @@ struct BudgetResource: Encodable, Sendable {
     var paidCents: Int64
     var outstandingCents: Int64
     var availableCents: Int64
+    /// The programme's running totals (used by approvals under the lock) equal these ledger sums.
+    var reconciled: Bool
 
     static func load(_ conn: PostgresConnection, programmeID: Int64) async throws -> BudgetResource {
         let row = try await conn.prepared("""
-            SELECT p.cap_cents,
+            SELECT p.cap_cents, p.committed_cents AS running_committed, p.paid_cents AS running_paid,
                    (coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'commitment'), 0)
                   - coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'release'), 0))::bigint AS committed,
                    coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'payment'), 0)::bigint AS paid
@@ -83,8 +85,9 @@ struct BudgetResource: Encodable, Sendable {
         let cap: Int64 = try row.decode("cap_cents")
         let committed: Int64 = try row.decode("committed")
         let paid: Int64 = try row.decode("paid")
+        let reconciled = try row.decode("running_committed", as: Int64.self) == committed && row.decode("running_paid", as: Int64.self) == paid
         return BudgetResource(programmeId: programmeID, capCents: cap, committedCents: committed, paidCents: paid,
-                              outstandingCents: committed - paid, availableCents: cap - committed)
+                              outstandingCents: committed - paid, availableCents: cap - committed, reconciled: reconciled)
     }
 }
 

@@ -32,18 +32,25 @@ enum DecisionRoutes {
 
     /// Locks the programme row: every approval, cancellation and cap change of a programme
     /// is serialised here, across all service instances, so "check then commit" is atomic.
+    @discardableResult
     static func lockProgramme(_ conn: PostgresConnection, applicationID: Int64) async throws -> ProgrammeRules {
-        let row = try await conn.query("""
-            SELECT \(unescaped: ProgrammeResource.columns) FROM programmes p
+        try await lockedProgramme(conn, applicationID: applicationID).rules
+    }
+
+    /// The locked programme's rules and the money still available (cap minus the running
+    /// committed total that the ledger trigger maintains under this same lock).
+    static func lockedProgramme(_ conn: PostgresConnection, applicationID: Int64) async throws -> (rules: ProgrammeRules, availableCents: Int64) {
+        let row = try await conn.prepared("""
+            SELECT \(unescaped: ProgrammeResource.columns), p.cap_cents - p.committed_cents AS available_cents FROM programmes p
             WHERE p.id = (SELECT programme_id FROM applications WHERE id = \(applicationID)) FOR UPDATE
             """).single()
-        return try ProgrammeResource.rules(from: row)
+        return (try ProgrammeResource.rules(from: row), try row.decode("available_cents"))
     }
 
     /// The one decision path (single decisions and `ranking/apply` both come here).
     static func decide(_ conn: PostgresConnection, applicationID: Int64, decision: ProposedDecision, reason: String?,
                        user: Principal, audit: AuditContext) async throws -> ApplicationResource {
-        let rules = try await lockProgramme(conn, applicationID: applicationID)
+        let (rules, available) = try await lockedProgramme(conn, applicationID: applicationID)
         let app = try await ApplicationResource.load(conn, id: applicationID, for: user, lock: true)
         switch decision {
         case .reserve: return try await ApplicationRoutes.move(conn, app, .placeOnReserve, reason: reason, audit: audit, user: user)
@@ -52,9 +59,8 @@ enum DecisionRoutes {
         }
         guard app.status.apply(.approve) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "approve") }
         let amount = app.lumpSumCents
-        let budget = try await BudgetResource.load(conn, programmeID: app.programmeId)
-        if amount > budget.availableCents {
-            throw GrantsError.budgetExceeded(availableCents: budget.availableCents, requestedCents: amount)
+        if amount > available {
+            throw GrantsError.budgetExceeded(availableCents: available, requestedCents: amount)
         }
         let funded: Int64 = try await conn.query("""
             SELECT count(*)::bigint AS n FROM applications WHERE programme_id = \(app.programmeId) AND organisation_id = \(app.organisationId)
