@@ -55,6 +55,12 @@ stop_postgres() {
 }
 
 mkdir -p "$WORK"
+# One run at a time per checkout: runs share the data folder, the venv and the reports.
+exec 9> "$ROOT/.build/api-checks.lock"
+if ! flock -w 900 9; then
+  echo "another scripts/api-checks.sh has held .build/api-checks.lock for 15 minutes" >&2
+  fail "api-checks lock"; finish; exit 1
+fi
 
 # ---- 1. Python tools in .build/venv ------------------------------------------------------
 if [ ! -x "$VENV/bin/python" ]; then
@@ -231,7 +237,7 @@ fuzz() {  # fuzz NAME TOKEN [filters...]
       --exclude-path /v1/auth/logout \
       --phases examples,coverage,fuzzing \
       --max-examples "$EXAMPLES" \
-      --workers 2 \
+      --workers 1 \
       --request-timeout 10 \
       --generation-database none \
       --suppress-health-check all \
@@ -254,14 +260,16 @@ import xml.etree.ElementTree as ET
 cases = list(ET.parse(sys.argv[1]).getroot().iter("testcase"))
 bad = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
 skipped = [c for c in cases if c.find("skipped") is not None and c not in bad]
-print(len(cases) - len(bad) - len(skipped), len(bad), " ".join(c.get("name").replace(" ", "_") for c in bad))
+errors = [c for c in bad if c.find("failure") is None]
+print(len(cases) - len(bad) - len(skipped), len(bad), len(errors), " ".join(c.get("name").replace(" ", "_") for c in bad))
 EOF
 )"
-  read -r ok bad names <<< "$counts"
+  local ok bad errors names
+  read -r ok bad errors names <<< "$counts"
   passed=$((passed + ok))
   if [ "$bad" -gt 0 ]; then
     failed=$((failed + bad))
-    failures+=("schemathesis ($name): $bad operation(s) failed: ${names//_/ } (details: .build/api-checks/schemathesis-$name.txt)")
+    failures+=("schemathesis ($name): $bad operation(s) failed ($errors of them schemathesis runtime errors): ${names//_/ } (details: .build/api-checks/schemathesis-$name.txt)")
   elif [ "$status" -ne 0 ]; then
     fail "schemathesis ($name) exited $status (time limit or internal error)"
   fi

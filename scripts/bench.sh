@@ -89,7 +89,32 @@ SQL
 chmod 644 /tmp/cx-pgbench.sql
 PGB=$("${AS_PG[@]}" "$PG_BIN/pgbench" -h "$SOCKET_DIR" -U postgres -n -M prepared -c 64 -j 2 -T "${DURATION%s}" -f /tmp/cx-pgbench.sql clusterxchange 2>/dev/null | awk '/^tps/ {print $3; exit}')
 
-EVAL=$("$ROOT/.build/release/EvaluationBenchmark" | tail -n 1)
+EVAL=$("$ROOT/.build/release/EvaluationBenchmark" | grep '^|' | tail -n 1)
+
+# Reports over 50,000 applications and 150,000 ledger entries: 10 sequential requests each.
+"${PSQL[@]}" -f "$ROOT/Benchmarks/fixtures/reports.sql" >/dev/null
+REPORTS_ID=$("${PSQL[@]}" -At -c "SELECT id FROM programmes WHERE code = 'REPORTS'")
+ENTRIES=$("${PSQL[@]}" -At -c "SELECT count(*) FROM ledger_entries WHERE programme_id = $REPORTS_ID")
+APPS=$("${PSQL[@]}" -At -c "SELECT count(*) FROM applications WHERE programme_id = $REPORTS_ID")
+time_route() {  # time_route NAME PATH -> "| name | min | median | max | bytes |"
+  local times=() bytes=0
+  for _ in $(seq 1 10); do
+    read -r t b < <(curl -s -o /dev/null -w '%{time_total} %{size_download}\n' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$2")
+    times+=("$t"); bytes=$b
+  done
+  python3 - "$1" "$bytes" "${times[@]}" <<'PY'
+import sys, statistics
+name, size, t = sys.argv[1], sys.argv[2], sorted(float(x) * 1000 for x in sys.argv[3:])
+print(f"| {name} | {t[0]:.1f} ms | {statistics.median(t):.1f} ms | {t[-1]:.1f} ms | {size} |")
+PY
+}
+REPORTS=()
+REPORTS+=("$(time_route 'spending (JSON)' "/v1/reports/spending?programme_id=$REPORTS_ID")")
+REPORTS+=("$(time_route 'spending (CSV)' "/v1/reports/spending?programme_id=$REPORTS_ID&format=csv")")
+REPORTS+=("$(time_route 'spending as_of 2023-06-30 (JSON)' "/v1/reports/spending?programme_id=$REPORTS_ID&as_of=2023-06-30")")
+REPORTS+=("$(time_route 'beneficiaries (CSV)' "/v1/reports/beneficiaries?programme_id=$REPORTS_ID&format=csv")")
+REPORTS+=("$(time_route 'overdue payments (JSON)' "/v1/reports/overdue-payments?programme_id=$REPORTS_ID")")
+REPORTS+=("$(time_route 'spending chart (SVG)' "/v1/reports/spending.svg?programme_id=$REPORTS_ID")")
 
 {
   echo "# Benchmark results"
@@ -121,6 +146,12 @@ EVAL=$("$ROOT/.build/release/EvaluationBenchmark" | tail -n 1)
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
   echo "| approve | $APPROVE_RPS | $PGB_APPROVE | $(ratio "$APPROVE_RPS" "$PGB_APPROVE") |"
   echo "| execute payment | $EXECUTE_RPS | $PGB_EXECUTE | $(ratio "$EXECUTE_RPS" "$PGB_EXECUTE") |"
+  echo
+  echo "## Reports ($APPS applications, $ENTRIES ledger entries; 10 sequential requests each)"
+  echo
+  echo "| report | min | median | max | bytes |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${REPORTS[@]}"
   echo
   echo "## Evaluation module"
   echo

@@ -357,7 +357,9 @@ def build_schemas():
                                     "description": "host country (COSME) -> lump sum of a full exchange; upserted"}},
         closed=True, origin=("API/Routes/ProgrammeRoutes.swift", "ProgrammeRoutes.PatchBody"))
     s["Budget"] = swift_struct(
-        "programmeId: Int64; capCents: Int64; committedCents: Int64; paidCents: Int64; outstandingCents: Int64; availableCents: Int64",
+        "programmeId: Int64; capCents: Int64; committedCents: Int64; paidCents: Int64; outstandingCents: Int64; availableCents: Int64; "
+        "reconciled: Bool",
+        fields={"reconciled": {"description": "the programme's running totals (used by approvals under the lock) equal the ledger sums"}},
         description="Sums over the ledger: committed = granted to approved, not cancelled applications (paid included), "
                     "outstanding = committed - paid, available = cap - committed.", origin=("API/Resources/ProgrammeResource.swift", "BudgetResource"))
     s["Criterion"] = swift_struct(
