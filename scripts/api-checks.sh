@@ -2,9 +2,10 @@
 # API contract checks, run by `make test` after the Swift tests:
 #   1. openapi.json is a valid OpenAPI 3.1 document (openapi-spec-validator);
 #   2. openapi.json is what scripts/openapi.py generates from the Swift routes (--check);
-#   3. schemathesis fuzzes every documented operation of a running service (private
-#      embedded PostgreSQL, demo seed, logged in as the demo coordinator): never a 5xx,
-#      and every answer conforms to the document (status, content type, headers, schema).
+#   3. schemathesis fuzzes every documented operation but logout of a running service
+#      (private embedded PostgreSQL, demo seed) as the demo coordinator, then the
+#      applicant-only operations as the demo applicant: never a 5xx, and every answer
+#      conforms to the document (status code, content type, headers, response schema).
 #
 # Environment:
 #   CX_BIN                 the service binary (default .build/debug/clusterxchange, else .build/release/...)
@@ -12,6 +13,7 @@
 #   API_CHECKS_EXAMPLES    schemathesis examples per operation (default 25)
 #   API_CHECKS_SECONDS     time limit of the whole schemathesis step, both passes (default 170)
 #   API_CHECKS_SEED        schemathesis seed (default 20240131; "random" for a new one each run)
+#   API_CHECKS_PRESTART_PG 1: initdb/pg_ctl the private cluster here instead of letting the binary do it
 # The last line is always `api-checks: N passed, M failed`; the exit status is non-zero on any failure.
 set -euo pipefail
 
@@ -132,12 +134,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # A fresh cluster every run: fuzzing changes data, and a developer's .data/postgres is never touched.
-# The cluster is initialised and started here exactly as EmbeddedPostgres would (unix socket only,
-# same socket folder), so the service takes its "reuse a running server" path; this keeps the
-# check independent of how the binary spawns pg_ctl (API_CHECKS_EMBEDDED_START=1 lets the binary do it).
+# DATABASE_URL is unset: `seed` starts the embedded PostgreSQL in CX_DATA_DIR and `serve` reuses
+# it. With API_CHECKS_PRESTART_PG=1 the cluster is initialised and started here instead, exactly
+# as EmbeddedPostgres would (unix socket only, same socket folder), and the binary only reuses it.
 stop_postgres
 rm -rf "$DATA_DIR"
-if [ "${API_CHECKS_EMBEDDED_START:-0}" != 1 ]; then
+if [ "${API_CHECKS_PRESTART_PG:-0}" = 1 ]; then
   bin="$(pg_bindir)"
   [ -n "$bin" ] || { fail "no PostgreSQL server binaries under /usr/lib/postgresql (run scripts/install-deps.sh)"; finish; exit 1; }
   SOCKET_DIR="$(python3 - "$DATA_DIR" <<'EOF'
@@ -243,6 +245,7 @@ fuzz() {  # fuzz NAME TOKEN [filters...]
       --suppress-health-check all \
       --warnings off \
       --no-color \
+      --output-sanitize false \
       "${seed_args[@]}" "$@" \
       --report junit --report-junit-path "$WORK/report/$name.xml" \
     > "$WORK/schemathesis-$name.txt" 2>&1

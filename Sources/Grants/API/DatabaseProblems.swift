@@ -14,6 +14,12 @@ enum DatabaseProblems {
             return GrantsError.unavailable("the database is unreachable; retry shortly").problem
         default: break
         }
+        // Class 22 (data exception): a value PostgreSQL cannot store, such as a NUL character
+        // in text or a timestamp out of range. That is bad input, never a server error.
+        if let state = error.sqlState, state.hasPrefix("22") {
+            return GrantsError.invalid("body", "a value cannot be stored (control characters such as NUL, or a date out of range)",
+                                       rule: "unstorable_value").problem
+        }
         switch error.code {
         case .uniqueViolation:
             switch error.constraint {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Collects every input problem of a request so the client gets them all in one 422.
 struct Validator {
     private(set) var violations: [RuleViolation] = []
@@ -37,9 +39,20 @@ struct Validator {
     }
 
     /// bcrypt reads at most 72 bytes; a longer password would be silently truncated.
+    /// NUL cannot be stored or hashed by PostgreSQL, so it is refused here.
     mutating func password(_ field: String, _ value: String) {
         if value.count < 10 { fail(field, "must be at least 10 characters", rule: "too_short") }
         else if value.utf8.count > 72 { fail(field, "must be at most 72 bytes", rule: "too_long") }
+        else if value.utf8.contains(0) { fail(field, "must not contain NUL characters", rule: "control_characters") }
+    }
+
+    /// An instant the service can store and reason about: years 1970 to 9999. (Foundation
+    /// formats earlier dates in the Julian calendar, so they would not round-trip.)
+    mutating func instant(_ field: String, _ value: Date?) {
+        guard let value else { return }
+        if value < Date(timeIntervalSince1970: 0) || value > Date(timeIntervalSince1970: 253_402_300_799) {
+            fail(field, "must be between 1970-01-01 and 9999-12-31", rule: "range")
+        }
     }
 
     mutating func cosmeCountry(_ field: String, _ value: String) -> String {

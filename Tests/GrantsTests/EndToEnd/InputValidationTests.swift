@@ -73,6 +73,25 @@ struct InputValidationTests {
         #expect((ok.json["organisation"] as? [String: Any])?["iban"] as? String == "PT50000201231234567890154")
     }
 
+    /// Found by schemathesis: PostgreSQL cannot store NUL, and Foundation formats dates before
+    /// 1582 in the Julian calendar. Both used to answer 500.
+    @Test func unstorableValuesAreRefusedNotServerErrors() async throws {
+        let app = try await Self.app.value
+        let nul = try await register(app, goodOrg, password: "correct-horse\u{0}battery")
+        #expect(nul.status == 422)
+        let login = try await app.request("POST", "/v1/auth/login", json: ["email": "a\u{0}b@example.org", "password": "whatever-long"])
+        #expect(login.status == 422 || login.status == 401)
+        let coordinator = try await app.staff("coordinator")
+        let ancient = try await app.request("POST", "/v1/programmes/\(try await app.programmeID())/calls", token: coordinator.token,
+                                            json: ["title": "Old", "opens_at": "0001-01-01T01:01:01Z", "closes_at": "2026-11-22T14:49:45Z"])
+        #expect(ancient.status == 422)
+        #expect((ancient.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "opens_at")
+        for query in ["entity_type=a%00b", "from=0001-01-01T01:01:01Z", "to=0001-01-01"] {
+            let r = try await app.request("GET", "/v1/audit-log?\(query)", token: coordinator.token)
+            #expect(r.status == 422, "\(query): \(r.status)")
+        }
+    }
+
     @Test func duplicateEmailIsAConflictNotAnError() async throws {
         let app = try await Self.app.value
         let email = "dup-\(UUID().uuidString.prefix(6))@example.org"

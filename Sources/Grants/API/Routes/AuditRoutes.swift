@@ -35,8 +35,12 @@ enum AuditRoutes {
         let entityID = positive("entity_id"), actorID = positive("actor_id")
         func instant(_ name: String) -> Date? {
             guard let s = q[name] else { return nil }
-            if let d = ISO8601DateFormatter().date(from: s) { return d }
-            if let day = CalendarDate(iso: s) { return Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400) }
+            if let d = ISO8601DateFormatter().date(from: s) { v.instant(name, d); return d }
+            if let day = CalendarDate(iso: s) {
+                let d = Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400)
+                v.instant(name, d)
+                return d
+            }
             v.fail(name, "must be an RFC 3339 timestamp or a date", rule: "timestamp"); return nil
         }
         let from = instant("from"), to = instant("to")

@@ -183,6 +183,7 @@ enum ProgrammeRoutes {
         let b = try ctx.body(CallBody.self)
         var v = Validator()
         let title = v.text("title", b.title ?? "", max: 300)
+        v.instant("opens_at", b.opensAt); v.instant("closes_at", b.closesAt)
         if b.opensAt == nil { v.fail("opens_at", "is required", rule: "required") }
         if b.closesAt == nil { v.fail("closes_at", "is required", rule: "required") }
         if let o = b.opensAt, let c = b.closesAt, c <= o { v.fail("closes_at", "must be after opens_at", rule: "window") }
@@ -222,6 +223,7 @@ enum ProgrammeRoutes {
         let b = try ctx.body(CallBody.self)
         var v = Validator()
         let title = b.title.map { v.text("title", $0, max: 300) }
+        v.instant("opens_at", b.opensAt); v.instant("closes_at", b.closesAt)
         let criteria = b.criteria.map { storedCriteria($0, &v) }
         let overall = halfPoints("overall_minimum", b.overallMinimum, &v)
         let divergence = halfPoints("divergence_limit", b.divergenceLimit, &v)
