@@ -43,11 +43,13 @@ struct SVGWriter {
     }
 }
 
-/// The spending chart: cumulative committed and paid money over time (step lines from the
-/// ledger entries) against the programme cap. Amounts stay integer cents until they become
-/// pixel positions; the exact figures are in `data-*` attributes and the `<desc>`.
+/// The spending chart: cumulative committed and paid money over time (step lines through the
+/// ledger's running totals, one point per UTC day with movements) against the programme cap.
+/// Amounts stay integer cents until they become pixel positions; the exact figures are in
+/// `data-*` attributes and the `<desc>`.
 struct SpendingChart {
-    struct Movement { var at: Date; var committedDelta: Int64; var paidDelta: Int64 }
+    /// Running totals after the movements of one day, placed at that day's first movement.
+    struct Point { var at: Date; var committedCents: Int64; var paidCents: Int64 }
 
     var programmeCode: String
     var programmeName: String
@@ -57,7 +59,7 @@ struct SpendingChart {
     var committedCents: Int64
     var paidCents: Int64
     var availableCents: Int64
-    var movements: [Movement]
+    var points: [Point]
 
     // Geometry.
     let width = 960.0, height = 540.0
@@ -159,14 +161,12 @@ struct SpendingChart {
 
     func render() -> String {
         let end = asOf.timeIntervalSince1970
-        var start = movements.first.map { $0.at.timeIntervalSince1970 } ?? end - 30 * 86_400
+        var start = points.first.map { $0.at.timeIntervalSince1970 } ?? end - 30 * 86_400
         if end - start <= 0 { start = end - 86_400 }
         start -= (end - start) * 0.03   // a little room before the first movement
         let span = end - start
 
-        var peakCommitted: Int64 = 0
-        var running: Int64 = 0
-        for m in movements { running += m.committedDelta; peakCommitted = max(peakCommitted, running) }
+        let peakCommitted = points.reduce(Int64(0)) { max($0, $1.committedCents) }
         let yMaxCents = max(capCents, peakCommitted, committedCents, 100_000)
         let step = Self.euroStep(yMaxCents)
         let topCents = (yMaxCents + step / 4 + step - 1) / step * step   // headroom above the cap
@@ -239,19 +239,19 @@ struct SpendingChart {
                          "stroke": Self.capColour, "stroke-width": "2", "stroke-dasharray": "7 4", "data-cap-cents": String(capCents)])
 
         // Step lines.
-        func path(_ delta: (Movement) -> Int64) -> (d: String, area: String, last: Int64) {
+        func path(_ total: (Point) -> Int64) -> (d: String, area: String, last: Int64) {
             var d = "M\(Self.fmt(x(start))) \(Self.fmt(y(0)))"
             var value: Int64 = 0
-            for m in movements {
-                let change = delta(m)
-                if change == 0 { continue }
-                value += change
-                d += " H\(Self.fmt(x(m.at.timeIntervalSince1970))) V\(Self.fmt(y(value)))"
+            for point in points {
+                let next = total(point)
+                if next == value { continue }
+                value = next
+                d += " H\(Self.fmt(x(point.at.timeIntervalSince1970))) V\(Self.fmt(y(value)))"
             }
             d += " H\(Self.fmt(x(end)))"
             return (d, d + " V\(Self.fmt(y(0))) Z", value)
         }
-        let committed = path(\.committedDelta), paid = path(\.paidDelta)
+        let committed = path(\.committedCents), paid = path(\.paidCents)
         w.empty("path", ["d": committed.area, "fill": Self.committedColour, "fill-opacity": "0.10", "stroke": "none"])
         w.empty("path", ["d": paid.area, "fill": Self.paidColour, "fill-opacity": "0.14", "stroke": "none"])
         w.empty("path", ["class": "committed", "d": committed.d, "fill": "none", "stroke": Self.committedColour, "stroke-width": "2.5",

@@ -5,6 +5,10 @@ import Postgres
 /// (DESIGN.md §3) restricted to `created_at <= asOf`, so a report for a past instant shows
 /// exactly what the budget endpoint showed at that instant. The queries of one report run in
 /// one REPEATABLE READ transaction, so they all see the same snapshot and always reconcile.
+///
+/// The aggregation happens in PostgreSQL: a report over 50,000 applications returns tens of
+/// rows (spending, chart) or only the rows it prints (beneficiaries, overdue payments), because
+/// moving rows into Swift costs about a microsecond per cell.
 enum ReportQueries {
     /// The programme as the reports name it.
     struct Programme: Sendable {
@@ -15,33 +19,133 @@ enum ReportQueries {
         var targetExchanges: Int
     }
 
-    /// One application with ledger entries up to `asOf`: its net commitment and payments, and
-    /// the attributes the breakdowns group by.
-    struct ApplicationFigures: Sendable {
-        var applicationId: Int64
-        var callId: Int64
-        var callTitle: String
-        var organisationId: Int64
-        var legalName: String
-        var visitorCountry: String
-        var organisationKind: String
-        var vatNumber: String?
-        var hostCountry: String
-        var status: String
-        /// Commitments minus releases up to `asOf`.
+    /// nil when the programme does not exist.
+    static func programme(_ conn: PostgresConnection, id: Int64) async throws -> Programme? {
+        guard let row = try await conn.query("""
+            SELECT id, code, name, cap_cents, target_exchanges FROM programmes WHERE id = \(id)
+            """).rows.first else { return nil }
+        return Programme(id: try row.decode(0), code: try row.decode(1), name: try row.decode(2),
+                         capCents: try row.decode(3), targetExchanges: try row.decode(4))
+    }
+
+    /// The per-application ledger figures up to `asOf` (one row per application with at least one
+    /// entry): net commitment (commitments minus releases), payments, the first commitment and the
+    /// first and last payment instants. Shared by the spending and beneficiaries queries.
+    static func perApplication(programmeID: Int64, asOf: Date) -> PostgresQuery {
+        """
+        SELECT l.application_id,
+               sum(CASE l.kind WHEN 'commitment' THEN l.amount_cents WHEN 'release' THEN -l.amount_cents ELSE 0 END)::bigint AS committed,
+               coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'payment'), 0)::bigint AS paid,
+               min(l.created_at) FILTER (WHERE l.kind = 'commitment') AS committed_at,
+               min(l.created_at) FILTER (WHERE l.kind = 'payment') AS first_payment_at,
+               max(l.created_at) FILTER (WHERE l.kind = 'payment') AS last_payment_at
+        FROM ledger_entries l
+        WHERE l.programme_id = \(programmeID) AND l.created_at <= \(asOf)
+        GROUP BY l.application_id
+        """
+    }
+
+    /// Report queries aggregate a whole programme's ledger in one statement: enough memory for the
+    /// per-application hash aggregate not to spill (the setting ends with the transaction).
+    static func prepare(_ conn: PostgresConnection) async throws {
+        _ = try await conn.query("SET LOCAL work_mem = '32MB'")
+    }
+
+    // MARK: spending
+
+    /// One group of a breakdown: `count` = funded applications (net commitment > 0), the amounts
+    /// over every application with money on the ledger.
+    struct Group: Sendable {
+        var key: String
+        var label: String?
+        var count: Int
         var committedCents: Int64
         var paidCents: Int64
-        /// `YYYY-MM` (UTC) of the commitment (approval) entry, when there is one.
-        var commitmentMonth: String?
-        var firstPaymentOn: CalendarDate?
-        var lastPaymentOn: CalendarDate?
-        var finalAmountCents: Int64?
-        var paymentDueOn: CalendarDate?
+    }
 
-        /// Funded at `asOf`: a net commitment remains (paid money stays committed).
-        var funded: Bool { committedCents > 0 }
-        /// Fully paid at `asOf`: the final payment has been booked.
-        var fullyPaid: Bool { committedCents > 0 && paidCents >= committedCents }
+    struct SpendingFigures: Sendable {
+        var committedCents: Int64 = 0
+        var paidCents: Int64 = 0
+        /// Funded: a net commitment remains (paid money stays committed).
+        var fundedExchanges = 0
+        /// Funded and fully paid (paid >= net commitment).
+        var completedExchanges = 0
+        /// Funded with at least one payment.
+        var paidExchanges = 0
+        var smeExchanges = 0
+        var smeCommittedCents: Int64 = 0
+        var byHostCountry: [Group] = []
+        var byVisitorCountry: [Group] = []
+        var byOrganisationKind: [Group] = []
+        var byCall: [Group] = []
+        /// Funded applications per `YYYY-MM` (UTC) of their commitment entry.
+        var approvalsByMonth: [String: Int] = [:]
+    }
+
+    /// The top figures and every per-application breakdown in one statement. A per-application
+    /// CTE (applications whose net commitment or payments are non-zero) is first summed per
+    /// combination of the breakdown keys (a few thousand rows even for 50,000 applications), and
+    /// those partial sums are grouped by GROUPING SETS: one set per breakdown plus the grand total.
+    static func spending(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> SpendingFigures {
+        let rows = try await conn.query("""
+            WITH per_app AS (\(fragment: perApplication(programmeID: programmeID, asOf: asOf))),
+            combos AS (
+                SELECT ho.country AS host_country, vo.country AS visitor_country, vo.kind, a.call_id,
+                       date_trunc('month', t.committed_at AT TIME ZONE 'UTC') AS commitment_month,
+                       count(*) FILTER (WHERE t.committed > 0) AS funded,
+                       sum(t.committed) AS committed,
+                       sum(t.paid) AS paid,
+                       count(*) FILTER (WHERE t.committed > 0 AND t.paid >= t.committed) AS completed,
+                       count(*) FILTER (WHERE t.committed > 0 AND t.paid > 0) AS paid_exchanges,
+                       sum(t.committed) FILTER (WHERE t.committed > 0) AS funded_committed
+                FROM per_app t
+                JOIN applications a ON a.id = t.application_id
+                JOIN organisations vo ON vo.id = a.organisation_id
+                JOIN organisations ho ON ho.id = a.host_organisation_id
+                WHERE t.committed <> 0 OR t.paid <> 0
+                GROUP BY 1, 2, 3, 4, 5
+            ),
+            sets AS (
+                SELECT GROUPING(host_country, visitor_country, kind, call_id, commitment_month)::int AS grouping_set,
+                       coalesce(host_country::text, visitor_country::text, kind, call_id::text, to_char(commitment_month, 'YYYY-MM')) AS key,
+                       call_id,
+                       coalesce(sum(funded), 0)::bigint AS funded,
+                       coalesce(sum(committed), 0)::bigint AS committed,
+                       coalesce(sum(paid), 0)::bigint AS paid,
+                       coalesce(sum(completed), 0)::bigint AS completed,
+                       coalesce(sum(paid_exchanges), 0)::bigint AS paid_exchanges,
+                       coalesce(sum(funded) FILTER (WHERE kind = 'sme'), 0)::bigint AS sme,
+                       coalesce(sum(funded_committed) FILTER (WHERE kind = 'sme'), 0)::bigint AS sme_committed
+                FROM combos
+                GROUP BY GROUPING SETS ((host_country), (visitor_country), (kind), (call_id), (commitment_month), ())
+            )
+            SELECT s.grouping_set, s.key, c.title, s.funded, s.committed, s.paid, s.completed, s.paid_exchanges, s.sme, s.sme_committed
+            FROM sets s LEFT JOIN calls c ON c.id = s.call_id
+            """).rows
+        var s = SpendingFigures()
+        for r in rows {
+            // GROUPING(...) has a bit per argument, 1 = not grouped by it: 0b01111 = host country, ...
+            let set: Int = try r.decode(0)
+            let group = Group(key: try r.decode(1, as: String?.self) ?? "", label: try r.decode(2), count: try r.decode(3),
+                              committedCents: try r.decode(4), paidCents: try r.decode(5))
+            switch set {
+            case 0b01111: s.byHostCountry.append(group)
+            case 0b10111: s.byVisitorCountry.append(group)
+            case 0b11011: s.byOrganisationKind.append(group)
+            case 0b11101: s.byCall.append(group)
+            case 0b11110: s.approvalsByMonth[group.key, default: 0] += group.count
+            case 0b11111:
+                s.committedCents = group.committedCents
+                s.paidCents = group.paidCents
+                s.fundedExchanges = group.count
+                s.completedExchanges = try r.decode(6)
+                s.paidExchanges = try r.decode(7)
+                s.smeExchanges = try r.decode(8)
+                s.smeCommittedCents = try r.decode(9)
+            default: throw GrantsError.unavailable("unexpected grouping set \(set) in the spending report")
+            }
+        }
+        return s
     }
 
     /// Ledger movements of one calendar month (UTC).
@@ -51,82 +155,112 @@ enum ReportQueries {
         var paidCents: Int64
     }
 
-    /// One ledger entry for the chart's step lines.
-    struct Movement: Sendable {
-        var at: Date
-        var kind: String
-        var amountCents: Int64
-    }
-
-    /// nil when the programme does not exist.
-    static func programme(_ conn: PostgresConnection, id: Int64) async throws -> Programme? {
-        guard let row = try await conn.query("""
-            SELECT id, code, name, cap_cents, target_exchanges FROM programmes WHERE id = \(id)
-            """).rows.first else { return nil }
-        return Programme(id: try row.decode("id"), code: try row.decode("code"), name: try row.decode("name"),
-                         capCents: try row.decode("cap_cents"), targetExchanges: try row.decode("target_exchanges"))
-    }
-
-    /// Every application of the programme with at least one ledger entry up to `asOf`.
-    static func applications(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [ApplicationFigures] {
-        let rows = try await conn.query("""
-            SELECT a.id, a.call_id, c.title AS call_title, a.organisation_id, vo.legal_name, vo.country::text AS visitor_country,
-                   vo.kind, vo.vat_number, ho.country::text AS host_country, a.status, a.final_amount_cents,
-                   a.payment_due_on::text AS payment_due_on, t.committed, t.paid, t.commitment_month, t.first_payment_on, t.last_payment_on
+    /// Net ledger movements per month of booking (UTC), up to `asOf`.
+    static func months(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [MonthFigures] {
+        try await conn.query("""
+            SELECT to_char(m.month, 'YYYY-MM'), m.committed, m.paid
             FROM (
-                SELECT l.application_id,
-                       coalesce(sum(CASE l.kind WHEN 'commitment' THEN l.amount_cents WHEN 'release' THEN -l.amount_cents ELSE 0 END), 0)::bigint AS committed,
-                       coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'payment'), 0)::bigint AS paid,
-                       to_char(min(l.created_at) FILTER (WHERE l.kind = 'commitment') AT TIME ZONE 'UTC', 'YYYY-MM') AS commitment_month,
-                       ((min(l.created_at) FILTER (WHERE l.kind = 'payment')) AT TIME ZONE 'UTC')::date::text AS first_payment_on,
-                       ((max(l.created_at) FILTER (WHERE l.kind = 'payment')) AT TIME ZONE 'UTC')::date::text AS last_payment_on
+                SELECT date_trunc('month', created_at AT TIME ZONE 'UTC') AS month,
+                       coalesce(sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END), 0)::bigint AS committed,
+                       coalesce(sum(amount_cents) FILTER (WHERE kind = 'payment'), 0)::bigint AS paid
+                FROM ledger_entries
+                WHERE programme_id = \(programmeID) AND created_at <= \(asOf)
+                GROUP BY 1
+            ) m
+            ORDER BY m.month
+            """).rows.map { r in
+            MonthFigures(month: try r.decode(0), committedCents: try r.decode(1), paidCents: try r.decode(2))
+        }
+    }
+
+    // MARK: chart
+
+    /// The running ledger totals at the end of one UTC day with entries.
+    struct DayTotals: Sendable {
+        /// The day's first movement.
+        var at: Date
+        /// Commitments minus releases up to the end of that day (and `asOf`), and payments.
+        var cumulativeCommittedCents: Int64
+        var cumulativePaidCents: Int64
+    }
+
+    /// One row per UTC day with ledger entries up to `asOf`, in order, with running totals
+    /// (at most one row per day: a chart point each, about 700 for two years).
+    static func dailyTotals(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [DayTotals] {
+        try await conn.query("""
+            SELECT d.first_at,
+                   sum(d.committed) OVER (ORDER BY d.day)::bigint,
+                   sum(d.paid) OVER (ORDER BY d.day)::bigint
+            FROM (
+                SELECT (created_at AT TIME ZONE 'UTC')::date AS day, min(created_at) AS first_at,
+                       coalesce(sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END), 0)::bigint AS committed,
+                       coalesce(sum(amount_cents) FILTER (WHERE kind = 'payment'), 0)::bigint AS paid
+                FROM ledger_entries
+                WHERE programme_id = \(programmeID) AND created_at <= \(asOf)
+                GROUP BY 1
+            ) d
+            ORDER BY d.day
+            """).rows.map { r in
+            DayTotals(at: try r.decode(0), cumulativeCommittedCents: try r.decode(1), cumulativePaidCents: try r.decode(2))
+        }
+    }
+
+    // MARK: beneficiaries
+
+    /// One visitor organisation with money on the ledger up to `asOf`, in the report's column order:
+    /// organisation_id, legal_name, country, kind, vat_number, exchanges (funded applications),
+    /// committed, paid, first_payment_on, last_payment_on (UTC dates, text). Ordered by organisation.
+    static func beneficiaries(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [PostgresRow] {
+        try await conn.query("""
+            WITH per_app AS (\(fragment: perApplication(programmeID: programmeID, asOf: asOf)))
+            SELECT a.organisation_id, vo.legal_name, vo.country::text, vo.kind, vo.vat_number,
+                   count(*) FILTER (WHERE t.committed > 0) AS exchanges,
+                   sum(t.committed)::bigint AS committed, sum(t.paid)::bigint AS paid,
+                   ((min(t.first_payment_at) AT TIME ZONE 'UTC')::date)::text AS first_payment_on,
+                   ((max(t.last_payment_at) AT TIME ZONE 'UTC')::date)::text AS last_payment_on
+            FROM per_app t
+            JOIN applications a ON a.id = t.application_id
+            JOIN organisations vo ON vo.id = a.organisation_id
+            WHERE t.committed <> 0 OR t.paid <> 0
+            GROUP BY a.organisation_id, vo.id
+            ORDER BY a.organisation_id
+            """).rows
+    }
+
+    // MARK: overdue payments
+
+    /// One overdue application (see `overdue`).
+    struct Overdue: Sendable {
+        var applicationId: Int64
+        var organisationId: Int64
+        var legalName: String
+        var finalAmountCents: Int64
+        var paidCents: Int64
+        var paymentDueOn: CalendarDate
+    }
+
+    /// Applications with ledger entries up to `asOf` whose report was accepted (status
+    /// report_accepted, paid or closed), with a final amount and a payment due date before
+    /// `asOfDate`, that the ledger does not show as fully paid at `asOf`; by due date, then id.
+    static func overdue(_ conn: PostgresConnection, programmeID: Int64, asOf: Date, asOfDate: CalendarDate) async throws -> [Overdue] {
+        try await conn.query("""
+            SELECT a.id, a.organisation_id, vo.legal_name, a.final_amount_cents, t.paid, a.payment_due_on::text
+            FROM (
+                SELECT l.application_id, coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'payment'), 0)::bigint AS paid
                 FROM ledger_entries l
                 WHERE l.programme_id = \(programmeID) AND l.created_at <= \(asOf)
                 GROUP BY l.application_id
             ) t
             JOIN applications a ON a.id = t.application_id
-            JOIN calls c ON c.id = a.call_id
             JOIN organisations vo ON vo.id = a.organisation_id
-            JOIN organisations ho ON ho.id = a.host_organisation_id
-            ORDER BY a.id
-            """).rows
-        return try rows.map { r in
-            ApplicationFigures(
-                applicationId: try r.decode("id"), callId: try r.decode("call_id"), callTitle: try r.decode("call_title"),
-                organisationId: try r.decode("organisation_id"), legalName: try r.decode("legal_name"),
-                visitorCountry: try r.decode("visitor_country"), organisationKind: try r.decode("kind"),
-                vatNumber: try r.decode("vat_number"), hostCountry: try r.decode("host_country"), status: try r.decode("status"),
-                committedCents: try r.decode("committed"), paidCents: try r.decode("paid"),
-                commitmentMonth: try r.decode("commitment_month"),
-                firstPaymentOn: try r.decode("first_payment_on", as: String?.self).map(CalendarDate.init(db:)),
-                lastPaymentOn: try r.decode("last_payment_on", as: String?.self).map(CalendarDate.init(db:)),
-                finalAmountCents: try r.decode("final_amount_cents"),
-                paymentDueOn: try r.decode("payment_due_on", as: String?.self).map(CalendarDate.init(db:)))
-        }
-    }
-
-    /// Net ledger movements per month of booking (UTC), up to `asOf`.
-    static func months(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [MonthFigures] {
-        try await conn.query("""
-            SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
-                   coalesce(sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END), 0)::bigint AS committed,
-                   coalesce(sum(amount_cents) FILTER (WHERE kind = 'payment'), 0)::bigint AS paid
-            FROM ledger_entries
-            WHERE programme_id = \(programmeID) AND created_at <= \(asOf)
-            GROUP BY 1 ORDER BY 1
+            WHERE a.status IN ('report_accepted', 'paid', 'closed')
+              AND a.final_amount_cents IS NOT NULL
+              AND a.payment_due_on < \(asOfDate.iso)::date
+              AND t.paid < a.final_amount_cents
+            ORDER BY a.payment_due_on, a.id
             """).rows.map { r in
-            MonthFigures(month: try r.decode("month"), committedCents: try r.decode("committed"), paidCents: try r.decode("paid"))
-        }
-    }
-
-    /// Every ledger entry up to `asOf` in booking order (the chart's cumulative lines).
-    static func movements(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [Movement] {
-        try await conn.query("""
-            SELECT created_at, kind, amount_cents FROM ledger_entries
-            WHERE programme_id = \(programmeID) AND created_at <= \(asOf)
-            ORDER BY created_at, id
-            """).rows.map { r in
-            Movement(at: try r.decode("created_at"), kind: try r.decode("kind"), amountCents: try r.decode("amount_cents"))
+            Overdue(applicationId: try r.decode(0), organisationId: try r.decode(1), legalName: try r.decode(2),
+                    finalAmountCents: try r.decode(3), paidCents: try r.decode(4), paymentDueOn: try CalendarDate(db: try r.decode(5)))
         }
     }
 }

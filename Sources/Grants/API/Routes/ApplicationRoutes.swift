@@ -244,7 +244,7 @@ enum ApplicationRoutes {
             let facts = try await conn.query("""
                 SELECT o.status, o.country, (now() AT TIME ZONE 'UTC')::date::text AS today,
                   (SELECT count(*) FROM applications x WHERE x.programme_id = \(f.programmeID) AND x.organisation_id = o.id
-                     AND x.id <> \(id) AND x.status IN ('approved','agreement_signed','report_submitted','report_accepted','paid','closed'))::bigint AS funded
+                     AND x.id <> \(id) AND x.status IN \(unescaped: ApplicationStatus.fundedSQLList))::bigint AS funded
                 FROM organisations o WHERE o.id = \(app.organisationId)
                 """).single()
             let violations = SubmissionRules.check(SubmissionFacts(

@@ -64,7 +64,7 @@ enum DecisionRoutes {
         }
         let funded: Int64 = try await conn.query("""
             SELECT count(*)::bigint AS n FROM applications WHERE programme_id = \(app.programmeId) AND organisation_id = \(app.organisationId)
-              AND id <> \(app.id) AND status IN ('approved','agreement_signed','report_submitted','report_accepted','paid','closed')
+              AND id <> \(app.id) AND status IN \(unescaped: ApplicationStatus.fundedSQLList)
             """).single().decode("n")
         if funded >= Int64(rules.maxFundedExchangesPerVisitor) {
             throw GrantsError.organisationLimit("the visitor organisation already has a funded exchange in this programme")

@@ -51,7 +51,7 @@ enum RankingRoutes {
         }
         let funded = try await conn.query("""
             SELECT DISTINCT organisation_id FROM applications WHERE programme_id = \(call.programmeId)
-              AND status IN ('approved','agreement_signed','report_submitted','report_accepted','paid','closed')
+              AND status IN \(unescaped: ApplicationStatus.fundedSQLList)
             """).rows.map { try $0.decode("organisation_id", as: Int64.self) }
         var committedByOrg: [Int64: Int64] = [:]
         for r in try await conn.query("""

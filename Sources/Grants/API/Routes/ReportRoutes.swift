@@ -56,6 +56,7 @@ enum ReportRoutes {
             guard let programme = try await ReportQueries.programme(conn, id: p.programmeID) else {
                 throw GrantsError.invalid("programme_id", "no such programme", rule: "not_found")
             }
+            try await ReportQueries.prepare(conn)
             return try await body(conn, programme)
         }
     }
@@ -115,57 +116,43 @@ enum ReportRoutes {
         return Double((numerator * 10_000 + denominator / 2) / denominator) / 10_000
     }
 
-    static func buildSpending(_ programme: ReportQueries.Programme, _ p: Parameters, apps: [ReportQueries.ApplicationFigures],
+    static func buildSpending(_ programme: ReportQueries.Programme, _ p: Parameters, figures f: ReportQueries.SpendingFigures,
                               months: [ReportQueries.MonthFigures]) -> SpendingReport {
-        let committed = apps.reduce(Int64(0)) { $0 + $1.committedCents }
-        let paid = apps.reduce(Int64(0)) { $0 + $1.paidCents }
-        let funded = apps.filter(\.funded)
-        let sme = funded.filter { $0.organisationKind == "sme" }
-        let smeCommitted = sme.reduce(Int64(0)) { $0 + $1.committedCents }
-
         // Every application with money on the ledger is in exactly one group of each breakdown,
         // so the groups add up to the top figures; `count` counts the funded ones.
-        func breakdown(_ key: (ReportQueries.ApplicationFigures) -> String, label: ((ReportQueries.ApplicationFigures) -> String)? = nil,
-                       numericKeys: Bool = false) -> [BreakdownItem] {
-            var groups: [String: BreakdownItem] = [:]
-            for a in apps where a.committedCents != 0 || a.paidCents != 0 {
-                let k = key(a)
-                var item = groups[k] ?? BreakdownItem(key: k, label: label?(a), count: 0, committedCents: 0, paidCents: 0)
-                if a.funded { item.count += 1 }
-                item.committedCents += a.committedCents
-                item.paidCents += a.paidCents
-                groups[k] = item
-            }
-            return groups.values.sorted { numericKeys ? (Int64($0.key) ?? 0, $0.key) < (Int64($1.key) ?? 0, $1.key) : $0.key < $1.key }
+        func items(_ groups: [ReportQueries.Group], numericKeys: Bool = false) -> [BreakdownItem] {
+            groups.map { BreakdownItem(key: $0.key, label: $0.label, count: $0.count, committedCents: $0.committedCents, paidCents: $0.paidCents) }
+                .sorted { numericKeys ? (Int64($0.key) ?? 0, $0.key) < (Int64($1.key) ?? 0, $1.key) : $0.key < $1.key }
         }
-        var approvalsByMonth: [String: Int] = [:]
-        for a in funded { approvalsByMonth[a.commitmentMonth ?? "", default: 0] += 1 }
         var byMonth = months.map {
-            BreakdownItem(key: $0.month, label: nil, count: approvalsByMonth[$0.month] ?? 0, committedCents: $0.committedCents, paidCents: $0.paidCents)
+            BreakdownItem(key: $0.month, label: nil, count: f.approvalsByMonth[$0.month] ?? 0, committedCents: $0.committedCents, paidCents: $0.paidCents)
         }
         byMonth.sort { $0.key < $1.key }
 
         return SpendingReport(
             programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf),
-            capCents: programme.capCents, committedCents: committed, paidCents: paid, outstandingCents: committed - paid,
-            availableCents: programme.capCents - committed,
-            approvedExchanges: funded.count, completedExchanges: funded.filter(\.fullyPaid).count,
-            paidExchanges: funded.filter { $0.paidCents > 0 }.count, targetExchanges: programme.targetExchanges,
-            progress: ratio(Int64(funded.count), Int64(programme.targetExchanges)),
-            smeExchanges: sme.count, smeShare: ratio(Int64(sme.count), Int64(funded.count)),
-            smeCommittedCents: smeCommitted, smeShareOfMoney: ratio(smeCommitted, committed),
-            byHostCountry: breakdown(\.hostCountry), byVisitorCountry: breakdown(\.visitorCountry),
-            byOrganisationKind: breakdown(\.organisationKind),
-            byCall: breakdown({ String($0.callId) }, label: \.callTitle, numericKeys: true),
+            capCents: programme.capCents, committedCents: f.committedCents, paidCents: f.paidCents,
+            outstandingCents: f.committedCents - f.paidCents, availableCents: programme.capCents - f.committedCents,
+            approvedExchanges: f.fundedExchanges, completedExchanges: f.completedExchanges,
+            paidExchanges: f.paidExchanges, targetExchanges: programme.targetExchanges,
+            progress: ratio(Int64(f.fundedExchanges), Int64(programme.targetExchanges)),
+            smeExchanges: f.smeExchanges, smeShare: ratio(Int64(f.smeExchanges), Int64(f.fundedExchanges)),
+            smeCommittedCents: f.smeCommittedCents, smeShareOfMoney: ratio(f.smeCommittedCents, f.committedCents),
+            byHostCountry: items(f.byHostCountry), byVisitorCountry: items(f.byVisitorCountry),
+            byOrganisationKind: items(f.byOrganisationKind), byCall: items(f.byCall, numericKeys: true),
             byMonth: byMonth)
+    }
+
+    static func spendingReport(_ conn: PostgresConnection, _ programme: ReportQueries.Programme, _ p: Parameters) async throws -> SpendingReport {
+        let figures = try await ReportQueries.spending(conn, programmeID: programme.id, asOf: p.asOf)
+        let months = try await ReportQueries.months(conn, programmeID: programme.id, asOf: p.asOf)
+        return buildSpending(programme, p, figures: figures, months: months)
     }
 
     @Sendable static func spending(_ ctx: RequestContext) async throws -> HTTPResponse {
         let p = try Parameters(ctx.request)
         let (programme, report) = try await snapshot(ctx, p) { conn, programme in
-            let apps = try await ReportQueries.applications(conn, programmeID: programme.id, asOf: p.asOf)
-            let months = try await ReportQueries.months(conn, programmeID: programme.id, asOf: p.asOf)
-            return (programme, buildSpending(programme, p, apps: apps, months: months))
+            (programme, try await spendingReport(conn, programme, p))
         }
         guard p.csv else { return try .json(report) }
         var w = ReportCSV(header: ["breakdown", "key", "count", "committed_eur", "paid_eur", "label"])
@@ -225,43 +212,62 @@ enum ReportRoutes {
         var totals: Totals
     }
 
-    static func buildBeneficiaries(_ programme: ReportQueries.Programme, _ p: Parameters,
-                                   apps: [ReportQueries.ApplicationFigures]) -> BeneficiariesReport {
-        var rows: [Int64: Beneficiary] = [:]
-        for a in apps where a.committedCents != 0 || a.paidCents != 0 {
-            var b = rows[a.organisationId] ?? Beneficiary(
-                organisationId: a.organisationId, legalName: a.legalName, country: a.visitorCountry, kind: a.organisationKind,
-                vatNumber: a.vatNumber, exchanges: 0, committedCents: 0, paidCents: 0, firstPaymentOn: nil, lastPaymentOn: nil)
-            if a.funded { b.exchanges += 1 }
-            b.committedCents += a.committedCents
-            b.paidCents += a.paidCents
-            if let f = a.firstPaymentOn { b.firstPaymentOn = min(b.firstPaymentOn ?? f, f) }
-            if let l = a.lastPaymentOn { b.lastPaymentOn = max(b.lastPaymentOn ?? l, l) }
-            rows[a.organisationId] = b
+    /// The report's rows straight from the aggregated query (see `ReportQueries.beneficiaries`).
+    static func buildBeneficiaries(_ programme: ReportQueries.Programme, _ p: Parameters, rows: [PostgresRow]) throws -> BeneficiariesReport {
+        var items: [Beneficiary] = []
+        items.reserveCapacity(rows.count)
+        var committed: Int64 = 0, paid: Int64 = 0
+        for r in rows {
+            let b = Beneficiary(
+                organisationId: try r.decode(0), legalName: try r.decode(1), country: try r.decode(2), kind: try r.decode(3),
+                vatNumber: try r.decode(4), exchanges: try r.decode(5), committedCents: try r.decode(6), paidCents: try r.decode(7),
+                firstPaymentOn: try r.decode(8, as: String?.self).map(CalendarDate.init(db:)),
+                lastPaymentOn: try r.decode(9, as: String?.self).map(CalendarDate.init(db:)))
+            committed += b.committedCents
+            paid += b.paidCents
+            items.append(b)
         }
-        let items = rows.values.sorted { $0.organisationId < $1.organisationId }
         return BeneficiariesReport(
             programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf), items: items,
-            totals: Totals(count: items.count, committedCents: items.reduce(0) { $0 + $1.committedCents },
-                           paidCents: items.reduce(0) { $0 + $1.paidCents }))
+            totals: Totals(count: items.count, committedCents: committed, paidCents: paid))
+    }
+
+    /// The CSV written directly from the query's rows into one preallocated byte buffer: one row
+    /// per beneficiary, then a TOTAL row. The same cells `ReportCSV` writes (text through
+    /// `CSVWriter.cell`, euros as `CSVWriter.euros`), without a String per cell: 50,000 rows.
+    static func beneficiariesCSV(rows: [PostgresRow]) throws -> [UInt8] {
+        var out = CSVBytes(capacity: 128 + rows.count * 96)
+        out.append("organisation_id,legal_name,country,kind,vat_number,exchanges,committed_eur,paid_eur,first_payment_on,last_payment_on\r\n")
+        var exchanges = 0, committed: Int64 = 0, paid: Int64 = 0
+        for r in rows {
+            let rowExchanges: Int = try r.decode(5), rowCommitted: Int64 = try r.decode(6), rowPaid: Int64 = try r.decode(7)
+            exchanges += rowExchanges; committed += rowCommitted; paid += rowPaid
+            out.integer(try r.decode(0, as: Int64.self))
+            out.comma(); out.cell(try r.decode(1, as: String.self))
+            out.comma(); out.cell(try r.decode(2, as: String.self))
+            out.comma(); out.cell(try r.decode(3, as: String.self))
+            out.comma(); out.cell(try r.decode(4, as: String?.self) ?? "")
+            out.comma(); out.integer(Int64(rowExchanges))
+            out.comma(); out.euros(rowCommitted)
+            out.comma(); out.euros(rowPaid)
+            out.comma(); if let d = try r.decode(8, as: String?.self) { try out.date(d) }
+            out.comma(); if let d = try r.decode(9, as: String?.self) { try out.date(d) }
+            out.append("\r\n")
+        }
+        out.append("TOTAL,,,,,"); out.integer(Int64(exchanges)); out.comma(); out.euros(committed); out.comma(); out.euros(paid)
+        out.append(",,\r\n")
+        return out.bytes
     }
 
     @Sendable static func beneficiaries(_ ctx: RequestContext) async throws -> HTTPResponse {
         let p = try Parameters(ctx.request)
-        let (programme, report) = try await snapshot(ctx, p) { conn, programme in
-            (programme, buildBeneficiaries(programme, p, apps: try await ReportQueries.applications(conn, programmeID: programme.id, asOf: p.asOf)))
+        let (programme, rows) = try await snapshot(ctx, p) { conn, programme in
+            (programme, try await ReportQueries.beneficiaries(conn, programmeID: programme.id, asOf: p.asOf))
         }
-        guard p.csv else { return try .json(report) }
-        var w = ReportCSV(header: ["organisation_id", "legal_name", "country", "kind", "vat_number", "exchanges", "committed_eur",
-                                   "paid_eur", "first_payment_on", "last_payment_on"])
-        for b in report.items {
-            w.row([.number(String(b.organisationId)), .text(b.legalName), .text(b.country), .text(b.kind), .text(b.vatNumber ?? ""),
-                   .number(String(b.exchanges)), .euros(b.committedCents), .euros(b.paidCents),
-                   .text(b.firstPaymentOn?.iso ?? ""), .text(b.lastPaymentOn?.iso ?? "")])
-        }
-        w.row([.text("TOTAL"), .text(""), .text(""), .text(""), .text(""), .number(String(report.items.reduce(0) { $0 + $1.exchanges })),
-               .euros(report.totals.committedCents), .euros(report.totals.paidCents), .text(""), .text("")])
-        return csvResponse(w.text, filename: filename("beneficiaries", programme, p, ext: "csv"))
+        guard p.csv else { return try .json(try buildBeneficiaries(programme, p, rows: rows)) }
+        var r = HTTPResponse(status: 200, headers: ["Content-Type": "text/csv; charset=utf-8"], body: try beneficiariesCSV(rows: rows))
+        r.headers.set("Content-Disposition", "attachment; filename=\"\(filename("beneficiaries", programme, p, ext: "csv"))\"")
+        return r
     }
 
     // MARK: overdue payments
@@ -294,15 +300,12 @@ enum ReportRoutes {
 
     /// Accepted reports whose payment was due before the `as_of` date and that the ledger does not
     /// show as fully paid at `as_of`. An application paid since then was still overdue at `as_of`.
-    static func buildOverdue(_ programme: ReportQueries.Programme, _ p: Parameters,
-                             apps: [ReportQueries.ApplicationFigures]) -> OverdueReport {
-        let items = apps.compactMap { a -> OverduePayment? in
-            guard ["report_accepted", "paid", "closed"].contains(a.status), let final = a.finalAmountCents, let due = a.paymentDueOn,
-                  due < p.asOfDate, a.paidCents < final else { return nil }
-            return OverduePayment(applicationId: a.applicationId, organisationId: a.organisationId, organisation: a.legalName,
-                                  finalAmountCents: final, paidCents: a.paidCents, outstandingCents: final - a.paidCents,
-                                  paymentDueOn: due, daysOverdue: p.asOfDate.dayNumber - due.dayNumber)
-        }.sorted { ($0.paymentDueOn, $0.applicationId) < ($1.paymentDueOn, $1.applicationId) }
+    static func buildOverdue(_ programme: ReportQueries.Programme, _ p: Parameters, rows: [ReportQueries.Overdue]) -> OverdueReport {
+        let items = rows.map { a in
+            OverduePayment(applicationId: a.applicationId, organisationId: a.organisationId, organisation: a.legalName,
+                           finalAmountCents: a.finalAmountCents, paidCents: a.paidCents, outstandingCents: a.finalAmountCents - a.paidCents,
+                           paymentDueOn: a.paymentDueOn, daysOverdue: p.asOfDate.dayNumber - a.paymentDueOn.dayNumber)
+        }
         return OverdueReport(
             programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf), items: items,
             totals: OverdueTotals(count: items.count, finalAmountCents: items.reduce(0) { $0 + $1.finalAmountCents },
@@ -313,7 +316,8 @@ enum ReportRoutes {
     @Sendable static func overduePayments(_ ctx: RequestContext) async throws -> HTTPResponse {
         let p = try Parameters(ctx.request)
         let (programme, report) = try await snapshot(ctx, p) { conn, programme in
-            (programme, buildOverdue(programme, p, apps: try await ReportQueries.applications(conn, programmeID: programme.id, asOf: p.asOf)))
+            (programme, buildOverdue(programme, p, rows: try await ReportQueries.overdue(conn, programmeID: programme.id, asOf: p.asOf,
+                                                                                         asOfDate: p.asOfDate)))
         }
         guard p.csv else { return try .json(report) }
         var w = ReportCSV(header: ["application_id", "organisation_id", "organisation", "final_amount_eur", "paid_eur", "outstanding_eur",
@@ -329,21 +333,19 @@ enum ReportRoutes {
 
     // MARK: chart
 
+    /// The chart needs only the running totals per day: the last day's totals are the sums over
+    /// every ledger entry up to `as_of`, i.e. exactly the spending report's committed and paid
+    /// figures (same snapshot, same entries), so the breakdown query is not run.
     @Sendable static func spendingChart(_ ctx: RequestContext) async throws -> HTTPResponse {
         let p = try Parameters(ctx.request, formats: false)
-        let (programme, report, movements) = try await snapshot(ctx, p) { conn, programme in
-            let apps = try await ReportQueries.applications(conn, programmeID: programme.id, asOf: p.asOf)
-            let months = try await ReportQueries.months(conn, programmeID: programme.id, asOf: p.asOf)
-            let movements = try await ReportQueries.movements(conn, programmeID: programme.id, asOf: p.asOf)
-            return (programme, buildSpending(programme, p, apps: apps, months: months), movements)
+        let (programme, days) = try await snapshot(ctx, p) { conn, programme in
+            (programme, try await ReportQueries.dailyTotals(conn, programmeID: programme.id, asOf: p.asOf))
         }
+        let committed = days.last?.cumulativeCommittedCents ?? 0, paid = days.last?.cumulativePaidCents ?? 0
         let svg = SpendingChart(
-            programmeCode: programme.code, programmeName: programme.name, asOf: p.asOf, asOfText: report.asOf,
-            capCents: report.capCents, committedCents: report.committedCents, paidCents: report.paidCents,
-            availableCents: report.availableCents,
-            movements: movements.map { SpendingChart.Movement(at: $0.at, committedDelta: $0.kind == "commitment" ? $0.amountCents
-                                                                  : $0.kind == "release" ? -$0.amountCents : 0,
-                                                              paidDelta: $0.kind == "payment" ? $0.amountCents : 0) }).render()
+            programmeCode: programme.code, programmeName: programme.name, asOf: p.asOf, asOfText: AsOf.format(p.asOf),
+            capCents: programme.capCents, committedCents: committed, paidCents: paid, availableCents: programme.capCents - committed,
+            points: days.map { SpendingChart.Point(at: $0.at, committedCents: $0.cumulativeCommittedCents, paidCents: $0.cumulativePaidCents) }).render()
         var r = HTTPResponse.text(svg, contentType: "image/svg+xml; charset=utf-8")
         r.headers.set("Content-Disposition", "inline; filename=\"\(filename("spending", programme, p, ext: "svg"))\"")
         return r
@@ -435,5 +437,68 @@ struct ReportCSV {
             case .euros(let c): return CSVWriter.euros(c)
             }
         }.joined(separator: ",") + "\r\n"
+    }
+}
+
+/// A CSV body built as bytes, cell by cell, with the rules of `CSVWriter` (large reports).
+struct CSVBytes {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    mutating func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    mutating func comma() { bytes.append(UInt8(ascii: ",")) }
+
+    /// Decimal digits, as `String(n)` writes them.
+    mutating func integer(_ n: Int64) {
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        var m = n.magnitude
+        var divisor: UInt64 = 1
+        while m / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(m / divisor))
+            m %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// `CSVWriter.euros`: `-12.05` from -1205 cents.
+    mutating func euros(_ cents: Int64) {
+        if cents < 0 { bytes.append(UInt8(ascii: "-")) }
+        let a = cents.magnitude
+        integer(Int64(a / 100))
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(a % 100 / 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(a % 10))
+    }
+
+    /// `CSVWriter.cell(raw)`. Plain ASCII without a comma, quote or line break (no CR, so every
+    /// byte is one Character) is the text itself, behind a `'` when it starts like a formula;
+    /// anything else goes through `CSVWriter.cell`.
+    mutating func cell(_ raw: String) {
+        var plain = true
+        for byte in raw.utf8 where byte >= 0x80 || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"")
+            || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+            plain = false
+            break
+        }
+        guard plain else { append(CSVWriter.cell(raw)); return }
+        switch raw.utf8.first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "'"))
+        default: break
+        }
+        bytes.append(contentsOf: raw.utf8)
+    }
+
+    /// A date as PostgreSQL prints `date::text` (`YYYY-MM-DD`): written as it is once checked,
+    /// which is what `CalendarDate(db:).iso` gives back.
+    mutating func date(_ text: String) throws {
+        let u = text.utf8
+        var ok = u.count == 10
+        if ok {
+            for (i, c) in u.enumerated() where (i == 4 || i == 7) ? c != UInt8(ascii: "-") : !(48...57).contains(c) { ok = false; break }
+        }
+        if ok { bytes.append(contentsOf: u) } else { append(try CalendarDate(db: text).iso) }
     }
 }
