@@ -74,12 +74,12 @@ ROWS=()
 ROWS+=("$(wrk_run 'GET /healthz' /healthz)")
 ROWS+=("$(wrk_run 'GET /readyz (database ping + migration check)' /readyz)")
 ROWS+=("$(wrk_run "GET /v1/calls/{id} (bearer auth + one row by primary key)" "/v1/calls/$CALL_ID" -H "Authorization: Bearer $TOKEN")")
+RSS_READ_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 MONEY=()
 MONEY+=("$(money_run 'POST /v1/applications/{id}/decision (approve)' '/v1/applications/{id}/decision' '{"decision":"approved","reason":"bench"}' "$FIRST_APP" $((FIRST_APP + N - 1)))")
 MONEY+=("$(money_run 'POST /v1/payments/{id}/execute' '/v1/payments/{id}/execute' '{"bank_reference":"BENCH","value_date":"2027-03-20"}' "$FIRST_PAY" $((FIRST_PAY + N / 2 - 1)))")
 PGB_APPROVE=$(pgbench_run /tmp/approve.pgbench $((FIRST_APP + N)))
 PGB_EXECUTE=$(pgbench_run /tmp/execute.pgbench $((FIRST_PAY + N / 2)))
-RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 
 # Reference: pgbench running the service's two statements of that read, prepared, same concurrency.
 cat > /tmp/cx-pgbench.sql <<SQL
@@ -115,6 +115,7 @@ REPORTS+=("$(time_route 'spending as_of 2023-06-30 (JSON)' "/v1/reports/spending
 REPORTS+=("$(time_route 'beneficiaries (CSV)' "/v1/reports/beneficiaries?programme_id=$REPORTS_ID&format=csv")")
 REPORTS+=("$(time_route 'overdue payments (JSON)' "/v1/reports/overdue-payments?programme_id=$REPORTS_ID")")
 REPORTS+=("$(time_route 'spending chart (SVG)' "/v1/reports/spending.svg?programme_id=$REPORTS_ID")")
+RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 
 {
   echo "# Benchmark results"
@@ -126,7 +127,8 @@ REPORTS+=("$(time_route 'spending chart (SVG)' "/v1/reports/spending.svg?program
   echo "|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
-  echo "Server peak RSS (VmHWM) after the runs: $((RSS_KB / 1024)) MiB."
+  echo "Server peak RSS (VmHWM): $((RSS_READ_KB / 1024)) MiB after the routes above (pool of $DB_POOL_SIZE connections);"
+  echo "$((RSS_KB / 1024)) MiB at the end of the whole run, after the money routes and the 4 MB report exports."
   echo
   echo "pgbench reference (the same two statements, prepared, 64 clients, 2 threads): ${PGB:-n/a} transactions/s."
   echo

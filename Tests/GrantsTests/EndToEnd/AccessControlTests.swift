@@ -143,6 +143,23 @@ struct AccessControlTests {
         #expect(Int(limited.header("Retry-After") ?? "") ?? 0 > 0)
     }
 
+    @Test func loginIsThrottledPerClientAddress() async throws {
+        // Its own database: every test connects from 127.0.0.1, so a shared one would mix counts.
+        let app = try await TestApp.start { c in
+            c.loginMaxFailuresPerAccount = 100
+            c.loginMaxFailuresPerAddress = 4
+        }
+        defer { Task { await app.stop() } }
+        // A password-spraying client: a different account each time, all from one address.
+        var statuses: [Int] = []
+        for i in 0..<6 {
+            let r = try await app.request("POST", "/v1/auth/login", json: ["email": "spray-\(i)-\(UUID().uuidString.prefix(6))@example.org",
+                                                                           "password": "wrong-password-\(i)"])
+            statuses.append(r.status)
+        }
+        #expect(statuses == [401, 401, 401, 401, 429, 429])
+    }
+
     @Test func auditorsNeverWrite() async throws {
         let app = try await Self.app.value
         let auditor = try await app.staff("auditor")
