@@ -79,8 +79,13 @@ public struct Migrator: Sendable {
 
     /// Names of files not yet applied (for /readyz); does not take the lock.
     public func pending() async throws -> [String] {
-        let migrations = try Migrator.load(directory)
-        return try await pool.withConnection { connection in
+        try await pending(of: Migrator.load(directory))
+    }
+
+    /// The names in `migrations` not yet applied. Takes a list loaded once, so a readiness
+    /// probe asks the database only and never rereads the folder.
+    public func pending(of migrations: [Migration]) async throws -> [String] {
+        try await pool.withConnection { connection in
             let present = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
             guard try present.rows.first?.decode("present", as: Bool.self) == true else {
                 return migrations.map(\.name)

@@ -4,7 +4,8 @@ import Postgres
 /// Resolves `Authorization: Bearer <token>` to a user. Only the SHA-256 of a token is
 /// stored, so the lookup hashes the presented token in the same query.
 enum Authenticator {
-    static func authenticate(_ request: HTTPRequest, pool: PostgresPool) async throws -> Principal {
+    /// The token of `Authorization: Bearer <token>`, or 401.
+    static func bearerToken(_ request: HTTPRequest) throws -> String {
         guard let header = request.headers["Authorization"] else { throw GrantsError.unauthenticated() }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
@@ -12,6 +13,11 @@ enum Authenticator {
         }
         let token = String(parts[1]).trimmingSpaces
         guard !token.isEmpty, token.utf8.count <= 128 else { throw GrantsError.unauthenticated("the token is invalid or expired") }
+        return token
+    }
+
+    static func authenticate(_ request: HTTPRequest, pool: PostgresPool) async throws -> Principal {
+        let token = try bearerToken(request)
         let rows = try await pool.prepared("""
             SELECT u.id, u.role, u.organisation_id, u.email, u.name
             FROM sessions s JOIN users u ON u.id = s.user_id

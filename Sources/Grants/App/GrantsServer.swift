@@ -25,7 +25,7 @@ public final class GrantsServer: Sendable {
         OperationalRoutes.register(into: &table, metrics: {
             let http = serverBox.withLock { $0?.metrics.prometheusText() } ?? ""
             return http + PoolMetrics.text(pool.statistics)
-        }, openAPI: openAPI)
+        }, openAPI: openAPI, migrations: Result { try Migrator.load(configuration.migrationsDirectory) })
         AuthRoutes.register(into: &table)
         OrganisationRoutes.register(into: &table)
         ProgrammeRoutes.register(into: &table)

@@ -160,6 +160,17 @@ struct AccessControlTests {
         #expect(statuses == [401, 401, 401, 401, 429, 429])
     }
 
+    @Test func userListsCarryTheApplicantsOrganisation() async throws {
+        let app = try await Self.app.value
+        let coordinator = try await app.staff("coordinator")
+        let a = try await app.applicant()
+        let users = try await app.request("GET", "/v1/users?role=applicant&limit=200", token: coordinator.token)
+        let listed = try #require(users.items.first { $0["id"] as? Int == Int(a.userID) })
+        #expect((listed["organisation"] as? [String: Any])?["id"] as? Int == Int(a.organisationID))
+        let staff = try await app.request("GET", "/v1/users?role=coordinator", token: coordinator.token)
+        #expect(staff.items.allSatisfy { $0.keys.contains("organisation") && $0["organisation"] is NSNull })
+    }
+
     @Test func auditorsNeverWrite() async throws {
         let app = try await Self.app.value
         let auditor = try await app.staff("auditor")

@@ -119,7 +119,7 @@ enum AuthRoutes {
 
     @Sendable static func logout(_ ctx: RequestContext) async throws -> HTTPResponse {
         let user = try ctx.user
-        let token = String(ctx.request.headers["Authorization"]?.split(separator: " ", maxSplits: 1).last ?? "").trimmingSpaces
+        let token = try Authenticator.bearerToken(ctx.request)
         let audit = ctx.audit
         try await ctx.db.write { conn in
             _ = try await conn.query("""
@@ -171,12 +171,28 @@ enum AuthRoutes {
         let page = try Page(ctx.request)
         let role = ctx.request.query["role"]
         if let role, Role(rawValue: role) == nil { throw GrantsError.invalid("role", "unknown role", rule: "enum") }
-        let rows = try await ctx.db.query("""
-            SELECT \(unescaped: UserResource.columns) FROM users u
-            WHERE u.id > \(page.afterID) AND (\(role)::text IS NULL OR u.role = \(role))
-            ORDER BY u.id LIMIT \(page.fetchLimit)
-            """).rows
-        return try page.response(try rows.map { try UserResource(row: $0, organisation: nil) }, id: \.id)
+        let users = try await ctx.db.withConnection { conn in
+            let rows = try await conn.query("""
+                SELECT \(unescaped: UserResource.columns) FROM users u
+                WHERE u.id > \(page.afterID) AND (\(role)::text IS NULL OR u.role = \(role))
+                ORDER BY u.id LIMIT \(page.fetchLimit)
+                """).rows
+            // Applicants carry their organisation (DESIGN.md §6): one batched query, not one per user.
+            let orgIDs = try rows.compactMap { try $0.decode("organisation_id", as: Int64?.self) }
+            var organisations: [Int64: OrganisationResource] = [:]
+            if !orgIDs.isEmpty {
+                for row in try await conn.query("""
+                    SELECT \(unescaped: OrganisationResource.columns) FROM organisations o WHERE o.id = ANY(\(orgIDs))
+                    """).rows {
+                    let o = try OrganisationResource(row: row)
+                    organisations[o.id] = o
+                }
+            }
+            return try rows.map { row in
+                try UserResource(row: row, organisation: try row.decode("organisation_id", as: Int64?.self).flatMap { organisations[$0] })
+            }
+        }
+        return try page.response(users, id: \.id)
     }
 
     @Sendable static func getUser(_ ctx: RequestContext) async throws -> HTTPResponse {

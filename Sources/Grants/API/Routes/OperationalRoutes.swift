@@ -7,7 +7,10 @@ enum OperationalRoutes {
     struct Health: Encodable, Sendable { var status: String }
     struct Readiness: Encodable, Sendable { var status: String; var database: String; var pendingMigrations: [String] }
 
-    static func register(into table: inout RouteTable, metrics: @escaping @Sendable () -> String, openAPI: [UInt8]) {
+    /// `migrations` is read from `Migrations/` once at start: the files do not change under a
+    /// running service, so `/readyz` only asks the database what is applied.
+    static func register(into table: inout RouteTable, metrics: @escaping @Sendable () -> String, openAPI: [UInt8],
+                         migrations: Result<[Migrator.Migration], any Error>) {
         let healthBody = Array(#"{"status":"ok"}"#.utf8)
         table.add(.GET, "/healthz", roles: nil) { _ in
             var r = HTTPResponse(status: 200, body: healthBody)
@@ -15,7 +18,7 @@ enum OperationalRoutes {
             r.headers.set("Cache-Control", "no-store")
             return r
         }
-        table.add(.GET, "/readyz", roles: nil, readiness)
+        table.add(.GET, "/readyz", roles: nil) { ctx in try await readiness(ctx, migrations: migrations) }
         table.add(.GET, "/metrics", roles: nil) { _ in
             .text(metrics(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
@@ -27,12 +30,13 @@ enum OperationalRoutes {
     }
 
     /// Ready means: the database answers and every migration in `Migrations/` is applied.
-    @Sendable static func readiness(_ ctx: RequestContext) async throws -> HTTPResponse {
+    static func readiness(_ ctx: RequestContext, migrations: Result<[Migrator.Migration], any Error>) async throws -> HTTPResponse {
         let migrator = Migrator(pool: ctx.db, directory: ctx.services.configuration.migrationsDirectory)
         guard await ctx.db.ping() else {
             return try .json(Readiness(status: "unavailable", database: "unreachable", pendingMigrations: []), status: 503)
         }
-        let pending = (try? await migrator.pending()) ?? ["unknown"]
+        var pending = ["unreadable Migrations/ folder"]
+        if case .success(let expected) = migrations { pending = (try? await migrator.pending(of: expected)) ?? ["unknown"] }
         let ready = pending.isEmpty
         return try .json(Readiness(status: ready ? "ready" : "unavailable", database: "ok", pendingMigrations: pending),
                          status: ready ? 200 : 503)
