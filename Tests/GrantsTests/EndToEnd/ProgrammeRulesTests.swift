@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// DESIGN.md §2 rules that only show with non-default programme configuration or geography.
+@Suite("Programme rules (end to end)")
+struct ProgrammeRulesTests {
+    @Test func shortDistanceHalvesTheLumpSum() async throws {
+        let app = try await TestApp.start()
+        defer { Task { await app.stop() } }
+        let a = try await app.applicant()
+        // A Romanian SME whose participant travels from Pernik to Sofia: about 27 km.
+        var body = app.applicationBody(call: try await app.openCallID(), host: try await app.host("Health and Life Sciences Cluster Bulgaria"),
+                                       origin: ("Pernik", "BG", 42.6052, 23.0378))
+        let near = try await app.request("POST", "/v1/applications", token: a.token, json: body)
+        #expect(near.status == 201, "\(near.text)")
+        #expect((near.json["distance_km"] as? Double ?? 999) < 200)
+        #expect(near.json["lump_sum_cents"] as? Int == 35_000)   // BG EUR 700, halved
+        body["origin"] = ["city": "Cluj-Napoca", "country": "RO", "latitude": 46.7712, "longitude": 23.6236]
+        let far = try await app.request("POST", "/v1/applications", token: a.token, json: body)
+        #expect(far.json["lump_sum_cents"] as? Int == 70_000)
+    }
+
+    @Test func prefinancingThenFinalNeverPaysMoreThanTheGrant() async throws {
+        let app = try await TestApp.start()
+        defer { Task { await app.stop() } }
+        let s = try await Scenario.make(app)
+        let second = try await app.staff("coordinator")
+        let pid = try await app.programmeID()
+        #expect(try await app.request("PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token,
+                                      json: ["rules": ["prefinancing_percent": 33]]).status == 200)
+        let (applicant, id) = try await s.evaluatedApplication()
+        #expect(try await s.decide(id, "approved").status == 200)
+
+        func pay(_ kind: String) async throws -> TestResponse {
+            let p = try await app.request("POST", "/v1/payments", token: s.coordinator.token, json: ["application_id": id, "kind": kind])
+            try #require(p.status == 201, "\(p.text)")
+            let pid = try #require(p.json["id"] as? Int)
+            #expect(try await app.request("POST", "/v1/payments/\(pid)/approve", token: second.token).status == 200)
+            return try await app.request("POST", "/v1/payments/\(pid)/execute", token: s.coordinator.token,
+                                         json: ["bank_reference": "BT-\(kind)", "value_date": "2027-02-20"])
+        }
+        // 33 % of EUR 780, rounded down to the cent.
+        let pre = try await pay("prefinancing")
+        #expect(pre.json["amount_cents"] as? Int == 25_740)
+        #expect(pre.json["status"] as? String == "paid")
+        // A second pre-financing is refused.
+        let again = try await app.request("POST", "/v1/payments", token: s.coordinator.token, json: ["application_id": id, "kind": "prefinancing"])
+        #expect(again.status == 409)
+
+        for kind in ["commitment_to_quality", "invoice", "host_confirmation"] {
+            _ = try await app.request("POST", "/v1/applications/\(id)/documents?kind=\(kind)&filename=\(kind).pdf",
+                                      token: applicant.token, body: Data("%PDF-1.4".utf8))
+        }
+        #expect(try await app.request("POST", "/v1/applications/\(id)/agreement", token: s.coordinator.token).status == 200)
+        #expect(try await app.request("POST", "/v1/applications/\(id)/report", token: applicant.token,
+                                      json: ["actual_start": "2027-03-01", "actual_end": "2027-03-04", "summary": "four days"]).status == 200)
+        let accepted = try await app.request("POST", "/v1/applications/\(id)/report/review", token: s.coordinator.token, json: ["accepted": true])
+        #expect(accepted.json["final_amount_cents"] as? Int == 39_000)
+        // Final = final amount minus what was paid ahead.
+        let final = try await pay("final")
+        #expect(final.json["amount_cents"] as? Int == 39_000 - 25_740)
+        let budget = try await s.budget()
+        #expect(budget["paid_cents"] as? Int == 39_000)
+        #expect(budget["committed_cents"] as? Int == 39_000)
+        #expect(budget["reconciled"] as? Bool == true)
+    }
+
+    @Test func supportToOneThirdPartyIsCapped() async throws {
+        let app = try await TestApp.start()
+        defer { Task { await app.stop() } }
+        let s = try await Scenario.make(app)
+        let pid = try await app.programmeID()
+        // Two funded exchanges allowed per visitor, but at most EUR 1,000 of support per third party.
+        #expect(try await app.request("PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token,
+                                      json: ["rules": ["max_funded_exchanges_per_visitor": 2, "per_third_party_cap_cents": 100_000]]).status == 200)
+        let applicant = try await app.applicant(validatedBy: s.coordinator.token)
+        var ids: [Int] = []
+        for host in ["BIOTECYL / SIVI", "Basque Health Cluster"] {
+            let d = try await app.request("POST", "/v1/applications", token: applicant.token,
+                                          json: app.applicationBody(call: try await app.openCallID(), host: try await app.host(host)))
+            let id = try #require(d.json["id"] as? Int)
+            #expect(try await app.request("POST", "/v1/applications/\(id)/submit", token: applicant.token).status == 200)
+            #expect(try await app.request("POST", "/v1/applications/\(id)/eligibility", token: s.coordinator.token, json: ["eligible": true]).status == 200)
+            let sheet: [String: Double] = ["relevance": 4, "quality": 4, "impact": 4]
+            _ = try await s.evaluate(id, scores: [sheet, sheet])
+            ids.append(id)
+        }
+        #expect(try await s.decide(ids[0], "approved").status == 200)
+        let second = try await s.decide(ids[1], "approved")
+        #expect(second.status == 409)
+        #expect(second.code == "organisation_limit")
+        #expect(try await s.budget()["committed_cents"] as? Int == 78_000)
+    }
+}
