@@ -27,8 +27,6 @@ enum DatabaseProblems {
                 return GrantsError.conflict(code: "email_taken", detail: "an account with this e-mail exists").problem
             case "organisations_legal_name_country":
                 return GrantsError.conflict(code: "organisation_exists", detail: "an organisation with this legal name is registered in this country").problem
-            case "applications_one_funded_exchange":
-                return GrantsError.organisationLimit("the organisation already has a funded exchange in this programme").problem
             default:
                 return GrantsError.conflict(code: "conflict", detail: "the resource already exists").problem
             }

@@ -77,6 +77,14 @@ struct Validator {
         return d
     }
 
+    /// An optional id filter from the query string: absent is fine, anything but a positive
+    /// integer is reported (never silently ignored, which would widen the result).
+    mutating func positiveID(_ field: String, _ raw: String?) -> Int64? {
+        guard let raw else { return nil }
+        guard let n = Int64(raw), n > 0 else { fail(field, "must be a positive integer", rule: "integer"); return nil }
+        return n
+    }
+
     func finish() throws {
         if !violations.isEmpty { throw GrantsError.validation(violations) }
     }

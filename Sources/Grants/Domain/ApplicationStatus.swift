@@ -13,6 +13,12 @@ public enum ApplicationStatus: String, Sendable, Codable, CaseIterable {
     /// Statuses in which the visitor organisation holds a funded exchange (and money is committed).
     public static let funded: Set<ApplicationStatus> = [.approved, .agreementSigned, .reportSubmitted, .reportAccepted, .paid, .closed]
 
+    /// Statuses after a decision (the applicant may then see its evaluation's aggregate).
+    public static let decided: Set<ApplicationStatus> = funded.union([.reserve, .rejected, .cancelled])
+
+    /// Statuses from the first evaluator assignment on (a call's criteria are then frozen).
+    public static let evaluationStarted: Set<ApplicationStatus> = decided.union([.inEvaluation, .evaluated])
+
     /// What may happen to an application; the target status follows from the event.
     public enum Event: String, Sendable, CaseIterable {
         case submit, withdraw

@@ -1,5 +1,9 @@
 extension ApplicationStatus {
-    /// `('approved', ...)`: the funded statuses as a SQL list, built from the domain's own set so
+    /// `('approved', ...)`: a set of statuses as a SQL list, built from the domain's own sets so
     /// queries and the state machine cannot disagree. Constant text, safe for `\(unescaped:)`.
-    static let fundedSQLList = "(" + funded.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
+    static func sqlList(_ statuses: Set<ApplicationStatus>) -> String {
+        "(" + statuses.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
+    }
+
+    static let fundedSQLList = sqlList(funded)
 }

@@ -90,5 +90,11 @@ struct ProgrammeRulesTests {
         #expect(second.status == 409)
         #expect(second.code == "organisation_limit")
         #expect(try await s.budget()["committed_cents"] as? Int == 78_000)
+
+        // Raising the per-third-party cap lets the configured second exchange through.
+        #expect(try await app.request("PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token,
+                                      json: ["rules": ["per_third_party_cap_cents": 6_000_000]]).status == 200)
+        #expect(try await s.decide(ids[1], "approved").status == 200)
+        #expect(try await s.budget()["committed_cents"] as? Int == 2 * 78_000)
     }
 }

@@ -41,19 +41,31 @@ enum ApplicationRoutes {
         var start: CalendarDate; var end: CalendarDate; var activityType: String; var objectives: String
     }
 
+    /// What a stored application says, in the request's terms (PATCH merges over it; submit recomputes from it).
+    static func draft(of app: ApplicationResource) -> Draft {
+        Draft(callID: app.callId, hostID: app.hostOrganisationId, participant: participantInput(app), origin: originInput(app),
+              start: app.activityStart, end: app.activityEnd, activityType: app.activityType, objectives: app.objectives)
+    }
+    static func participantInput(_ app: ApplicationResource) -> ParticipantInput {
+        ParticipantInput(name: app.participant.name, email: app.participant.email, position: app.participant.position)
+    }
+    static func originInput(_ app: ApplicationResource) -> OriginInput {
+        OriginInput(city: app.origin.city, country: app.origin.country, latitude: app.origin.latitude, longitude: app.origin.longitude)
+    }
+
     static func validate(_ b: Body, over base: ApplicationResource?) throws -> Draft {
         var v = Validator()
         let callID = b.callId ?? base?.callId
         let hostID = b.hostOrganisationId ?? base?.hostOrganisationId
         if callID == nil { v.fail("call_id", "is required", rule: "required") }
         if hostID == nil { v.fail("host_organisation_id", "is required", rule: "required") }
-        var participant = b.participant ?? base.map { ParticipantInput(name: $0.participant.name, email: $0.participant.email, position: $0.participant.position) }
+        var participant = b.participant ?? base.map(participantInput)
         if let p = participant {
             participant = ParticipantInput(name: v.text("participant.name", p.name, max: 200),
                                            email: v.email("participant.email", p.email),
                                            position: v.text("participant.position", p.position, max: 200))
         } else { v.fail("participant", "is required", rule: "required") }
-        var origin = b.origin ?? base.map { OriginInput(city: $0.origin.city, country: $0.origin.country, latitude: $0.origin.latitude, longitude: $0.origin.longitude) }
+        var origin = b.origin ?? base.map(originInput)
         if let o = origin {
             let city = v.text("origin.city", o.city, max: 200)
             if !Countries.isAlpha2(o.country) { v.fail("origin.country", "must be an ISO 3166-1 alpha-2 code in upper case", rule: "country") }
@@ -140,14 +152,8 @@ enum ApplicationRoutes {
         var v = Validator()
         let status = ctx.request.query["status"]
         if let status, ApplicationStatus(rawValue: status) == nil { v.fail("status", "unknown status", rule: "enum") }
-        let callID = ctx.request.query["call_id"].flatMap { s -> Int64? in
-            guard let n = Int64(s), n > 0 else { v.fail("call_id", "must be a positive integer", rule: "integer"); return nil }
-            return n
-        }
-        let orgFilter = ctx.request.query["organisation_id"].flatMap { s -> Int64? in
-            guard let n = Int64(s), n > 0 else { v.fail("organisation_id", "must be a positive integer", rule: "integer"); return nil }
-            return n
-        }
+        let callID = v.positiveID("call_id", ctx.request.query["call_id"])
+        let orgFilter = v.positiveID("organisation_id", ctx.request.query["organisation_id"])
         try v.finish()
         let evaluator: Int64? = user.role == .evaluator ? user.userID : nil
         let rows = try await ctx.db.query("""
@@ -236,11 +242,7 @@ enum ApplicationRoutes {
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
             try ctx.checkIfMatch(current: app.etag)
             guard app.status.apply(.submit) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "submit") }
-            let d = Draft(callID: app.callId, hostID: app.hostOrganisationId,
-                          participant: .init(name: app.participant.name, email: app.participant.email, position: app.participant.position),
-                          origin: .init(city: app.origin.city, country: app.origin.country, latitude: app.origin.latitude, longitude: app.origin.longitude),
-                          start: app.activityStart, end: app.activityEnd, activityType: app.activityType, objectives: app.objectives)
-            let f = try await figures(conn, d)
+            let f = try await figures(conn, draft(of: app))
             let facts = try await conn.query("""
                 SELECT o.status, o.country, (now() AT TIME ZONE 'UTC')::date::text AS today,
                   (SELECT count(*) FROM applications x WHERE x.programme_id = \(f.programmeID) AND x.organisation_id = o.id

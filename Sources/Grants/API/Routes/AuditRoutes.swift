@@ -27,12 +27,7 @@ enum AuditRoutes {
         let q = ctx.request.query
         var v = Validator()
         let entity = q["entity_type"]
-        func positive(_ name: String) -> Int64? {
-            guard let s = q[name] else { return nil }
-            guard let n = Int64(s), n > 0 else { v.fail(name, "must be a positive integer", rule: "integer"); return nil }
-            return n
-        }
-        let entityID = positive("entity_id"), actorID = positive("actor_id")
+        let entityID = v.positiveID("entity_id", q["entity_id"]), actorID = v.positiveID("actor_id", q["actor_id"])
         func instant(_ name: String) -> Date? {
             guard let s = q[name] else { return nil }
             if let d = ISO8601DateFormatter().date(from: s) { v.instant(name, d); return d }

@@ -86,7 +86,9 @@ enum EvaluationRoutes {
         let user = try ctx.user
         let page = try Page(ctx.request)
         let mine: Int64? = user.role == .evaluator ? user.userID : nil
-        let application = ctx.request.query["application_id"].flatMap { Int64($0) }
+        var v = Validator()
+        let application = v.positiveID("application_id", ctx.request.query["application_id"])
+        try v.finish()
         let rows = try await ctx.db.query("""
             SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from)
             WHERE s.id > \(page.afterID) AND (\(mine)::bigint IS NULL OR s.evaluator_id = \(mine))
@@ -158,8 +160,9 @@ enum EvaluationRoutes {
             _ = try await conn.query("UPDATE assignments SET status = 'submitted' WHERE id = \(id)")
             try await AuditTrail.record(conn, audit, action: "score_sheet.submitted", entity: "assignment", id: id,
                                         after: ["application_id": String(app.id), "scores": sheet])
-            app = try await completeIfReady(conn, app, call: call, audit: audit)
-            return try await evaluationView(conn, app, call: call)
+            let inputs = try await Inputs.load(conn, app.id)
+            app = try await completeIfReady(conn, app, call: call, inputs: inputs, audit: audit)
+            return try await evaluationView(conn, app, call: call, inputs: inputs)
         }
         return try .json(view)
     }
@@ -178,12 +181,21 @@ enum EvaluationRoutes {
         }
     }
 
+    /// The stored sheets and consensus of one application, loaded once per request.
+    struct Inputs: Sendable {
+        var sheets: [EvaluationStore.StoredSheet]
+        var consensus: EvaluationStore.StoredConsensus?
+        static func load(_ conn: PostgresConnection, _ applicationID: Int64) async throws -> Inputs {
+            Inputs(sheets: try await EvaluationStore.sheets(conn, applicationIDs: [applicationID])[applicationID] ?? [],
+                   consensus: try await EvaluationStore.consensus(conn, applicationIDs: [applicationID])[applicationID])
+        }
+    }
+
     /// Enough sheets and no unresolved divergence: the application is evaluated.
-    static func completeIfReady(_ conn: PostgresConnection, _ app: ApplicationResource, call: CallResource, audit: AuditContext) async throws -> ApplicationResource {
+    static func completeIfReady(_ conn: PostgresConnection, _ app: ApplicationResource, call: CallResource, inputs: Inputs,
+                                audit: AuditContext) async throws -> ApplicationResource {
         guard app.status == .inEvaluation else { return app }
-        let sheets = try await EvaluationStore.sheets(conn, applicationIDs: [app.id])[app.id] ?? []
-        let consensus = try await EvaluationStore.consensus(conn, applicationIDs: [app.id])[app.id]
-        guard case .ready = Evaluation.aggregate(sheets: sheets.map(\.sheet), consensus: consensus?.sheet, policy: call.policy) else { return app }
+        guard case .ready = Evaluation.aggregate(sheets: inputs.sheets.map(\.sheet), consensus: inputs.consensus?.sheet, policy: call.policy) else { return app }
         return try await ApplicationRoutes.move(conn, app, .completeEvaluation, reason: nil, audit: audit, user: Principal.system)
     }
 
@@ -224,9 +236,9 @@ enum EvaluationRoutes {
                              belowOverallMinimum: a.belowOverallMinimum)
     }
 
-    static func evaluationView(_ conn: PostgresConnection, _ app: ApplicationResource, call: CallResource) async throws -> EvaluationView {
-        let sheets = try await EvaluationStore.sheets(conn, applicationIDs: [app.id])[app.id] ?? []
-        let consensus = try await EvaluationStore.consensus(conn, applicationIDs: [app.id])[app.id]
+    static func evaluationView(_ conn: PostgresConnection, _ app: ApplicationResource, call: CallResource,
+                               inputs: Inputs) async throws -> EvaluationView {
+        let (sheets, consensus) = (inputs.sheets, inputs.consensus)
         let policy = call.policy
         let outcome = Evaluation.aggregate(sheets: sheets.map(\.sheet), consensus: consensus?.sheet, policy: policy)
         let assignments = try await conn.query("""
@@ -252,11 +264,9 @@ enum EvaluationRoutes {
         let view = try await ctx.db.withConnection { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user)
             let call = try await CallResource.load(conn, id: app.callId)
-            var view = try await evaluationView(conn, app, call: call)
+            var view = try await evaluationView(conn, app, call: call, inputs: try await Inputs.load(conn, app.id))
             if user.role == .applicant {
-                let decided: Set<ApplicationStatus> = [.approved, .reserve, .rejected, .agreementSigned, .reportSubmitted,
-                                                       .reportAccepted, .paid, .closed, .cancelled]
-                guard decided.contains(app.status) else { throw GrantsError.forbidden("the evaluation is visible after the decision") }
+                guard ApplicationStatus.decided.contains(app.status) else { throw GrantsError.forbidden("the evaluation is visible after the decision") }
                 view.sheets = []; view.assignments = []; view.divergence = []; view.consensus = nil; view.needsConsensus = false
             }
             return view
@@ -283,8 +293,9 @@ enum EvaluationRoutes {
                 """)
             try await AuditTrail.record(conn, audit, action: "consensus.recorded", entity: "application", id: id,
                                         after: ["scores": sheet, "justification": justification])
-            app = try await completeIfReady(conn, app, call: call, audit: audit)
-            return try await evaluationView(conn, app, call: call)
+            let inputs = try await Inputs.load(conn, app.id)
+            app = try await completeIfReady(conn, app, call: call, inputs: inputs, audit: audit)
+            return try await evaluationView(conn, app, call: call, inputs: inputs)
         }
         return try .json(view)
     }

@@ -20,12 +20,7 @@ enum LedgerRoutes {
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
         let q = ctx.request.query
         var v = Validator()
-        func positive(_ name: String) -> Int64? {
-            guard let s = q[name] else { return nil }
-            guard let n = Int64(s), n > 0 else { v.fail(name, "must be a positive integer", rule: "integer"); return nil }
-            return n
-        }
-        let programme = positive("programme_id"), application = positive("application_id")
+        let programme = v.positiveID("programme_id", q["programme_id"]), application = v.positiveID("application_id", q["application_id"])
         let from = q["from"].flatMap { s -> String? in v.date("from", s).map(\.iso) }
         let to = q["to"].flatMap { s -> String? in v.date("to", s).map(\.iso) }
         if let f = q["format"], !["json", "csv"].contains(f) { v.fail("format", "must be json or csv", rule: "enum") }

@@ -112,9 +112,11 @@ enum PaymentRoutes {
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
         let user = try ctx.user
         let page = try Page(ctx.request)
+        var v = Validator()
         let status = ctx.request.query["status"]
-        if let status, !["requested", "approved", "paid"].contains(status) { throw GrantsError.invalid("status", "unknown status", rule: "enum") }
-        let application = ctx.request.query["application_id"].flatMap { Int64($0) }
+        if let status, !["requested", "approved", "paid"].contains(status) { v.fail("status", "unknown status", rule: "enum") }
+        let application = v.positiveID("application_id", ctx.request.query["application_id"])
+        try v.finish()
         let rows = try await ctx.db.query("""
             SELECT \(unescaped: PaymentResource.columns) FROM payments p JOIN applications a ON a.id = p.application_id
             WHERE p.id > \(page.afterID) AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))

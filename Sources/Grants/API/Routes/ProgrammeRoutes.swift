@@ -239,7 +239,7 @@ enum ProgrammeRoutes {
             if criteriaJSON != nil {
                 let scored: Int64 = try await conn.query("""
                     SELECT count(*)::bigint AS n FROM applications WHERE call_id = \(id)
-                      AND status IN ('in_evaluation','evaluated','approved','reserve','rejected','agreement_signed','report_submitted','report_accepted','paid','closed')
+                      AND status IN \(unescaped: ApplicationStatus.sqlList(ApplicationStatus.evaluationStarted))
                     """).single().decode("n")
                 if scored > 0 { throw GrantsError.conflict(code: "evaluation_started", detail: "criteria cannot change once evaluation has started") }
             }
