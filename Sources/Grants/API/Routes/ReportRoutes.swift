@@ -473,23 +473,7 @@ struct CSVBytes {
         bytes.append(UInt8(ascii: "0") + UInt8(a % 10))
     }
 
-    /// `CSVWriter.cell(raw)`. Plain ASCII without a comma, quote or line break (no CR, so every
-    /// byte is one Character) is the text itself, behind a `'` when it starts like a formula;
-    /// anything else goes through `CSVWriter.cell`.
-    mutating func cell(_ raw: String) {
-        var plain = true
-        for byte in raw.utf8 where byte >= 0x80 || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"")
-            || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-            plain = false
-            break
-        }
-        guard plain else { append(CSVWriter.cell(raw)); return }
-        switch raw.utf8.first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "'"))
-        default: break
-        }
-        bytes.append(contentsOf: raw.utf8)
-    }
+    mutating func cell(_ raw: String) { CSVWriter.appendCell(raw, to: &bytes) }
 
     /// A date as PostgreSQL prints `date::text` (`YYYY-MM-DD`): written as it is once checked,
     /// which is what `CalendarDate(db:).iso` gives back.
