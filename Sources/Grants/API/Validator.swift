@@ -77,6 +77,12 @@ struct Validator {
         return d
     }
 
+    mutating func organisationKind(_ field: String, _ value: String) {
+        if OrganisationKind(rawValue: value) == nil {
+            fail(field, "must be one of \(OrganisationKind.allCases.map(\.rawValue).joined(separator: ", "))", rule: "enum")
+        }
+    }
+
     /// An optional id filter from the query string: absent is fine, anything but a positive
     /// integer is reported (never silently ignored, which would widen the result).
     mutating func positiveID(_ field: String, _ raw: String?) -> Int64? {

@@ -44,9 +44,7 @@ enum AuthRoutes {
         let o = b.organisation
         let legalName = v.text("organisation.legal_name", o.legalName, max: 300)
         let country = v.cosmeCountry("organisation.country", o.country)
-        if OrganisationKind(rawValue: o.kind) == nil {
-            v.fail("organisation.kind", "must be one of \(OrganisationKind.allCases.map(\.rawValue).joined(separator: ", "))", rule: "enum")
-        }
+        v.organisationKind("organisation.kind", o.kind)
         let city = v.text("organisation.city", o.city, max: 200)
         v.coordinates("organisation.", latitude: o.latitude, longitude: o.longitude)
         let vat = v.optionalText("organisation.vat_number", o.vatNumber, max: 32)

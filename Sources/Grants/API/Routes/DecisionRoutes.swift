@@ -102,7 +102,7 @@ enum DecisionRoutes {
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
             guard app.status.apply(.signAgreement) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "sign_agreement") }
             let docs: Int64 = try await conn.query("""
-                SELECT count(*)::bigint AS n FROM documents WHERE application_id = \(id) AND kind = 'commitment_to_quality'
+                SELECT count(*)::bigint AS n FROM documents WHERE application_id = \(id) AND kind = \(DocumentKind.commitmentToQuality.rawValue)
                 """).single().decode("n")
             if docs == 0 {
                 throw GrantsError.validation([RuleViolation(field: "documents", rule: "commitment_to_quality_missing",
@@ -146,12 +146,12 @@ enum DecisionRoutes {
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
             guard app.status.apply(.submitReport) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "submit_report") }
             let kinds = Set(try await conn.query("SELECT DISTINCT kind FROM documents WHERE application_id = \(id)").rows
-                .map { try $0.decode("kind", as: String.self) })
+                .compactMap { DocumentKind(rawValue: try $0.decode("kind", as: String.self)) })
             var missing: [RuleViolation] = []
-            if kinds.isDisjoint(with: ["boarding_pass", "invoice"]) {
+            if kinds.isDisjoint(with: [.boardingPass, .invoice]) {
                 missing.append(RuleViolation(field: "documents", rule: "travel_proof_missing", message: "upload at least one boarding_pass or invoice"))
             }
-            if !kinds.contains("host_confirmation") {
+            if !kinds.contains(.hostConfirmation) {
                 missing.append(RuleViolation(field: "documents", rule: "host_confirmation_missing", message: "upload the host_confirmation"))
             }
             if !missing.isEmpty { throw GrantsError.validation(missing) }

@@ -59,7 +59,7 @@ enum OrganisationRoutes {
         var v = Validator()
         let legalName = b.legalName.map { v.text("legal_name", $0, max: 300) }
         let country = b.country.map { v.cosmeCountry("country", $0) }
-        if let k = b.kind, OrganisationKind(rawValue: k) == nil { v.fail("kind", "unknown organisation kind", rule: "enum") }
+        if let k = b.kind { v.organisationKind("kind", k) }
         let city = b.city.map { v.text("city", $0, max: 200) }
         v.coordinates("", latitude: b.latitude ?? 0, longitude: b.longitude ?? 0)
         let vat = v.optionalText("vat_number", b.vatNumber, max: 32)
