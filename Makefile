@@ -8,7 +8,7 @@ TEST_PGDATA  := $(CURDIR)/.data/test-postgres
 PG_BINDIR    := $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 RUN_AS_PG    := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --")
 
-.PHONY: all deps build release run test test-swift test-api bench clean stop-test-db
+.PHONY: all deps build release run test test-swift test-fuzz-replay test-api fuzz bench clean stop-test-db
 
 all: build
 
@@ -31,6 +31,7 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) test-swift
+	$(MAKE) test-fuzz-replay
 	$(MAKE) test-api
 
 test-swift:
@@ -38,6 +39,14 @@ test-swift:
 	  CX_EXCLUSIVE_TESTS=1 $(SWIFT) test --skip-build --filter acceptBacksOffOnDescriptorExhaustionAndRecovers 2>&1 \
 	    | tee .build/test-output-exclusive.txt || status=$$?; \
 	  $(MAKE) --no-print-directory stop-test-db; exit $$status
+
+## Every committed fuzz input and crasher through its harness, once, deterministically.
+test-fuzz-replay:
+	.build/debug/FuzzHarnesses replay Tests/Fuzz/corpus Tests/Fuzz/crashers
+
+## libFuzzer with the address sanitizer, FUZZ_SECONDS (default 120) per target; see Tests/Fuzz/README.md.
+fuzz: deps
+	scripts/fuzz.sh
 
 test-api:
 	@scripts/api-checks.sh

@@ -22,6 +22,9 @@ let package = Package(
         .executableTarget(name: "clusterxchange", dependencies: ["Grants"], swiftSettings: strict),
         .executableTarget(name: "EvaluationBenchmark", dependencies: ["Evaluation"],
                           path: "Benchmarks/EvaluationBenchmark", swiftSettings: strict),
+        // Fuzz harnesses: a corpus replayer in normal builds, libFuzzer targets under `make fuzz`.
+        .executableTarget(name: "FuzzHarnesses", dependencies: ["Grants", "HTTP"],
+                          path: "Tests/Fuzz/Harnesses", swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], swiftSettings: strict),
