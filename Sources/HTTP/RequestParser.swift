@@ -603,7 +603,8 @@ public struct RequestParser: Sendable {
                 guard let (line, next) = try nextLine(maxLength: Self.maxChunkLineBytes, tooLong: {
                     .badRequest("A chunk-size line exceeds \(Self.maxChunkLineBytes) bytes.")
                 }) else { return nil }
-                let (size, extensionLength) = try buffer.withUnsafeBufferPointer { (buf) throws(HTTPParseError) -> (size: Int, extensionLength: Int) in
+                let (size, extensionLength) = try buffer.withUnsafeBufferPointer {
+                    (buf) throws(HTTPParseError) -> (size: Int, extensionLength: Int) in
                     try Self.parseChunkSizeLine(UnsafeBufferPointer(rebasing: buf[line]))
                 }
                 extensionBytes += extensionLength

@@ -43,7 +43,8 @@ struct RequestParserTests {
     }
 
     @Test func pipelinedRequestsInOneBuffer() throws {
-        let requests = try parseAll("GET /a HTTP/1.1\r\nHost: a\r\n\r\nPOST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcGET /c HTTP/1.1\r\nHost: a\r\n\r\n")
+        let requests = try parseAll("GET /a HTTP/1.1\r\nHost: a\r\n\r\nPOST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+            + "GET /c HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(requests.map(\.head.target) == ["/a", "/b", "/c"])
         #expect(requests[1].body == Array("abc".utf8))
     }
@@ -89,7 +90,8 @@ struct RequestParserTests {
 
     @Test func chunkedBodyOverLimit() {
         let limits = ParserLimits(maxBodyBytes: 8)
-        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n", limits: limits) == .payloadTooLarge(limit: 8))
+        let text = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n"
+        #expect(parseError(text, limits: limits) == .payloadTooLarge(limit: 8))
     }
 
     @Test func invalidChunkSize() {
@@ -109,7 +111,8 @@ struct RequestParserTests {
     /// 1*DIGIT allows leading zeros; a value beyond Int is simply too large (413), never a trap.
     @Test func contentLengthLeadingZerosAndOverflow() throws {
         #expect(try parseAll("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0000000000000000000005\r\n\r\nhello")[0].body.count == 5)
-        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1234567890123456789\r\n\r\n") == .payloadTooLarge(limit: 1_048_576))
+        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1234567890123456789\r\n\r\n")
+            == .payloadTooLarge(limit: 1_048_576))
         #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999999\r\n\r\n")?.status == 413)
     }
 
@@ -123,7 +126,8 @@ struct RequestParserTests {
     }
 
     @Test func obsFoldRejected() {
-        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n two\r\n\r\n") == .badRequest("Obsolete line folding is not accepted."))
+        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n two\r\n\r\n")
+            == .badRequest("Obsolete line folding is not accepted."))
         #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n\ttwo\r\n\r\n")?.status == 400)
     }
 
@@ -148,7 +152,8 @@ struct RequestParserTests {
 
     @Test func uriTooLong() {
         let limits = ParserLimits(maxRequestTargetBytes: 100)
-        #expect(parseError("GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\nHost: a\r\n\r\n", limits: limits) == .uriTooLong(limit: 100))
+        #expect(parseError("GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\nHost: a\r\n\r\n", limits: limits)
+            == .uriTooLong(limit: 100))
         // Also before the line is complete, so a huge target is never buffered whole.
         #expect(parseError("GET /\(String(repeating: "a", count: 2000))", limits: limits)?.status == 414)
         #expect(parseError("GET /" + String(repeating: "a", count: 8192) + " HTTP/1.1\r\nHost: a\r\n\r\n")?.problem.code == "uri_too_long")
