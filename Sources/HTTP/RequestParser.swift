@@ -96,8 +96,9 @@ public struct ParserLimits: Sendable, Equatable {
 ///   HTTP/1.0; in absolute-form the target's authority replaces it.
 /// - Targets: origin-form; absolute-form (`http`/`https`, no userinfo); `*` only
 ///   with OPTIONS; CONNECT (authority-form) is 501 because we are no proxy. No
-///   fragment, well-formed percent escapes, and the percent-decoded path and query
-///   must be UTF-8 without control bytes.
+///   fragment, well-formed percent escapes, the percent-decoded path and query
+///   must be UTF-8, and the path has no encoded control bytes (query values are
+///   validated by the handlers, which name the parameter in a 422).
 /// - HTTP/0.9 (no version) is 400, a major version other than 1 is 505 (so is the
 ///   HTTP/2 preface), 1.x with x > 1 is handled as 1.1. The request line is
 ///   checked as soon as it ends, so none of these waits for a header section.
@@ -342,8 +343,8 @@ public struct RequestParser: Sendable {
     }
 
     /// `absolute-path [ "?" query ]` from `start`: visible ASCII, no fragment,
-    /// well-formed percent escapes, and percent-decoded UTF-8 without control
-    /// bytes (a `%00` must never reach a handler, a log line or libpq).
+    /// well-formed percent escapes, percent-decoded UTF-8, and a path without
+    /// encoded control bytes (a `%00` must never be routed or logged).
     static func checkPathAndQuery(_ t: UnsafeBufferPointer<UInt8>, from start: Int) throws(HTTPParseError) {
         var utf8 = UTF8Check()
         var inQuery = false
@@ -356,8 +357,10 @@ public struct RequestParser: Sendable {
                     throw .badRequest("Malformed percent-encoding in the request target.")
                 }
                 b = hi << 4 | lo
-                if b < 0x20 || b == 0x7F {
-                    throw .badRequest("The request \(inQuery ? "query" : "path") contains a percent-encoded control character.")
+                // Query values go to handlers, whose validators answer 422 naming the
+                // parameter; the path is routed and logged here, so it is checked here.
+                if !inQuery && (b < 0x20 || b == 0x7F) {
+                    throw .badRequest("The request path contains a percent-encoded control character.")
                 }
                 i += 2
             case UInt8(ascii: "#"):
