@@ -132,8 +132,10 @@ enum RequestTarget {
         return items
     }
 
-    /// Percent-decodes; invalid escapes or invalid UTF-8 leave the text as sent
-    /// rather than failing the request, since routing treats it as opaque anyway.
+    /// Percent-decodes. The parser already refused malformed escapes, encoded
+    /// control bytes and invalid UTF-8 in request targets (400), so for served
+    /// requests this never falls back; for hand-built requests invalid input is
+    /// left as sent rather than trapping.
     static func decodeComponent(_ s: Substring, plusAsSpace: Bool) -> String {
         let utf8 = s.utf8
         if !utf8.contains(UInt8(ascii: "%")) && !(plusAsSpace && utf8.contains(UInt8(ascii: "+"))) {

@@ -78,6 +78,30 @@ public struct ParserLimits: Sendable, Equatable {
 /// bytes). Requests are produced one at a time; bytes of pipelined requests
 /// stay buffered until the caller asks for the next one, which is how the
 /// server answers pipelined requests strictly in order.
+///
+/// Strict on purpose (RFC 9112 allows leniency; every leniency is a way for a
+/// front end and us to see different message boundaries, i.e. request smuggling):
+/// - Lines end with CRLF only: a bare LF or bare CR anywhere in the head or the
+///   chunked framing is 400. Only CRLF empty lines may precede the request line (at most 16).
+/// - No obs-fold, no whitespace before the colon, field names are tokens, field
+///   values have no control bytes (HTAB and obs-text allowed), NUL is refused everywhere.
+/// - `Content-Length`: digits only (leading zeros fine), one field, at most one
+///   space before and none after; a value over the body limit (or over Int) is 413.
+///   `Transfer-Encoding`: HTTP/1.1 only, never with `Content-Length`, `chunked`
+///   exactly once and last (else 400), other codings before it 501, no trailing whitespace.
+/// - Chunk sizes: hex with checked arithmetic (leading zeros fine, over the limit 413);
+///   extensions must match RFC 9112 §7.1.1 and total at most 16 KiB per message;
+///   trailer fields are validated like header fields, then dropped.
+/// - Host (RFC 9112 §3.2): exactly one valid `Host` on HTTP/1.1, at most one on
+///   HTTP/1.0; in absolute-form the target's authority replaces it.
+/// - Targets: origin-form; absolute-form (`http`/`https`, no userinfo); `*` only
+///   with OPTIONS; CONNECT (authority-form) is 501 because we are no proxy. No
+///   fragment, well-formed percent escapes, the percent-decoded path and query
+///   must be UTF-8, and the path has no encoded control bytes (query values are
+///   validated by the handlers, which name the parameter in a 422).
+/// - HTTP/0.9 (no version) is 400, a major version other than 1 is 505 (so is the
+///   HTTP/2 preface), 1.x with x > 1 is handled as 1.1. The request line is
+///   checked as soon as it ends, so none of these waits for a header section.
 public struct RequestParser: Sendable {
     public let limits: ParserLimits
 
@@ -89,11 +113,19 @@ public struct RequestParser: Sendable {
     private var scanIndex = 0
     private var lineStart = 0
     private var requestLineEnd: Int?
+    /// The request line, parsed as soon as its CRLF arrived.
+    private var requestLine: RequestLine?
+    private var emptyLinesSkipped = 0
     // Body state.
     private var head: RequestHead?
     private var body: [UInt8] = []
     private var bodyLimit = 0
     private var trailerBytes = 0
+    private var trailerCount = 0
+    private var extensionBytes = 0
+    /// Resume point of the scan for the current chunk-size or trailer line, so a
+    /// trickled line costs linear work.
+    private var lineScan = 0
 
     private enum Phase: Sendable, Equatable {
         case head
@@ -103,6 +135,13 @@ public struct RequestParser: Sendable {
         case chunkDataEnd
         case trailers
     }
+
+    /// A chunk-size line (size and extensions) is at most this long.
+    static let maxChunkLineBytes = 1024
+    /// All chunk extensions of one message together (CVE-2024-22019 in Node: unbounded
+    /// extensions let a client send endless bytes that never count as body).
+    static let maxChunkExtensionBytes = 16384
+    static let maxLeadingEmptyLines = 16
 
     public init(limits: ParserLimits = ParserLimits()) {
         self.limits = limits
@@ -164,6 +203,8 @@ public struct RequestParser: Sendable {
                 head = parsed
                 body = []
                 trailerBytes = 0
+                trailerCount = 0
+                extensionBytes = 0
                 phase = .chunkSize
             }
             return .head(parsed)
@@ -192,29 +233,35 @@ public struct RequestParser: Sendable {
             var i = scanIndex
             while i < count {
                 let b = buf[i]
-                if b == 0x0A {
-                    var end = i
-                    if end > lineStart && buf[end - 1] == 0x0D { end -= 1 }
-                    if requestLineEnd == nil {
-                        if end == lineStart {
-                            // RFC 9112 §2.2: ignore empty lines before the request line.
-                            readIndex = i + 1
-                            lineStart = i + 1
-                            i += 1
+                if b == 0x0D {
+                    if i + 1 >= count { break }  // wait: the LF may be next
+                    if buf[i + 1] != 0x0A { throw .badRequest("Bare CR in the request head: lines must end with CRLF.") }
+                    if requestLine == nil {
+                        if i == lineStart {
+                            // RFC 9112 §2.2: ignore (a few) empty lines before the request line.
+                            emptyLinesSkipped += 1
+                            if emptyLinesSkipped > Self.maxLeadingEmptyLines {
+                                throw .badRequest("Too many empty lines before the request line.")
+                            }
+                            i += 2
+                            readIndex = i
+                            lineStart = i
                             continue
                         }
-                        requestLineEnd = i + 1
-                    } else if end == lineStart {
-                        found = i + 1
-                        scanIndex = i + 1
+                        requestLine = try Self.parseRequestLine(UnsafeBufferPointer(rebasing: buf[lineStart..<i]), limits: limits)
+                        requestLineEnd = i + 2
+                    } else if i == lineStart {
+                        found = i + 2
+                        scanIndex = i + 2
                         return
                     }
-                    lineStart = i + 1
-                } else if b == 0x0D {
-                    if i + 1 >= count { break }  // wait: the LF may be next
-                    if buf[i + 1] != 0x0A { throw .badRequest("Bare CR in the request head.") }
-                } 
-                i += 1
+                    i += 2
+                    lineStart = i
+                } else if b == 0x0A {
+                    throw .badRequest("Bare LF in the request head: lines must end with CRLF.")
+                } else {
+                    i += 1
+                }
                 if let requestLineEnd {
                     if i - requestLineEnd > limits.maxHeaderBytes {
                         throw .headerFieldsTooLarge("The header section exceeds \(limits.maxHeaderBytes) bytes.")
@@ -225,9 +272,9 @@ public struct RequestParser: Sendable {
             }
             scanIndex = i
         }
-        guard let end = found else { return nil }
+        guard let end = found, let line = requestLine, let fieldsStart = requestLineEnd else { return nil }
         let head = try buffer.withUnsafeBufferPointer { (buf) throws(HTTPParseError) -> RequestHead in
-            try Self.parseHead(UnsafeBufferPointer(rebasing: buf[readIndex..<end]), limits: limits)
+            try Self.parseFields(buf, from: fieldsStart, to: end - 2, requestLine: line, limits: limits)
         }
         readIndex = end
         resetHeadScan()
@@ -238,117 +285,246 @@ public struct RequestParser: Sendable {
         scanIndex = readIndex
         lineStart = readIndex
         requestLineEnd = nil
+        requestLine = nil
+        emptyLinesSkipped = 0
     }
 
-    static func parseHead(_ bytes: UnsafeBufferPointer<UInt8>, limits: ParserLimits) throws(HTTPParseError) -> RequestHead {
-        // Split into lines (CRLF or bare LF), the final empty line excluded.
-        var lines: [Range<Int>] = []
-        var start = 0
-        for i in 0..<bytes.count where bytes[i] == 0x0A {
-            var end = i
-            if end > start && bytes[end - 1] == 0x0D { end -= 1 }
-            lines.append(start..<end)
-            start = i + 1
-        }
-        if let last = lines.last, last.isEmpty { lines.removeLast() }
-        guard let requestLine = lines.first else { throw .badRequest("Missing request line.") }
+    /// The request line, validated as a whole (method, target form, version).
+    struct RequestLine: Sendable {
+        var method: HTTPMethod
+        var target: String
+        var version: HTTPVersion
+        /// The authority of an absolute-form target; it replaces `Host`.
+        var authority: String?
+    }
 
+    static func parseRequestLine(_ line: UnsafeBufferPointer<UInt8>, limits: ParserLimits) throws(HTTPParseError) -> RequestLine {
         // request-line = method SP request-target SP HTTP-version
-        let line = bytes[requestLine]
         guard let sp1 = line.firstIndex(of: 0x20) else { throw .badRequest("Invalid request line.") }
-        guard let sp2 = line[(sp1 + 1)...].firstIndex(of: 0x20) else {
-            if requestLine.upperBound - sp1 - 1 > limits.maxRequestTargetBytes { throw .uriTooLong(limit: limits.maxRequestTargetBytes) }
-            throw .badRequest("Invalid request line.")
-        }
-        let methodBytes = line[requestLine.lowerBound..<sp1]
-        let targetBytes = line[(sp1 + 1)..<sp2]
-        let versionBytes = line[(sp2 + 1)...]
+        let methodBytes = line[0..<sp1]
         guard !methodBytes.isEmpty, methodBytes.allSatisfy(isTchar) else { throw .badRequest("Invalid method token.") }
+        guard let sp2 = line[(sp1 + 1)...].firstIndex(of: 0x20) else {
+            if line.count - sp1 - 1 > limits.maxRequestTargetBytes { throw .uriTooLong(limit: limits.maxRequestTargetBytes) }
+            throw .badRequest("HTTP/0.9 requests (no version) are not supported; send HTTP/1.1.")
+        }
+        let targetBytes = UnsafeBufferPointer(rebasing: line[(sp1 + 1)..<sp2])
         if targetBytes.count > limits.maxRequestTargetBytes { throw .uriTooLong(limit: limits.maxRequestTargetBytes) }
-        guard !targetBytes.isEmpty, targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            throw .badRequest("Invalid request target.")
+        // The version decides how the rest is read (an HTTP/2 preface is 505, not a bad target).
+        let version = try parseVersion(line[(sp2 + 1)...])
+        let method = HTTPMethod(rawValue: String(decoding: UnsafeBufferPointer(rebasing: methodBytes), as: UTF8.self))
+        if method.rawValue == "CONNECT" { throw .notImplemented("CONNECT is not supported: this server is not a proxy.") }
+        guard let first = targetBytes.first else { throw .badRequest("Empty request target.") }
+        var authority: String?
+        if first == UInt8(ascii: "/") {
+            try checkPathAndQuery(targetBytes, from: 0)
+        } else if first == UInt8(ascii: "*") {
+            guard targetBytes.count == 1, method == .OPTIONS else {
+                throw .badRequest("The asterisk-form target is only valid with OPTIONS.")
+            }
+        } else {
+            authority = try checkAbsoluteForm(targetBytes)
         }
-        let first = targetBytes.first!
-        guard first == UInt8(ascii: "/") || first == UInt8(ascii: "*") || targetBytes.contains(UInt8(ascii: ":")) else {
-            throw .badRequest("Invalid request target.")
-        }
-        let version = try parseVersion(versionBytes)
+        return RequestLine(
+            method: method, target: String(decoding: targetBytes, as: UTF8.self), version: version, authority: authority)
+    }
 
+    private static func parseVersion(_ v: Slice<UnsafeBufferPointer<UInt8>>) throws(HTTPParseError) -> HTTPVersion {
+        // HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive.
+        let s = v.startIndex
+        guard v.count == 8, v[s] == 0x48, v[s + 1] == 0x54, v[s + 2] == 0x54, v[s + 3] == 0x50, v[s + 4] == 0x2F,
+              v[s + 6] == 0x2E, isDigit(v[s + 5]), isDigit(v[s + 7]) else {
+            throw .badRequest("Invalid HTTP version.")
+        }
+        let major = Int(v[s + 5] - 0x30)
+        let minor = Int(v[s + 7] - 0x30)
+        guard major == 1 else { throw .versionNotSupported }
+        // HTTP/1.x with x > 1 is to be treated as the highest 1.x we support.
+        return HTTPVersion(major: 1, minor: min(minor, 1))
+    }
+
+    /// `absolute-path [ "?" query ]` from `start`: visible ASCII, no fragment,
+    /// well-formed percent escapes, percent-decoded UTF-8, and a path without
+    /// encoded control bytes (a `%00` must never be routed or logged).
+    static func checkPathAndQuery(_ t: UnsafeBufferPointer<UInt8>, from start: Int) throws(HTTPParseError) {
+        var utf8 = UTF8Check()
+        var inQuery = false
+        var i = start
+        while i < t.count {
+            var b = t[i]
+            switch b {
+            case UInt8(ascii: "%"):
+                guard i + 2 < t.count, let hi = RequestTarget.hexValue(t[i + 1]), let lo = RequestTarget.hexValue(t[i + 2]) else {
+                    throw .badRequest("Malformed percent-encoding in the request target.")
+                }
+                b = hi << 4 | lo
+                // Query values go to handlers, whose validators answer 422 naming the
+                // parameter; the path is routed and logged here, so it is checked here.
+                if !inQuery && (b < 0x20 || b == 0x7F) {
+                    throw .badRequest("The request path contains a percent-encoded control character.")
+                }
+                i += 2
+            case UInt8(ascii: "#"):
+                throw .badRequest("A request target carries no fragment (#).")
+            case UInt8(ascii: "?"):
+                if !inQuery {
+                    guard utf8.isComplete else { throw .badRequest("The request path is not valid UTF-8 once percent-decoded.") }
+                    inQuery = true
+                }
+            case 0x21...0x7E:
+                break
+            default:
+                throw .badRequest("Invalid character in the request target.")
+            }
+            guard utf8.feed(b) else {
+                throw .badRequest("The request \(inQuery ? "query" : "path") is not valid UTF-8 once percent-decoded.")
+            }
+            i += 1
+        }
+        guard utf8.isComplete else {
+            throw .badRequest("The request \(inQuery ? "query" : "path") is not valid UTF-8 once percent-decoded.")
+        }
+    }
+
+    /// `http[s]://authority[/path][?query]`; returns the authority.
+    private static func checkAbsoluteForm(_ t: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> String {
+        let invalid = HTTPParseError.badRequest("Invalid request target (origin-form, absolute-form or OPTIONS * expected).")
+        guard let colon = t.firstIndex(of: UInt8(ascii: ":")), colon + 2 < t.count,
+              t[colon + 1] == UInt8(ascii: "/"), t[colon + 2] == UInt8(ascii: "/") else { throw invalid }
+        let scheme = t[0..<colon]
+        let isHTTP = scheme.count == 4 && equalsLowercased(scheme, "http")
+        let isHTTPS = scheme.count == 5 && equalsLowercased(scheme, "https")
+        guard isHTTP || isHTTPS else { throw .badRequest("Only http and https absolute-form targets are accepted.") }
+        let authorityStart = colon + 3
+        var authorityEnd = authorityStart
+        while authorityEnd < t.count, t[authorityEnd] != UInt8(ascii: "/"), t[authorityEnd] != UInt8(ascii: "?"),
+              t[authorityEnd] != UInt8(ascii: "#") {
+            authorityEnd += 1
+        }
+        let authority = UnsafeBufferPointer(rebasing: t[authorityStart..<authorityEnd])
+        if authority.contains(UInt8(ascii: "@")) { throw .badRequest("User information in the request target is not accepted.") }
+        guard !authority.isEmpty, HostValidator.isValid(authority) else { throw .badRequest("Invalid host in the request target.") }
+        try checkPathAndQuery(t, from: authorityEnd)
+        return String(decoding: authority, as: UTF8.self)
+    }
+
+    private static func equalsLowercased(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ lower: StaticString) -> Bool {
+        var i = 0
+        let p = lower.utf8Start
+        for b in bytes {
+            let l = (b >= 65 && b <= 90) ? b | 0x20 : b
+            if l != p[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// One field line (header or trailer): the name and the OWS-trimmed value.
+    /// CR and LF cannot occur inside `range` (the line scan refused them).
+    static func splitFieldLine(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(HTTPParseError)
+        -> (name: Range<Int>, value: Range<Int>) {
+        let first = buf[range.lowerBound]
+        if first == 0x20 || first == 0x09 { throw .badRequest("Obsolete line folding is not accepted.") }
+        var colon = range.lowerBound
+        while colon < range.upperBound && buf[colon] != UInt8(ascii: ":") {
+            guard isTchar(buf[colon]) else {
+                throw .badRequest("Invalid header field name (a token, no whitespace before the colon).")
+            }
+            colon += 1
+        }
+        guard colon < range.upperBound else { throw .badRequest("Header line without a colon.") }
+        guard colon > range.lowerBound else { throw .badRequest("Empty header field name.") }
+        var vs = colon + 1
+        var ve = range.upperBound
+        while vs < ve && (buf[vs] == 0x20 || buf[vs] == 0x09) { vs += 1 }
+        while ve > vs && (buf[ve - 1] == 0x20 || buf[ve - 1] == 0x09) { ve -= 1 }
+        for i in vs..<ve {
+            let b = buf[i]
+            if (b < 0x20 && b != 0x09) || b == 0x7F { throw .badRequest("Invalid character in a header value.") }
+        }
+        return (range.lowerBound..<colon, vs..<ve)
+    }
+
+    /// Header fields between `start` and `end` (the final CRLF CRLF excluded,
+    /// every line known to end with CRLF) and the framing they imply.
+    static func parseFields(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, requestLine: RequestLine,
+                            limits: ParserLimits) throws(HTTPParseError) -> RequestHead {
         var headers = HTTPHeaders()
-        headers.storage.reserveCapacity(min(lines.count - 1, 16))
-        for range in lines.dropFirst() {
-            let field = bytes[range]
-            guard let f = field.first else { continue }
-            if f == 0x20 || f == 0x09 { throw .badRequest("Obsolete line folding is not accepted.") }
-            guard let colon = field.firstIndex(of: UInt8(ascii: ":")) else { throw .badRequest("Header line without a colon.") }
-            let name = field[range.lowerBound..<colon]
-            guard !name.isEmpty, name.allSatisfy(isTchar) else {
-                throw .badRequest("Invalid header field name (no whitespace is allowed before the colon).")
-            }
-            var vs = colon + 1, ve = range.upperBound
-            while vs < ve && (bytes[vs] == 0x20 || bytes[vs] == 0x09) { vs += 1 }
-            while ve > vs && (bytes[ve - 1] == 0x20 || bytes[ve - 1] == 0x09) { ve -= 1 }
-            let value = bytes[vs..<ve]
-            if name.count == 14 && isContentLength(name) {
-                // Stricter than generic OWS on purpose: a padded length
-                // (`:  5 `) is a smuggling probe, not a real client.
-                var raw = colon + 1
-                if raw < range.upperBound && (bytes[raw] == 0x20 || bytes[raw] == 0x09) { raw += 1 }
-                if raw != vs || ve != range.upperBound { throw .badRequest("Invalid Content-Length.") }
-            }
-            for b in value where (b < 0x20 && b != 0x09) || b == 0x7F {
-                throw .badRequest("Invalid character in a header value.")
-            }
+        headers.storage.reserveCapacity(16)
+        var hostCount = 0
+        var hostValue: Range<Int> = 0..<0
+        var contentLength: Range<Int>?
+        var hasTransferEncoding = false
+        var s = start
+        while s < end {
+            var e = s
+            while buf[e] != 0x0D { e += 1 }
+            let line = s..<e
+            s = e + 2
+            let (name, value) = try splitFieldLine(buf, line)
             if headers.count >= limits.maxHeaderCount {
                 throw .headerFieldsTooLarge("More than \(limits.maxHeaderCount) header fields.")
             }
-            headers.storage.append((name: String(decoding: UnsafeBufferPointer(rebasing: name), as: UTF8.self),
-                                    value: String(decoding: UnsafeBufferPointer(rebasing: value), as: UTF8.self)))
+            switch name.count {
+            case 4 where equalsIgnoringCase(buf, name, "host"):
+                hostCount += 1
+                hostValue = value
+            case 14 where equalsIgnoringCase(buf, name, "content-length"):
+                // Stricter than generic OWS on purpose: a padded length (`:  5 `)
+                // is a smuggling probe, not a real client.
+                if contentLength != nil { throw .badRequest("Duplicate Content-Length.") }
+                if value.lowerBound > name.upperBound + 2 || value.upperBound != line.upperBound {
+                    throw .badRequest("Invalid Content-Length.")
+                }
+                contentLength = value
+            case 17 where equalsIgnoringCase(buf, name, "transfer-encoding"):
+                if value.lowerBound > name.upperBound + 2 || value.upperBound != line.upperBound {
+                    throw .badRequest("Invalid Transfer-Encoding (no padding around the value).")
+                }
+                hasTransferEncoding = true
+            default:
+                break
+            }
+            headers.storage.append((name: String(decoding: UnsafeBufferPointer(rebasing: buf[name]), as: UTF8.self),
+                                    value: String(decoding: UnsafeBufferPointer(rebasing: buf[value]), as: UTF8.self)))
         }
+        let version = requestLine.version
+
+        // Host (RFC 9112 §3.2): one on HTTP/1.1, never two, always valid.
+        if hostCount > 1 { throw .badRequest("More than one Host header field.") }
+        if hostCount == 0 && version.minor >= 1 { throw .badRequest("An HTTP/1.1 request needs a Host header field.") }
+        if hostCount == 1 && !HostValidator.isValid(UnsafeBufferPointer(rebasing: buf[hostValue])) {
+            throw .badRequest("Invalid Host header field.")
+        }
+        if let authority = requestLine.authority { headers.set("Host", authority) }
 
         // Framing (RFC 9112 §6): ambiguity is the root of request smuggling,
         // so anything not crystal clear is refused.
-        let transferEncodings = headers.values("Transfer-Encoding")
-        let contentLengths = headers.values("Content-Length")
         var framing = BodyFraming.none
-        if !transferEncodings.isEmpty {
-            if !contentLengths.isEmpty { throw .badRequest("Content-Length and Transfer-Encoding together.") }
-            let codings = transferEncodings.flatMap { $0.split(separator: ",") }
-                .map { $0.trimmingASCIIWhitespace().lowercased() }
-            if codings.contains(where: { $0.isEmpty }) { throw .badRequest("Invalid Transfer-Encoding.") }
-            if let unknown = codings.first(where: { $0 != "chunked" }) {
-                throw .notImplemented("Transfer coding '\(unknown)' is not supported.")
-            }
-            if codings.count != 1 { throw .badRequest("Transfer-Encoding applies chunked more than once.") }
-            framing = .chunked
-        } else if !contentLengths.isEmpty {
-            if contentLengths.count > 1 { throw .badRequest("Duplicate Content-Length.") }
-            let text = contentLengths[0].utf8
-            guard !text.isEmpty, text.count <= 18, text.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                throw .badRequest("Invalid Content-Length.")
-            }
-            var n = 0
-            for d in text { n = n * 10 + Int(d - 0x30) }
-            framing = .length(n)
+        if hasTransferEncoding {
+            if version.minor == 0 { throw .badRequest("Transfer-Encoding is not valid in an HTTP/1.0 request.") }
+            if contentLength != nil { throw .badRequest("Content-Length and Transfer-Encoding together.") }
+            framing = try transferCodingFraming(headers.values("Transfer-Encoding"))
+        } else if let contentLength {
+            framing = .length(try parseContentLength(UnsafeBufferPointer(rebasing: buf[contentLength])))
         }
 
         var keepAlive = version.minor >= 1
+        var sawClose = false
         for value in headers.values("Connection") {
             for token in value.split(separator: ",") {
                 let t = token.trimmingASCIIWhitespace()
-                if t.caseInsensitiveEquals("close") { keepAlive = false }
+                if t.caseInsensitiveEquals("close") { sawClose = true }
                 else if t.caseInsensitiveEquals("keep-alive") && version.minor == 0 { keepAlive = true }
             }
         }
         // `Connection: close` wins over keep-alive when both are present.
-        if headers.values("Connection").contains(where: { $0.split(separator: ",").contains { $0.trimmingASCIIWhitespace().caseInsensitiveEquals("close") } }) {
-            keepAlive = false
-        }
-        let expectsContinue = version.minor >= 1 && (headers["Expect"].map { $0.trimmingASCIIWhitespace().caseInsensitiveEquals("100-continue") } ?? false)
+        if sawClose { keepAlive = false }
+        let expectsContinue = version.minor >= 1
+            && (headers["Expect"].map { $0.trimmingASCIIWhitespace().caseInsensitiveEquals("100-continue") } ?? false)
 
         return RequestHead(
-            method: HTTPMethod(rawValue: String(decoding: UnsafeBufferPointer(rebasing: methodBytes), as: UTF8.self)),
-            target: String(decoding: UnsafeBufferPointer(rebasing: targetBytes), as: UTF8.self),
+            method: requestLine.method,
+            target: requestLine.target,
             version: version,
             headers: headers,
             keepAlive: keepAlive,
@@ -356,28 +532,58 @@ public struct RequestParser: Sendable {
             framing: framing)
     }
 
-    private static func isContentLength(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
-        var i = 0
-        for b in name {
-            let lower = (b >= 65 && b <= 90) ? b | 0x20 : b
-            if lower != contentLengthBytes[i] { return false }
-            i += 1
+    /// `chunked` must be the final coding, exactly once (RFC 9112 §6.3 rule 4:
+    /// otherwise the length cannot be determined, 400); codings before it are
+    /// valid HTTP we do not implement (501).
+    private static func transferCodingFraming(_ values: [String]) throws(HTTPParseError) -> BodyFraming {
+        var codings: [Substring] = []
+        for value in values {
+            for element in value.split(separator: ",", omittingEmptySubsequences: false) {
+                let coding = element.trimmingASCIIWhitespace()
+                if coding.isEmpty { throw .badRequest("Invalid Transfer-Encoding (empty coding).") }
+                codings.append(coding)
+            }
         }
-        return true
+        guard let last = codings.last, last.caseInsensitiveEquals("chunked") else {
+            throw .badRequest("Transfer-Encoding must end with chunked.")
+        }
+        let others = codings.dropLast()
+        if others.contains(where: { $0.caseInsensitiveEquals("chunked") }) {
+            throw .badRequest("Transfer-Encoding applies chunked more than once.")
+        }
+        for coding in others {
+            let name = coding.prefix { $0 != ";" }.trimmingASCIIWhitespace()
+            guard !name.isEmpty, name.utf8.allSatisfy(isTchar) else { throw .badRequest("Invalid Transfer-Encoding.") }
+        }
+        if let unsupported = others.first { throw .notImplemented("Transfer coding '\(unsupported)' is not supported.") }
+        return .chunked
     }
 
-    private static let contentLengthBytes: [UInt8] = Array("content-length".utf8)
-
-    private static func parseVersion(_ v: Slice<UnsafeBufferPointer<UInt8>>) throws(HTTPParseError) -> HTTPVersion {
-        let a = Array(v)
-        guard a.count == 8, a[0] == 0x48, a[1] == 0x54, a[2] == 0x54, a[3] == 0x50, a[4] == 0x2F, a[6] == 0x2E,
-              isDigit(a[5]), isDigit(a[7]) else {
-            throw .badRequest("Invalid HTTP version.")
+    /// 1*DIGIT with checked arithmetic; a value beyond Int saturates so the
+    /// body limit turns it into 413 instead of a trap.
+    private static func parseContentLength(_ text: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> Int {
+        guard !text.isEmpty else { throw .badRequest("Invalid Content-Length.") }
+        var n = 0
+        for d in text {
+            guard isDigit(d) else { throw .badRequest("Invalid Content-Length.") }
+            let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(Int(d - 0x30))
+            n = (o1 || o2) ? Int.max : sum
         }
-        let major = Int(a[5] - 0x30), minor = Int(a[7] - 0x30)
-        guard major == 1 else { throw .versionNotSupported }
-        // HTTP/1.x with x > 1 is to be treated as the highest 1.x we support.
-        return HTTPVersion(major: 1, minor: min(minor, 1))
+        return n
+    }
+
+    @inline(__always)
+    private static func equalsIgnoringCase(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ lower: StaticString) -> Bool {
+        let p = lower.utf8Start
+        var j = 0
+        for i in range {
+            let b = buf[i]
+            let l = (b >= 65 && b <= 90) ? b | 0x20 : b
+            if l != p[j] { return false }
+            j += 1
+        }
+        return true
     }
 
     // MARK: Body
@@ -397,26 +603,24 @@ public struct RequestParser: Sendable {
                 phase = .fixedBody(remaining: remaining - available)
                 return nil
             case .chunkSize:
-                guard let (line, next) = try nextLine(maxLength: 4096) else { return nil }
-                var size = 0
-                var digits = 0
-                var index = line.lowerBound
-                while index < line.upperBound, let h = RequestTarget.hexValue(buffer[index]) {
-                    size = size * 16 + Int(h)
-                    digits += 1
-                    index += 1
-                    if digits > 15 { throw .payloadTooLarge(limit: bodyLimit) }
+                guard let (line, next) = try nextLine(maxLength: Self.maxChunkLineBytes, tooLong: {
+                    .badRequest("A chunk-size line exceeds \(Self.maxChunkLineBytes) bytes.")
+                }) else { return nil }
+                let (size, extensionLength) = try buffer.withUnsafeBufferPointer {
+                    (buf) throws(HTTPParseError) -> (size: Int, extensionLength: Int) in
+                    try Self.parseChunkSizeLine(UnsafeBufferPointer(rebasing: buf[line]))
                 }
-                if digits == 0 { throw .badRequest("Invalid chunk size.") }
-                // Chunk extensions (`;name=value`) carry nothing we use.
-                while index < line.upperBound && (buffer[index] == 0x20 || buffer[index] == 0x09) { index += 1 }
-                if index < line.upperBound && buffer[index] != UInt8(ascii: ";") { throw .badRequest("Invalid chunk size.") }
+                extensionBytes += extensionLength
+                if extensionBytes > Self.maxChunkExtensionBytes {
+                    throw .badRequest("Chunk extensions exceed \(Self.maxChunkExtensionBytes) bytes.")
+                }
+                let (total, overflow) = body.count.addingReportingOverflow(size)
+                if overflow || total > bodyLimit { throw .payloadTooLarge(limit: bodyLimit) }
                 readIndex = next
                 if size == 0 {
                     phase = .trailers
                 } else {
-                    if body.count + size > bodyLimit { throw .payloadTooLarge(limit: bodyLimit) }
-                    body.reserveCapacity(body.count + size)
+                    body.reserveCapacity(total)
                     phase = .chunkData(remaining: size)
                 }
             case .chunkData(let remaining):
@@ -431,13 +635,20 @@ public struct RequestParser: Sendable {
                 }
                 phase = .chunkDataEnd
             case .chunkDataEnd:
-                guard let (line, next) = try nextLine(maxLength: 2) else { return nil }
-                if !line.isEmpty { throw .badRequest("Chunk data is longer than its size.") }
-                readIndex = next
+                // Exactly CRLF after the data: anything else means the data is
+                // longer than its size, or a bare CR/LF framing trick.
+                let available = buffer.count - readIndex
+                if available >= 1 && buffer[readIndex] != 0x0D {
+                    throw .badRequest("Chunk data is not followed by CRLF (longer than its size?).")
+                }
+                if available < 2 { return nil }
+                if buffer[readIndex + 1] != 0x0A { throw .badRequest("Bare CR after chunk data.") }
+                readIndex += 2
                 phase = .chunkSize
             case .trailers:
-                // Trailer fields are read and dropped: nothing here depends on them.
-                guard let (line, next) = try nextLine(maxLength: limits.maxHeaderBytes) else {
+                guard let (line, next) = try nextLine(maxLength: limits.maxHeaderBytes, tooLong: {
+                    .headerFieldsTooLarge("The trailer section is too large.")
+                }) else {
                     if trailerBytes + (buffer.count - readIndex) > limits.maxHeaderBytes {
                         throw .headerFieldsTooLarge("The trailer section is too large.")
                     }
@@ -447,25 +658,114 @@ public struct RequestParser: Sendable {
                 if trailerBytes > limits.maxHeaderBytes { throw .headerFieldsTooLarge("The trailer section is too large.") }
                 readIndex = next
                 if line.isEmpty { return finishMessage() }
+                // Validated like header fields, then dropped: nothing here depends on them.
+                trailerCount += 1
+                if trailerCount > limits.maxHeaderCount {
+                    throw .headerFieldsTooLarge("More than \(limits.maxHeaderCount) trailer fields.")
+                }
+                _ = try buffer.withUnsafeBufferPointer { (buf) throws(HTTPParseError) -> (name: Range<Int>, value: Range<Int>) in
+                    try Self.splitFieldLine(buf, line)
+                }
             }
         }
     }
 
-    /// The next line from `readIndex`: its content range (without CR/LF) and
-    /// the index after its LF; nil when incomplete.
-    private func nextLine(maxLength: Int) throws(HTTPParseError) -> (Range<Int>, Int)? {
-        var i = readIndex
-        while i < buffer.count {
-            let b = buffer[i]
-            if b == 0x0A {
-                var end = i
-                if end > readIndex && buffer[end - 1] == 0x0D { end -= 1 }
-                return (readIndex..<end, i + 1)
-            }
-            if b == 0x0D && i + 1 < buffer.count && buffer[i + 1] != 0x0A { throw .badRequest("Bare CR in chunked framing.") }
+    /// `chunk-size [ chunk-ext ]` (RFC 9112 §7.1, §7.1.1): the size (saturated
+    /// at Int.max, so the body limit answers 413) and the extension length.
+    static func parseChunkSizeLine(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (size: Int, extensionLength: Int) {
+        var size = 0
+        var i = 0
+        while i < line.count, let h = RequestTarget.hexValue(line[i]) {
+            let (times16, o1) = size.multipliedReportingOverflow(by: 16)
+            let (sum, o2) = times16.addingReportingOverflow(Int(h))
+            size = (o1 || o2) ? Int.max : sum
             i += 1
-            if i - readIndex > maxLength + 2 { throw .badRequest("Chunk framing line too long.") }
         }
+        if i == 0 { throw .badRequest("Invalid chunk size.") }
+        let extensionStart = i
+        let invalid = HTTPParseError.badRequest("Invalid chunk extension.")
+        // chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+        while i < line.count {
+            i = skipWhitespace(line, i)
+            guard i < line.count, line[i] == UInt8(ascii: ";") else { throw invalid }
+            i = skipWhitespace(line, i + 1)
+            let nameStart = i
+            while i < line.count && isTchar(line[i]) { i += 1 }
+            if i == nameStart { throw invalid }
+            let afterName = i
+            i = skipWhitespace(line, i)
+            guard i < line.count, line[i] == UInt8(ascii: "=") else {
+                i = afterName  // no value: what follows must be another extension
+                continue
+            }
+            i = skipWhitespace(line, i + 1)
+            guard i < line.count else { throw invalid }
+            if line[i] == UInt8(ascii: "\"") {
+                i += 1
+                var closed = false
+                while i < line.count {
+                    let b = line[i]
+                    if b == UInt8(ascii: "\"") {
+                        closed = true
+                        i += 1
+                        break
+                    }
+                    if b == UInt8(ascii: "\\") {
+                        i += 1
+                        guard i < line.count, isQuotedPairChar(line[i]) else { throw invalid }
+                    } else if !isQdtext(b) {
+                        throw invalid
+                    }
+                    i += 1
+                }
+                if !closed { throw invalid }
+            } else {
+                let valueStart = i
+                while i < line.count && isTchar(line[i]) { i += 1 }
+                if i == valueStart { throw invalid }
+            }
+        }
+        return (size, line.count - extensionStart)
+    }
+
+    @inline(__always)
+    private static func skipWhitespace(_ line: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+        var i = start
+        while i < line.count && (line[i] == 0x20 || line[i] == 0x09) { i += 1 }
+        return i
+    }
+
+    /// qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+    @inline(__always)
+    private static func isQdtext(_ b: UInt8) -> Bool {
+        b == 0x09 || b == 0x20 || b == 0x21 || (b >= 0x23 && b <= 0x5B) || (b >= 0x5D && b <= 0x7E) || b >= 0x80
+    }
+
+    /// quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
+    @inline(__always)
+    private static func isQuotedPairChar(_ b: UInt8) -> Bool {
+        b == 0x09 || (b >= 0x20 && b != 0x7F)
+    }
+
+    /// The next CRLF-terminated line from `readIndex`: its content range and
+    /// the index after its LF; nil when incomplete. A CR not followed by LF, or
+    /// an LF not preceded by CR, is refused as soon as it is seen.
+    private mutating func nextLine(maxLength: Int, tooLong: () -> HTTPParseError) throws(HTTPParseError) -> (Range<Int>, Int)? {
+        var i = max(lineScan, readIndex)
+        let count = buffer.count
+        while i < count {
+            let b = buffer[i]
+            if b == 0x0D {
+                if i + 1 >= count { break }
+                if buffer[i + 1] != 0x0A { throw .badRequest("Bare CR in chunked framing.") }
+                lineScan = i + 2
+                return (readIndex..<i, i + 2)
+            }
+            if b == 0x0A { throw .badRequest("Bare LF in chunked framing: lines must end with CRLF.") }
+            i += 1
+            if i - readIndex > maxLength { throw tooLong() }
+        }
+        lineScan = i
         return nil
     }
 
@@ -489,6 +789,7 @@ public struct RequestParser: Sendable {
             readIndex = 0
             scanIndex -= shift
             lineStart -= shift
+            lineScan = max(0, lineScan - shift)
             if let end = requestLineEnd { requestLineEnd = end - shift }
         }
     }

@@ -66,7 +66,18 @@ public struct Router: Sendable {
     }
 
     /// Routes a still-encoded path. `HEAD` falls back to the `GET` route.
+    /// `OPTIONS *` (the parser admits `*` only with OPTIONS) asks about the
+    /// server as a whole: 204 with every method some route accepts.
     public func match(method: HTTPMethod, path: String) -> Match {
+        if path == "*" {
+            guard method == .OPTIONS else { return .notFound }
+            var methods = Set(table.map(\.method))
+            if methods.contains(.GET) { methods.insert(.HEAD) }
+            methods.insert(.OPTIONS)
+            let allow = methods.map(\.rawValue).sorted().joined(separator: ", ")
+            return .found(handler: { _ in HTTPResponse(status: 204, headers: ["Allow": allow]) },
+                          pattern: "*", parameters: [:], bodyLimit: nil)
+        }
         if let methods = literal[path] {
             if let index = methods[method] ?? (method == .HEAD ? methods[.GET] : nil) {
                 let route = table[index]

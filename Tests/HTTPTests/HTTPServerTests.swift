@@ -59,9 +59,9 @@ struct HTTPServerTests {
         let port = server.port
         let (good, bad) = await offPool { () -> (RawResponse?, RawResponse?) in
             let c = RawClient(port: port)!
-            c.send("GET /id HTTP/1.1\r\nX-Request-Id: abc.DEF_1-2\r\n\r\n")
+            c.send("GET /id HTTP/1.1\r\nHost: x\r\nX-Request-Id: abc.DEF_1-2\r\n\r\n")
             let good = c.readResponse()
-            c.send("GET /id HTTP/1.1\r\nX-Request-Id: has space{}\r\n\r\n")
+            c.send("GET /id HTTP/1.1\r\nHost: x\r\nX-Request-Id: has space{}\r\n\r\n")
             return (good, c.readResponse())
         }
         #expect(good?.headers["X-Request-Id"] == "abc.DEF_1-2")
@@ -77,7 +77,7 @@ struct HTTPServerTests {
         let responses = await offPool { () -> [RawResponse?] in
             let c = RawClient(port: port)!
             // The first request is slower than the second; order must still hold.
-            c.send("GET /delay/80 HTTP/1.1\r\n\r\nGET /delay/0 HTTP/1.1\r\n\r\nPOST /echo HTTP/1.1\r\nContent-Length: 3\r\n\r\nxyz")
+            c.send("GET /delay/80 HTTP/1.1\r\nHost: x\r\n\r\nGET /delay/0 HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyz")
             return [c.readResponse(), c.readResponse(), c.readResponse()]
         }
         #expect(responses.map { $0?.text } == ["80", "0", "xyz"])
@@ -89,7 +89,7 @@ struct HTTPServerTests {
         let port = server.port
         let response = await offPool { () -> RawResponse? in
             let c = RawClient(port: port)!
-            c.send("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n")
+            c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n")
             usleep(20_000)
             c.send("5\r\npedia\r\n0\r\nTrailer: x\r\n\r\n")
             return c.readResponse()
@@ -100,19 +100,20 @@ struct HTTPServerTests {
     }
 
     @Test(arguments: [
-        ("POST /echo HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc", 400, "bad_request"),
-        ("POST /echo HTTP/1.1\r\nContent-Length: +3\r\n\r\nabc", 400, "bad_request"),
-        ("POST /echo HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 400, "bad_request"),
-        ("GET /hello HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n", 400, "bad_request"),
+        ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc", 400, "bad_request"),
+        ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\nabc", 400, "bad_request"),
+        ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 400, "bad_request"),
+        ("GET /hello HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n", 400, "bad_request"),
         ("GET /hello HTTP/1.1\r\nHost : x\r\n\r\n", 400, "bad_request"),
-        ("G@T /hello HTTP/1.1\r\n\r\n", 400, "bad_request"),
+        ("G@T /hello HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_request"),
         ("GET /hello HTTP/2.0\r\n\r\n", 505, "http_version_not_supported"),
-        ("GET /" + String(repeating: "a", count: 8200) + " HTTP/1.1\r\n\r\n", 414, "uri_too_long"),
-        ("GET /hello HTTP/1.1\r\n" + (0..<101).map { "X-\($0): v\r\n" }.joined() + "\r\n", 431, "header_fields_too_large"),
-        ("GET /hello HTTP/1.1\r\nX-Big: " + String(repeating: "b", count: 66_000) + "\r\n\r\n", 431, "header_fields_too_large"),
-        ("POST /echo HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n", 413, "payload_too_large"),
-        ("POST /upload HTTP/1.1\r\nContent-Length: 65\r\n\r\n", 413, "payload_too_large"),
-        ("POST /echo HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "not_implemented"),
+        ("GET /" + String(repeating: "a", count: 8200) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
+        ("GET /hello HTTP/1.1\r\nHost: x\r\n" + (0..<101).map { "X-\($0): v\r\n" }.joined() + "\r\n", 431, "header_fields_too_large"),
+        ("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "b", count: 66_000) + "\r\n\r\n", 431, "header_fields_too_large"),
+        ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n", 413, "payload_too_large"),
+        ("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 65\r\n\r\n", 413, "payload_too_large"),
+        ("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501, "not_implemented"),
+        ("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400, "bad_request"),
         ("GET /hello HTTP/1.1\rX: y\r\n\r\n", 400, "bad_request"),
     ])
     func rejectionsAnswerThenClose(_ raw: String, _ status: Int, _ code: String) async throws {
@@ -141,9 +142,9 @@ struct HTTPServerTests {
         let body = String(repeating: "d", count: 500)
         let (big, small) = await offPool { () -> (RawResponse?, RawResponse?) in
             let a = RawClient(port: port)!
-            a.send("POST /docs HTTP/1.1\r\nContent-Length: 500\r\n\r\n\(body)")
+            a.send("POST /docs HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n\(body)")
             let b = RawClient(port: port)!
-            b.send("POST /small HTTP/1.1\r\nContent-Length: 17\r\n\r\n")
+            b.send("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n")
             return (a.readResponse(), b.readResponse())
         }
         #expect(big?.text == "500")
@@ -158,7 +159,7 @@ struct HTTPServerTests {
             let c = RawClient(port: port)!
             let start = Date()
             // One byte every 50 ms: each read is "progress", but the deadline is total.
-            for byte in Array("GET /hello HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaa".utf8) {
+            for byte in Array("GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaa".utf8) {
                 if c.hasDataAvailable() || !c.send([byte]) { break }
                 usleep(50_000)
             }
@@ -177,7 +178,7 @@ struct HTTPServerTests {
         let port = server.port
         let (response, closed) = await offPool { () -> (RawResponse?, Bool) in
             let c = RawClient(port: port)!
-            c.send("POST /echo HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc")
+            c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
             return (c.readResponse(), c.isClosedByPeer())
         }
         #expect(response?.status == 408)
@@ -190,7 +191,7 @@ struct HTTPServerTests {
         let port = server.port
         let (first, closed, extra, elapsed) = await offPool { () -> (RawResponse?, Bool, Bool, Double) in
             let c = RawClient(port: port)!
-            c.send("GET /hello HTTP/1.1\r\n\r\n")
+            c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
             let first = c.readResponse()
             let start = Date()
             let closed = c.isClosedByPeer()
@@ -208,10 +209,10 @@ struct HTTPServerTests {
         let port = server.port
         let (ok1, ok2, rejected, closed, metricsOpen) = await offPool { () -> (Int?, Int?, RawResponse?, Bool, Int) in
             let a = RawClient(port: port)!
-            a.send("GET /hello HTTP/1.1\r\n\r\n")
+            a.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
             let r1 = a.readResponse()?.status
             let b = RawClient(port: port)!
-            b.send("GET /hello HTTP/1.1\r\n\r\n")
+            b.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
             let r2 = b.readResponse()?.status
             let open = server.metrics.openConnectionCount
             let c = RawClient(port: port)!
@@ -232,13 +233,13 @@ struct HTTPServerTests {
         let port = server.port
         async let clientResult = offPool { () -> (RawResponse?, Bool) in
             let c = RawClient(port: port)!
-            c.send("GET /slow HTTP/1.1\r\n\r\n")
+            c.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
             return (c.readResponse(), c.isClosedByPeer())
         }
         // An idle keep-alive connection that must be closed by the shutdown.
         let idle = await offPool { () -> Bool in
             let c = RawClient(port: port)!
-            c.send("GET /hello HTTP/1.1\r\n\r\n")
+            c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
             return c.readResponse()?.status == 200
         }
         #expect(idle)
@@ -266,7 +267,7 @@ struct HTTPServerTests {
         let port = server.port
         async let closed = offPool { () -> Bool in
             let c = RawClient(port: port)!
-            c.send("GET /forever HTTP/1.1\r\n\r\n")
+            c.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n")
             return c.isClosedByPeer()
         }
         try await Task.sleep(for: .milliseconds(50))
@@ -281,9 +282,9 @@ struct HTTPServerTests {
         let port = server.port
         let (head, next) = await offPool { () -> (RawResponse?, RawResponse?) in
             let c = RawClient(port: port)!
-            c.send("HEAD /hello HTTP/1.1\r\n\r\n")
+            c.send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n")
             let head = c.readResponse(head: true)
-            c.send("GET /hello HTTP/1.1\r\n\r\n")
+            c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
             return (head, c.readResponse())
         }
         #expect(head?.status == 200)
@@ -299,11 +300,11 @@ struct HTTPServerTests {
         let port = server.port
         let (missing, wrongMethod, route) = await offPool { () -> (RawResponse?, RawResponse?, RawResponse?) in
             let c = RawClient(port: port)!
-            c.send("GET /nope HTTP/1.1\r\n\r\n")
+            c.send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n")
             let a = c.readResponse()
-            c.send("PUT /v1/items/7 HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+            c.send("PUT /v1/items/7 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
             let b = c.readResponse()
-            c.send("GET /v1/items/a%20b HTTP/1.1\r\n\r\n")
+            c.send("GET /v1/items/a%20b HTTP/1.1\r\nHost: x\r\n\r\n")
             return (a, b, c.readResponse())
         }
         #expect(missing?.status == 404)
@@ -326,7 +327,7 @@ struct HTTPServerTests {
         let port = server.port
         let responses = await offPool { () -> [RawResponse?] in
             let c = RawClient(port: port)!
-            c.send("GET /problem HTTP/1.1\r\n\r\nGET /convertible HTTP/1.1\r\n\r\nGET /crash HTTP/1.1\r\n\r\n")
+            c.send("GET /problem HTTP/1.1\r\nHost: x\r\n\r\nGET /convertible HTTP/1.1\r\nHost: x\r\n\r\nGET /crash HTTP/1.1\r\nHost: x\r\n\r\n")
             return [c.readResponse(), c.readResponse(), c.readResponse()]
         }
         #expect(responses[0]?.status == 422)
@@ -355,11 +356,11 @@ struct HTTPServerTests {
         let responses = await offPool { () -> [RawResponse?] in
             let c = RawClient(port: port)!
             let ok = #"{"message":"yo"}"#
-            c.send("POST /decode HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: \(ok.utf8.count)\r\n\r\n\(ok)")
+            c.send("POST /decode HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(ok.utf8.count)\r\n\r\n\(ok)")
             let a = c.readResponse()
-            c.send("POST /decode HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}")
+            c.send("POST /decode HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}")
             let b = c.readResponse()
-            c.send("POST /decode HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+            c.send("POST /decode HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
             return [a, b, c.readResponse()]
         }
         #expect(responses[0]?.text == #"{"message":"yo"}"#)
@@ -374,12 +375,12 @@ struct HTTPServerTests {
         let port = server.port
         let (interim, final, rejected, rejectedClosed) = await offPool { () -> (RawResponse?, RawResponse?, RawResponse?, Bool) in
             let c = RawClient(port: port)!
-            c.send("POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+            c.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
             let interim = c.readResponse()
             c.send("data")
             let final = c.readResponse()
             let d = RawClient(port: port)!
-            d.send("POST /upload HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n")
+            d.send("POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n")
             let rejected = d.readResponse()
             return (interim, final, rejected, d.isClosedByPeer())
         }
@@ -402,7 +403,7 @@ struct HTTPServerTests {
             let b = RawClient(port: port)!
             b.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
             let kept = b.readResponse()
-            b.send("GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n")
+            b.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             return (plain, closed, kept, b.readResponse())
         }
         #expect(plain?.status == 200)
@@ -423,7 +424,7 @@ struct HTTPServerTests {
                         guard let c = RawClient(port: port) else { return [] }
                         var out: [Int] = []
                         for _ in 0..<20 {
-                            c.send("GET /hello HTTP/1.1\r\n\r\n")
+                            c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                             out.append(c.readResponse()?.status ?? -1)
                         }
                         return out
@@ -450,15 +451,15 @@ struct HTTPServerTests {
         let ok = await offPool { () -> Bool in
             do {
                 let c = RawClient(port: port)!
-                c.send("POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc")
+                c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
             }
             do {
                 let c = RawClient(port: port)!
-                c.send("GET /slow HTTP/1.1\r\n\r\n")  // closed before the handler answers: EPIPE must not kill us
+                c.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")  // closed before the handler answers: EPIPE must not kill us
             }
             usleep(400_000)
             let c = RawClient(port: port)!
-            c.send("GET /hello HTTP/1.1\r\n\r\n")
+            c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
             return c.readResponse()?.status == 200
         }
         #expect(ok)
@@ -498,7 +499,7 @@ struct HTTPServerTests {
             let connected = withUnsafePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
-            let request = Array("GET /hello HTTP/1.1\r\n\r\n".utf8)
+            let request = Array("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
             _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             usleep(150_000)  // the loop hits EMFILE and pauses instead of spinning
             setrlimit(Int32(RLIMIT_NOFILE.rawValue), &original)

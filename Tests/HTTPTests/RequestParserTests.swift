@@ -37,20 +37,21 @@ struct RequestParserTests {
     @Test func keepAliveDefaultsByVersion() throws {
         #expect(try parseAll("GET / HTTP/1.0\r\n\r\n")[0].head.keepAlive == false)
         #expect(try parseAll("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")[0].head.keepAlive == true)
-        #expect(try parseAll("GET / HTTP/1.1\r\n\r\n")[0].head.keepAlive == true)
-        #expect(try parseAll("GET / HTTP/1.1\r\nConnection: close\r\n\r\n")[0].head.keepAlive == false)
-        #expect(try parseAll("GET / HTTP/1.1\r\nConnection: keep-alive, Close\r\n\r\n")[0].head.keepAlive == false)
+        #expect(try parseAll("GET / HTTP/1.1\r\nHost: a\r\n\r\n")[0].head.keepAlive == true)
+        #expect(try parseAll("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")[0].head.keepAlive == false)
+        #expect(try parseAll("GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Close\r\n\r\n")[0].head.keepAlive == false)
     }
 
     @Test func pipelinedRequestsInOneBuffer() throws {
-        let requests = try parseAll("GET /a HTTP/1.1\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET /c HTTP/1.1\r\n\r\n")
+        let requests = try parseAll("GET /a HTTP/1.1\r\nHost: a\r\n\r\nPOST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+            + "GET /c HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(requests.map(\.head.target) == ["/a", "/b", "/c"])
         #expect(requests[1].body == Array("abc".utf8))
     }
 
     @Test func incrementalFeedingByteByByte() throws {
         var parser = RequestParser()
-        let text = Array("POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello".utf8)
+        let text = Array("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello".utf8)
         var result: (head: RequestHead, body: [UInt8])?
         for byte in text {
             #expect(result == nil)
@@ -62,7 +63,7 @@ struct RequestParserTests {
 
     @Test func headEventPrecedesBody() throws {
         var parser = RequestParser()
-        parser.append("PUT /x HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+        parser.append("PUT /x HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
         guard case .head(let head) = try parser.next() else { Issue.record("expected head"); return }
         #expect(head.expectsContinue)
         #expect(parser.awaitingBody)
@@ -77,9 +78,9 @@ struct RequestParserTests {
     }
 
     @Test func chunkedWithExtensionsAndTrailers() throws {
-        let text = "POST /u HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" +
+        let text = "POST /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" +
             "5;name=value\r\nhello\r\n6 ; ext\r\n world\r\n0\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n" +
-            "GET /next HTTP/1.1\r\n\r\n"
+            "GET /next HTTP/1.1\r\nHost: a\r\n\r\n"
         let requests = try parseAll(text)
         #expect(requests.count == 2)
         #expect(String(decoding: requests[0].body, as: UTF8.self) == "hello world")
@@ -89,40 +90,50 @@ struct RequestParserTests {
 
     @Test func chunkedBodyOverLimit() {
         let limits = ParserLimits(maxBodyBytes: 8)
-        #expect(parseError("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n", limits: limits) == .payloadTooLarge(limit: 8))
+        let text = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n"
+        #expect(parseError(text, limits: limits) == .payloadTooLarge(limit: 8))
     }
 
     @Test func invalidChunkSize() {
-        #expect(parseError("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")?.status == 400)
-        #expect(parseError("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n")?.status == 400)
+        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")?.status == 400)
+        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n")?.status == 400)
     }
 
     @Test func contentLengthWithTransferEncoding() {
-        #expect(parseError("POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n")?.status == 400)
+        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n")?.status == 400)
     }
 
-    @Test(arguments: ["+5", "-1", " 5 ", "5 ", "5,5", "5, 5", "0x5", "", "5 5", "1234567890123456789"])
+    @Test(arguments: ["+5", "-1", " 5 ", "5 ", "5,5", "5, 5", "0x5", "", "5 5", "  5", "5\t", "1_0", "\u{b2}"])
     func invalidContentLength(_ value: String) {
-        #expect(parseError("POST / HTTP/1.1\r\nContent-Length: \(value)\r\n\r\nhello")?.status == 400)
+        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: \(value)\r\n\r\nhello")?.status == 400)
+    }
+
+    /// 1*DIGIT allows leading zeros; a value beyond Int is simply too large (413), never a trap.
+    @Test func contentLengthLeadingZerosAndOverflow() throws {
+        #expect(try parseAll("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0000000000000000000005\r\n\r\nhello")[0].body.count == 5)
+        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1234567890123456789\r\n\r\n")
+            == .payloadTooLarge(limit: 1_048_576))
+        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999999\r\n\r\n")?.status == 413)
     }
 
     @Test func contentLengthSpacing() throws {
-        #expect(try parseAll("POST / HTTP/1.1\r\nContent-Length:5\r\n\r\nhello")[0].body.count == 5)
-        #expect(try parseAll("POST / HTTP/1.1\r\ncontent-length: 5\r\n\r\nhello")[0].body.count == 5)
+        #expect(try parseAll("POST / HTTP/1.1\r\nHost: a\r\nContent-Length:5\r\n\r\nhello")[0].body.count == 5)
+        #expect(try parseAll("POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\n\r\nhello")[0].body.count == 5)
     }
 
     @Test func duplicateContentLength() {
-        #expect(parseError("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello")?.status == 400)
+        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello")?.status == 400)
     }
 
     @Test func obsFoldRejected() {
-        #expect(parseError("GET / HTTP/1.1\r\nX-A: one\r\n two\r\n\r\n") == .badRequest("Obsolete line folding is not accepted."))
-        #expect(parseError("GET / HTTP/1.1\r\nX-A: one\r\n\ttwo\r\n\r\n")?.status == 400)
+        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n two\r\n\r\n")
+            == .badRequest("Obsolete line folding is not accepted."))
+        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n\ttwo\r\n\r\n")?.status == 400)
     }
 
     @Test func whitespaceBeforeColonRejected() {
-        #expect(parseError("GET / HTTP/1.1\r\nHost : a\r\n\r\n")?.status == 400)
-        #expect(parseError("GET / HTTP/1.1\r\nHost\t: a\r\n\r\n")?.status == 400)
+        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nHost : a\r\n\r\n")?.status == 400)
+        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nHost\t: a\r\n\r\n")?.status == 400)
     }
 
     @Test(arguments: [
@@ -141,33 +152,34 @@ struct RequestParserTests {
 
     @Test func uriTooLong() {
         let limits = ParserLimits(maxRequestTargetBytes: 100)
-        #expect(parseError("GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\n\r\n", limits: limits) == .uriTooLong(limit: 100))
+        #expect(parseError("GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\nHost: a\r\n\r\n", limits: limits)
+            == .uriTooLong(limit: 100))
         // Also before the line is complete, so a huge target is never buffered whole.
         #expect(parseError("GET /\(String(repeating: "a", count: 2000))", limits: limits)?.status == 414)
-        #expect(parseError("GET /" + String(repeating: "a", count: 8192) + " HTTP/1.1\r\n\r\n")?.problem.code == "uri_too_long")
+        #expect(parseError("GET /" + String(repeating: "a", count: 8192) + " HTTP/1.1\r\nHost: a\r\n\r\n")?.problem.code == "uri_too_long")
     }
 
     @Test func headerSectionTooLarge() {
         let big = String(repeating: "x", count: 70_000)
-        #expect(parseError("GET / HTTP/1.1\r\nX-Big: \(big)\r\n\r\n")?.problem.status == 431)
+        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nX-Big: \(big)\r\n\r\n")?.problem.status == 431)
         // Without the terminating empty line too: refused while still arriving.
-        #expect(parseError("GET / HTTP/1.1\r\nX-Big: \(big)")?.problem.code == "header_fields_too_large")
+        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nX-Big: \(big)")?.problem.code == "header_fields_too_large")
     }
 
     @Test func tooManyHeaderFields() {
         let fields = (0..<101).map { "X-\($0): v\r\n" }.joined()
-        #expect(parseError("GET / HTTP/1.1\r\n\(fields)\r\n")?.status == 431)
-        let ok = (0..<100).map { "X-\($0): v\r\n" }.joined()
-        #expect(parseError("GET / HTTP/1.1\r\n\(ok)\r\n") == nil)
+        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\n\(fields)\r\n")?.status == 431)
+        let ok = (0..<99).map { "X-\($0): v\r\n" }.joined()
+        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\n\(ok)\r\n") == nil)
     }
 
     @Test func bodyOverLimitRefusedAtHead() throws {
         var parser = RequestParser(limits: ParserLimits(maxBodyBytes: 10))
-        parser.append("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n")
+        parser.append("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n")
         #expect(throws: HTTPParseError.payloadTooLarge(limit: 10)) { try parser.next() }
         // A per-request limit from the caller overrides the default.
         var routed = RequestParser(limits: ParserLimits(maxBodyBytes: 10))
-        routed.append("POST /docs HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world")
+        routed.append("POST /docs HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world")
         let event = try routed.next { _ in 100 }
         guard case .head = event else { Issue.record("expected head"); return }
         guard case .message(_, let body) = try routed.next(bodyLimit: { _ in 100 }) else { Issue.record("expected message"); return }
@@ -175,40 +187,47 @@ struct RequestParserTests {
     }
 
     @Test func unknownTransferCodingIsNotImplemented() {
-        #expect(parseError("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n")?.problem.status == 501)
-        #expect(parseError("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")?.problem.code == "not_implemented")
-        #expect(parseError("POST / HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n\r\n")?.status == 400)
+        // RFC 9112 §6.3: chunked not last means the length is unknown: 400, not 501.
+        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n")?.problem.status == 400)
+        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")?.problem.code == "not_implemented")
+        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n")?.status == 400)
     }
 
-    @Test func missingHostAllowed() throws {
-        #expect(try parseAll("GET / HTTP/1.1\r\n\r\n").count == 1)
+    @Test func hostRequiredOnHTTP11Only() throws {
+        #expect(parseError("GET / HTTP/1.1\r\n\r\n") == .badRequest("An HTTP/1.1 request needs a Host header field."))
+        #expect(try parseAll("GET / HTTP/1.0\r\n\r\n").count == 1)
+        #expect(parseError("GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n")?.status == 400)
     }
 
-    @Test func bareLFAcceptedBareCRRejected() throws {
-        let requests = try parseAll("GET /lf HTTP/1.1\nHost: a\n\n")
-        #expect(requests.first?.head.headers["Host"] == "a")
+    @Test func bareLFAndBareCRRejected() throws {
+        #expect(parseError("GET /lf HTTP/1.1\nHost: a\n\n") == .badRequest("Bare LF in the request head: lines must end with CRLF."))
+        #expect(parseError("GET /lf HTTP/1.1\r\nHost: a\n\r\n")?.status == 400)
+        #expect(parseError("GET /lf HTTP/1.1\r\nHost: a\r\n\n")?.status == 400)
         #expect(parseError("GET / HTTP/1.1\rHost: a\r\n\r\n")?.status == 400)
         #expect(parseError("GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n")?.status == 400)
     }
 
     @Test func leadingEmptyLinesIgnored() throws {
-        #expect(try parseAll("\r\n\r\nGET / HTTP/1.1\r\n\r\n").count == 1)
+        #expect(try parseAll("\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n").count == 1)
     }
 
     @Test func controlCharactersInValueRejected() {
-        #expect(parseError("GET / HTTP/1.1\r\nX-A: a\u{01}b\r\n\r\n")?.status == 400)
+        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: a\u{01}b\r\n\r\n")?.status == 400)
     }
 
     @Test func extensionMethodsParse() throws {
-        #expect(try parseAll("PROPFIND / HTTP/1.1\r\n\r\n")[0].head.method.rawValue == "PROPFIND")
+        #expect(try parseAll("PROPFIND / HTTP/1.1\r\nHost: a\r\n\r\n")[0].head.method.rawValue == "PROPFIND")
     }
 
     @Test func absoluteFormTarget() throws {
-        let head = try parseAll("GET http://example.com/a/b?q=1 HTTP/1.1\r\n\r\n")[0].head
+        let head = try parseAll("GET http://example.com/a/b?q=1 HTTP/1.1\r\nHost: a\r\n\r\n")[0].head
         #expect(RequestTarget.split(head.target).path == "/a/b")
+        // RFC 9112 §3.2.2: the target's authority replaces the Host field.
+        #expect(head.headers["Host"] == "example.com")
+        #expect(head.headers.values("Host").count == 1)
     }
 
     @Test func newerMinorVersionTreatedAs11() throws {
-        #expect(try parseAll("GET / HTTP/1.2\r\n\r\n")[0].head.version == .http1_1)
+        #expect(try parseAll("GET / HTTP/1.2\r\nHost: a\r\n\r\n")[0].head.version == .http1_1)
     }
 }
