@@ -37,6 +37,16 @@ final class Connection {
     let remote: String
     /// False for connections accepted beyond `maxConnections` only to be told 503.
     let counted: Bool
+    /// Counted in the per-address table (released on close).
+    var addressCounted = false
+    /// Monotonic ns of the accept: the first-byte deadline runs from here.
+    let acceptedNs: UInt64
+    /// Whether any byte ever arrived (a connection that never speaks gets the short deadline).
+    var everReceived = false
+    /// Transfer-rate window: its start and the bytes moved in it (reads while a request is
+    /// arriving, writes while a response is blocked on the client).
+    var rateWindowStartNs: UInt64 = 0
+    var rateWindowBytes: UInt64 = 0
     var parser: RequestParser
     var state: State = .reading
     var readable = false
@@ -63,6 +73,7 @@ final class Connection {
         self.counted = counted
         self.parser = RequestParser(limits: limits)
         self.idleSinceNs = now
+        self.acceptedNs = now
     }
 }
 
@@ -86,6 +97,11 @@ final class ServerContext: Sendable {
     /// so no loop ever calls accept on a closed (possibly reused) descriptor.
     let listenerUsers = Atomic<Int>(0)
     let stop = Mutex<StopState>(StopState())
+    /// `maxConnections` after clamping to the descriptor limit (set by `HTTPServer.start`).
+    let maxConnections: Atomic<Int>
+    /// Open connections per client address, shared by every loop.
+    let perAddress = Mutex<[String: Int]>([:])
+    let addresses: ClientAddressResolver
 
     struct StopState {
         var running = 0
@@ -98,6 +114,26 @@ final class ServerContext: Sendable {
         self.router = router
         self.logger = logger
         self.metrics = HTTPMetrics(shards: max(1, configuration.eventLoopThreads))
+        self.maxConnections = Atomic(configuration.maxConnections)
+        self.addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxies)
+    }
+
+    /// Takes a per-address slot for `address`; false when it holds the limit already.
+    func acquireAddressSlot(_ address: String) -> Bool {
+        let limit = configuration.maxConnectionsPerAddress
+        return perAddress.withLock { table in
+            let n = table[address, default: 0]
+            if n >= limit { return false }
+            table[address] = n + 1
+            return true
+        }
+    }
+
+    func releaseAddressSlot(_ address: String) {
+        perAddress.withLock { table in
+            let n = table[address, default: 0]
+            if n <= 1 { table[address] = nil } else { table[address] = n - 1 }
+        }
     }
 
     func releaseListener() {
@@ -160,6 +196,10 @@ final class EventLoop: @unchecked Sendable {
     private let readBufferSize = 65536
 
     private let headNs: UInt64
+    private let firstByteNs: UInt64
+    private let rateWindowNs: UInt64
+    /// Bytes a transfer must move per rate window (0: no minimum).
+    private let rateWindowMinimumBytes: UInt64
     private let bodyNs: UInt64
     private let idleNs: UInt64
     private let graceNs: UInt64
@@ -172,6 +212,11 @@ final class EventLoop: @unchecked Sendable {
         self.configuration = context.configuration
         self.limits = context.configuration.parserLimits
         headNs = configuration.headDeadline.nanosecondsValue
+        firstByteNs = configuration.firstByteDeadline.nanosecondsValue
+        rateWindowNs = max(1_000_000, configuration.transferRateWindow.nanosecondsValue)
+        let perSecond = UInt64(clamping: max(0, configuration.minimumTransferRate))
+        let (product, overflow) = perSecond.multipliedReportingOverflow(by: rateWindowNs / 1_000_000)
+        rateWindowMinimumBytes = overflow ? UInt64.max : product / 1000
         bodyNs = configuration.bodyDeadline.nanosecondsValue
         idleNs = configuration.idleTimeout.nanosecondsValue
         graceNs = configuration.shutdownGrace.nanosecondsValue
@@ -341,16 +386,43 @@ final class EventLoop: @unchecked Sendable {
             }
             Socket.setNoDelay(fd)
             let remote = Socket.addressAndPort(storage).address
+            let cap = context.maxConnections.load(ordering: .relaxed)
             let open = context.metrics.openConnections.add(1, ordering: .relaxed).newValue
-            let admitted = open <= configuration.maxConnections && !shuttingDown
+            var admitted = !shuttingDown && (open <= cap || shedIdleConnection())
+            var refusal = ProblemDetails.serviceUnavailable()
+            var addressCounted = false
+            if admitted && configuration.maxConnectionsPerAddress > 0 && !context.addresses.isTrusted(remote) {
+                addressCounted = context.acquireAddressSlot(remote)
+                if !addressCounted {
+                    admitted = false
+                    refusal = .tooManyConnections(limit: configuration.maxConnectionsPerAddress)
+                }
+            }
             if !admitted { context.metrics.openConnections.subtract(1, ordering: .relaxed) }
             let c = register(fd: fd, remote: remote, counted: admitted)
+            c.addressCounted = addressCounted
             if !admitted {
                 c.inflight = errorInflight(c)
-                respond(c, ProblemDetails.serviceUnavailable().response)
+                respond(c, refusal.response)
                 drive(c)
             }
         }
+    }
+
+    /// At the cap, a connection that is not in the middle of a request (it never sent a byte,
+    /// or it is an idle keep-alive) makes room for the new client: the one idle longest is
+    /// closed. Without this, connections that merely exist would lock every real client out.
+    /// Only this loop's own connections can be touched; true when one was closed.
+    private func shedIdleConnection() -> Bool {
+        var victim: Connection?
+        for c in connections {
+            guard let c, c.counted, c.state == .reading, !c.parser.hasPartialRequest else { continue }
+            if victim == nil || c.idleSinceNs < victim!.idleSinceNs { victim = c }
+        }
+        guard let victim else { return false }
+        closeConnection(victim)
+        context.metrics.shedConnections.add(1, ordering: .relaxed)
+        return true
     }
 
     private func register(fd: Int32, remote: String, counted: Bool) -> Connection {
@@ -375,6 +447,10 @@ final class EventLoop: @unchecked Sendable {
         connections[Int(c.fd)] = nil
         connectionCount -= 1
         if c.counted { context.metrics.openConnections.subtract(1, ordering: .relaxed) }
+        if c.addressCounted {
+            c.addressCounted = false
+            context.releaseAddressSlot(c.remote)
+        }
     }
 
     // MARK: Inbox
@@ -450,7 +526,13 @@ final class EventLoop: @unchecked Sendable {
     private func readOnce(_ c: Connection) {
         let n = read(c.fd, readBuffer.baseAddress, readBufferSize)
         if n > 0 {
-            if !c.parser.hasPartialRequest { c.requestStartNs = now }
+            if !c.parser.hasPartialRequest {
+                c.requestStartNs = now
+                c.rateWindowStartNs = now
+                c.rateWindowBytes = 0
+            }
+            c.everReceived = true
+            c.rateWindowBytes &+= UInt64(n)
             c.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
             // A short read drained the socket and the next arrival raises a new
             // edge; except a FIN that came with the data, which must be read now.
@@ -527,7 +609,9 @@ final class EventLoop: @unchecked Sendable {
         case .found(let handler, let pattern, let parameters, _):
             var request = HTTPRequest(
                 method: head.method, target: head.target, version: head.version, headers: head.headers,
-                body: body, pathParameters: parameters, remoteAddress: c.remote, requestID: info.requestID, route: pattern)
+                body: body, pathParameters: parameters, remoteAddress: context.addresses.resolve(peer: c.remote, headers: head.headers),
+                requestID: info.requestID, route: pattern)
+            request.peerAddress = c.remote
             request.path = info.path
             c.state = .processing
             let fd = c.fd, id = c.id
@@ -569,6 +653,8 @@ final class EventLoop: @unchecked Sendable {
         c.closeAfterWrite = !keepAlive
         c.state = .writing
         c.writeDeadlineNs = now + idleNs
+        c.rateWindowStartNs = now
+        c.rateWindowBytes = 0
 
         let seconds = Double(now &- info.startNs) / 1e9
         let route = info.route ?? "unmatched"
@@ -592,6 +678,7 @@ final class EventLoop: @unchecked Sendable {
             if n > 0 {
                 c.writeOffset += n
                 c.writeDeadlineNs = now + idleNs
+                c.rateWindowBytes &+= UInt64(n)
                 continue
             }
             let code = errno
@@ -654,25 +741,44 @@ final class EventLoop: @unchecked Sendable {
             for c in connections { if let c { closeConnection(c) } }
             return
         }
+        // Above three quarters of the cap, idle connections get the short first-byte deadline.
+        let underPressure = context.metrics.openConnectionCount * 4 > context.maxConnections.load(ordering: .relaxed) * 3
         for c in connections {
             guard let c else { continue }
             switch c.state {
             case .reading:
                 if c.parser.isReadingBody {
-                    if now >= c.bodyStartNs &+ bodyNs { timeOut(c) }
+                    if now >= c.bodyStartNs &+ bodyNs || tooSlow(c) { timeOut(c) }
                 } else if c.parser.hasPartialRequest {
-                    if c.requestStartNs != 0 && now >= c.requestStartNs &+ headNs { timeOut(c) }
+                    if (c.requestStartNs != 0 && now >= c.requestStartNs &+ headNs) || tooSlow(c) { timeOut(c) }
                 } else if shuttingDown || now >= c.idleSinceNs &+ idleNs {
                     closeConnection(c)  // idle keep-alive: close silently
+                } else if (!c.everReceived || underPressure) && now >= c.idleSinceNs &+ firstByteNs {
+                    closeConnection(c)  // never spoke (or idle while slots are scarce)
                 }
             case .writing:
-                if now >= c.writeDeadlineNs { closeConnection(c) }
+                if now >= c.writeDeadlineNs || tooSlow(c) {
+                    // Whatever sits in the kernel's send buffer would still trickle out for
+                    // minutes after a plain close: reset instead.
+                    Socket.setResetOnClose(c.fd)
+                    closeConnection(c)
+                }
             case .lingering:
                 if now >= c.lingerDeadlineNs { closeConnection(c) }
             case .processing, .closed:
                 break
             }
         }
+    }
+
+    /// At the end of each rate window: whether the transfer moved fewer bytes than the minimum
+    /// (then the connection goes); otherwise a new window starts.
+    private func tooSlow(_ c: Connection) -> Bool {
+        guard rateWindowMinimumBytes > 0, c.rateWindowStartNs != 0, now &- c.rateWindowStartNs >= rateWindowNs else { return false }
+        if c.rateWindowBytes < rateWindowMinimumBytes { return true }
+        c.rateWindowStartNs = now
+        c.rateWindowBytes = 0
+        return false
     }
 
     private func timeOut(_ c: Connection) {

@@ -19,8 +19,11 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// Decoded values of the `:name` segments of the matched route.
     public var pathParameters: [String: String]
-    /// The peer's IP address ("127.0.0.1", "::1").
+    /// The client's IP address ("127.0.0.1", "::1"): the TCP peer, or, when that peer is a
+    /// trusted proxy, the client its forwarding headers name (see `ClientAddressResolver`).
     public var remoteAddress: String
+    /// The TCP peer itself (the proxy, when there is one).
+    public var peerAddress: String
     /// The client's `X-Request-Id` when sane (at most 128 of `[A-Za-z0-9._-]`),
     /// otherwise generated; echoed on the response and in every log line.
     public var requestID: String
@@ -52,6 +55,7 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.pathParameters = pathParameters
         self.remoteAddress = remoteAddress
+        self.peerAddress = remoteAddress
         self.requestID = requestID.flatMap { RequestID.isSane($0) ? $0 : nil } ?? RequestID.generateStandalone()
         self.route = route
     }

@@ -40,6 +40,12 @@ public final class HTTPServer: Sendable {
         }
         if alreadyStarted { throw SocketError(operation: "start (already started)", code: EALREADY) }
 
+        let effectiveCap = Self.clampedConnectionCap(configuration)
+        context.maxConnections.store(effectiveCap, ordering: .releasing)
+        if effectiveCap < configuration.maxConnections {
+            context.logger.warning("maxConnections clamped to the descriptor limit", [
+                "configured": String(configuration.maxConnections), "effective": String(effectiveCap)])
+        }
         let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         boundPort.store(port, ordering: .releasing)
         var loops: [EventLoop] = []
@@ -58,6 +64,26 @@ public final class HTTPServer: Sendable {
         for loop in loops { loop.start(listener: fd) }
         context.logger.info("http server listening", ["host": configuration.host, "port": String(port), "threads": String(loops.count)])
     }
+
+    /// Raises the soft descriptor limit to the hard one, then keeps `descriptorReserve`
+    /// descriptors out of the connection cap: with the default limit of 1024 and a cap of 1024,
+    /// accept(2) would fail (EMFILE) before the cap is ever reached and new clients would hang
+    /// unanswered instead of getting a 503.
+    static func clampedConnectionCap(_ configuration: HTTPServerConfiguration) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return max(1, configuration.maxConnections) }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        let soft = limit.rlim_cur > rlim_t(Int32.max) ? Int(Int32.max) : Int(limit.rlim_cur)
+        let available = soft - max(0, configuration.descriptorReserve)
+        return max(1, min(configuration.maxConnections, available))
+    }
+
+    /// The effective connection cap (after `start`: `maxConnections` clamped to the descriptor limit).
+    public var maxConnections: Int { context.maxConnections.load(ordering: .acquiring) }
 
     /// The bound port (meaningful after `start`).
     public var port: Int { boundPort.load(ordering: .acquiring) }

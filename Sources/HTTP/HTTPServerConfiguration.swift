@@ -37,6 +37,31 @@ public struct HTTPServerConfiguration: Sendable {
     public var shutdownGrace: Duration = .seconds(10)
     /// listen(2) backlog. Default 512.
     public var backlog: Int = 512
+    /// Open connections one client address may hold. Default 64; 0 turns the limit off. Beyond
+    /// it that address's new connection is answered 503 `too_many_connections`, so one client
+    /// cannot take every slot. Trusted proxies are exempt (behind one, every client shares its
+    /// address).
+    public var maxConnectionsPerAddress: Int = 64
+    /// How long a new connection may stay silent before its first byte. Default 5 s: a real
+    /// client sends its request at once, while a connection that never speaks only holds a slot.
+    /// Idle keep-alive connections get the same short deadline while the server is above three
+    /// quarters of `maxConnections`.
+    public var firstByteDeadline: Duration = .seconds(5)
+    /// Slowest transfer accepted, in bytes per second, for request heads and bodies and for
+    /// responses the client is not reading, averaged over `transferRateWindow`. Default 1024.
+    /// A client reading 1 KB every 5 s from a large export would otherwise hold its connection
+    /// (and the response buffer) forever. 0 turns the check off.
+    public var minimumTransferRate: Int = 1024
+    /// The window `minimumTransferRate` is measured over. Default 10 s.
+    public var transferRateWindow: Duration = .seconds(10)
+    /// File descriptors kept free for everything but client connections (database pool, files,
+    /// logs, the 503 answers beyond the cap). Default 128. At start the soft descriptor limit is
+    /// raised to the hard limit and `maxConnections` is clamped to the limit minus this reserve,
+    /// so the cap is reached (and answered 503) before accept(2) fails and clients hang.
+    public var descriptorReserve: Int = 128
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers are believed (empty by
+    /// default: the headers are ignored and the TCP peer is the client).
+    public var trustedProxies: [IPNetwork] = []
 
     public init() {}
 

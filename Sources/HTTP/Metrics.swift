@@ -29,6 +29,8 @@ public final class HTTPMetrics: Sendable {
     private let shards: [ShardBox]
     /// Open client connections (admitted ones; 503-rejected ones are not counted).
     let openConnections = Atomic<Int>(0)
+    /// Idle connections closed to make room for a new client at the cap.
+    let shedConnections = Atomic<Int>(0)
 
     /// Holds one shard's lock. A class because `Mutex` is non-copyable and
     /// cannot live in an array directly.
@@ -100,6 +102,9 @@ public final class HTTPMetrics: Sendable {
         }
         out += "# HELP http_open_connections Client connections currently open.\n# TYPE http_open_connections gauge\n"
         out += "http_open_connections \(openConnectionCount)\n"
+        out += "# HELP http_shed_connections_total Idle connections closed to admit a new client at the connection cap.\n"
+        out += "# TYPE http_shed_connections_total counter\n"
+        out += "http_shed_connections_total \(shedConnections.load(ordering: .relaxed))\n"
         return out
     }
 

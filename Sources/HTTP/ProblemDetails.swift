@@ -189,6 +189,16 @@ public struct ProblemDetails: Error, Sendable, CustomStringConvertible {
             detail: detail ?? "The server is at capacity; retry later.", headers: headers)
     }
 
+    /// One client address holds `maxConnectionsPerAddress` connections already.
+    public static func tooManyConnections(limit: Int) -> ProblemDetails {
+        var headers: HTTPHeaders = [:]
+        headers.set("Retry-After", "5")
+        return ProblemDetails(
+            status: 503, code: "too_many_connections", title: "Too many connections",
+            detail: "This address already holds \(limit) open connections; reuse one (keep-alive) or close some, then retry.",
+            headers: headers)
+    }
+
     /// The generic 500: the real error is logged, never sent, because its text
     /// may contain SQL, file paths or personal data.
     public static func `internal`() -> ProblemDetails {

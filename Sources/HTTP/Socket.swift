@@ -91,6 +91,14 @@ enum Socket {
 
     /// Disables Nagle: responses are written whole, so delaying small segments
     /// only adds latency (40 ms with delayed ACKs).
+    /// Makes the next close(2) a reset: unsent bytes are discarded instead of being delivered
+    /// at the client's pace. Only for clients being cut for reading too slowly; an ordinary
+    /// close must flush the response.
+    static func setResetOnClose(_ fd: Int32) {
+        var l = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
+    }
+
     static func setNoDelay(_ fd: Int32) {
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))

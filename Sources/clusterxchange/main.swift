@@ -15,7 +15,13 @@ usage: clusterxchange <command>
 configuration: environment variables, see README.md (DATABASE_URL unset: private PostgreSQL under .data/postgres)
 """
 
-let configuration = GrantsConfiguration.fromEnvironment()
+let configuration: GrantsConfiguration
+do {
+    configuration = try GrantsConfiguration.fromEnvironment()
+} catch {
+    FileHandle.standardError.write(Data("clusterxchange: configuration: \(error)\n".utf8))
+    exit(2)
+}
 let logger = Logger(label: "clusterxchange", level: configuration.loggerLevel)
 let all = Array(CommandLine.arguments.dropFirst())
 guard let command = all.first, !["--help", "-h", "help"].contains(command) else {

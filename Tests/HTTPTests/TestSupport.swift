@@ -39,8 +39,22 @@ final class RawClient {
     let fd: Int32
     private var buffer: [UInt8] = []
 
-    init?(port: Int, timeout: Double = 5) {
+    /// `source` binds the client to a local address first (Linux routes all of 127/8 to the
+    /// loopback), so one test can be several client addresses.
+    init?(port: Int, timeout: Double = 5, source: String? = nil) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if bound != 0 {
+                close(fd)
+                return nil
+            }
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port)).bigEndian

@@ -20,6 +20,15 @@ public struct GrantsConfiguration: Sendable {
     public var maxDocumentBytes: Int = 10 << 20
     /// `MAX_CONNECTIONS`: open HTTP connections before 503 (default 1024).
     public var maxConnections: Int = 1024
+    /// `MAX_CONNECTIONS_PER_ADDRESS`: open connections one client address may hold (default 64, 0: no limit).
+    public var maxConnectionsPerAddress: Int = 64
+    /// `FIRST_BYTE_TIMEOUT_SECONDS`: how long a new connection may stay silent (default 5).
+    public var firstByteTimeoutSeconds: Int = 5
+    /// `MIN_TRANSFER_RATE_BYTES`: slowest request or response transfer accepted, bytes/s over 10 s (default 1024, 0: off).
+    public var minimumTransferRate: Int = 1024
+    /// `TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of reverse proxies whose
+    /// `X-Forwarded-For` / `Forwarded` headers name the client (default none).
+    public var trustedProxies: [IPNetwork] = []
     /// `TOKEN_TTL_HOURS`: bearer token lifetime (default 12 h).
     public var tokenTTLHours: Int = 12
     /// `LOGIN_MAX_FAILURES_PER_ACCOUNT` (default 5) and `LOGIN_MAX_FAILURES_PER_ADDRESS` (default 20)
@@ -40,27 +49,45 @@ public struct GrantsConfiguration: Sendable {
 
     public init() {}
 
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> GrantsConfiguration {
+    /// Reads every setting, bounds-checked: a setting is outside input too, and a value such as
+    /// `SHUTDOWN_GRACE_SECONDS=1e300` must stop the start with a message, not trap later.
+    public static func fromEnvironment(
+        _ env: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> GrantsConfiguration {
         var c = GrantsConfiguration()
-        func int(_ k: String, _ v: inout Int) { if let s = env[k], let n = Int(s) { v = n } }
+        var r = SettingsReader(env)
         if let url = env["DATABASE_URL"], !url.isEmpty { c.databaseURL = url }
         if let h = env["HOST"], !h.isEmpty { c.host = h }
-        int("PORT", &c.port)
-        if let l = env["LOG_LEVEL"] { c.logLevel = l }
-        int("DB_POOL_SIZE", &c.poolSize)
-        int("HTTP_THREADS", &c.httpThreads)
-        int("MAX_BODY_BYTES", &c.maxBodyBytes)
-        int("MAX_DOCUMENT_BYTES", &c.maxDocumentBytes)
-        int("MAX_CONNECTIONS", &c.maxConnections)
-        int("TOKEN_TTL_HOURS", &c.tokenTTLHours)
-        int("LOGIN_MAX_FAILURES_PER_ACCOUNT", &c.loginMaxFailuresPerAccount)
-        int("LOGIN_MAX_FAILURES_PER_ADDRESS", &c.loginMaxFailuresPerAddress)
-        int("LOGIN_WINDOW_SECONDS", &c.loginWindowSeconds)
-        int("BCRYPT_COST", &c.bcryptCost)
+        r.int("PORT", &c.port, 0...65_535)
+        if let l = env["LOG_LEVEL"] {
+            if ["debug", "info", "warning", "warn", "error"].contains(l.lowercased()) { c.logLevel = l }
+            else { r.problems.append("LOG_LEVEL must be debug, info, warning or error (got '\(l.prefix(40))')") }
+        }
+        r.int("DB_POOL_SIZE", &c.poolSize, 1...500)
+        r.int("HTTP_THREADS", &c.httpThreads, 1...64)
+        r.int("MAX_BODY_BYTES", &c.maxBodyBytes, 1024...(64 << 20))
+        r.int("MAX_DOCUMENT_BYTES", &c.maxDocumentBytes, 1024...(256 << 20))
+        r.int("MAX_CONNECTIONS", &c.maxConnections, 1...1_000_000)
+        r.int("MAX_CONNECTIONS_PER_ADDRESS", &c.maxConnectionsPerAddress, 0...1_000_000)
+        r.int("FIRST_BYTE_TIMEOUT_SECONDS", &c.firstByteTimeoutSeconds, 1...300)
+        r.int("MIN_TRANSFER_RATE_BYTES", &c.minimumTransferRate, 0...100_000_000)
+        r.int("TOKEN_TTL_HOURS", &c.tokenTTLHours, 1...8760)
+        r.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", &c.loginMaxFailuresPerAccount, 1...1000)
+        r.int("LOGIN_MAX_FAILURES_PER_ADDRESS", &c.loginMaxFailuresPerAddress, 1...100_000)
+        r.int("LOGIN_WINDOW_SECONDS", &c.loginWindowSeconds, 1...86_400)
+        r.int("BCRYPT_COST", &c.bcryptCost, 4...16)
         if let m = env["MIGRATE_ON_START"] { c.migrateOnStart = !["0", "false", "no"].contains(m.lowercased()) }
-        if let g = env["SHUTDOWN_GRACE_SECONDS"], let d = Double(g) { c.shutdownGraceSeconds = d }
-        if let r = env["CX_ROOT"], !r.isEmpty { c.root = URL(fileURLWithPath: r) }
+        r.seconds("SHUTDOWN_GRACE_SECONDS", &c.shutdownGraceSeconds, 0...3600)
+        if let t = env["TRUSTED_PROXIES"] {
+            switch IPNetwork.list(t) {
+            case .success(let networks): c.trustedProxies = networks
+            case .failure(let bad):
+                r.problems.append("TRUSTED_PROXIES: '\(bad.entry)' is not an IP address or CIDR range (e.g. 10.0.0.0/8, ::1)")
+            }
+        }
+        if let root = env["CX_ROOT"], !root.isEmpty { c.root = URL(fileURLWithPath: root) }
         if let d = env["CX_DATA_DIR"], !d.isEmpty { c.dataDirectory = URL(fileURLWithPath: d) }
+        if !r.problems.isEmpty { throw ConfigurationError(problems: r.problems) }
         return c
     }
 
@@ -77,4 +104,36 @@ public struct GrantsConfiguration: Sendable {
     public var seedsDirectory: URL { root.appendingPathComponent("seeds") }
     public var openAPIFile: URL { root.appendingPathComponent("openapi.json") }
     public var embeddedDataDirectory: URL { dataDirectory ?? root.appendingPathComponent(".data/postgres") }
+}
+
+/// Settings that cannot be used, each with what is wrong and what is allowed.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var problems: [String]
+    public var description: String { problems.joined(separator: "; ") }
+}
+
+/// Reads numeric settings against their bounds, collecting every problem for one message.
+struct SettingsReader {
+    let env: [String: String]
+    var problems: [String] = []
+
+    init(_ env: [String: String]) { self.env = env }
+
+    mutating func int(_ key: String, _ value: inout Int, _ range: ClosedRange<Int>) {
+        guard let raw = env[key] else { return }
+        guard let n = Int(raw.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
+            problems.append("\(key) must be an integer from \(range.lowerBound) to \(range.upperBound) (got '\(raw.prefix(40))')")
+            return
+        }
+        value = n
+    }
+
+    mutating func seconds(_ key: String, _ value: inout Double, _ range: ClosedRange<Double>) {
+        guard let raw = env[key] else { return }
+        guard let d = Double(raw.trimmingCharacters(in: .whitespaces)), d.isFinite, range.contains(d) else {
+            problems.append("\(key) must be a number of seconds from \(Int(range.lowerBound)) to \(Int(range.upperBound)) (got '\(raw.prefix(40))')")
+            return
+        }
+        value = d
+    }
 }

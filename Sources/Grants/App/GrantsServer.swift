@@ -45,7 +45,12 @@ public final class GrantsServer: Sendable {
         http.eventLoopThreads = configuration.httpThreads
         http.maxBodyBytes = configuration.maxBodyBytes
         http.maxConnections = configuration.maxConnections
-        http.shutdownGrace = .milliseconds(Int64(configuration.shutdownGraceSeconds * 1000))
+        http.maxConnectionsPerAddress = configuration.maxConnectionsPerAddress
+        http.firstByteDeadline = .seconds(configuration.firstByteTimeoutSeconds)
+        http.minimumTransferRate = configuration.minimumTransferRate
+        http.trustedProxies = configuration.trustedProxies
+        // Bounded by the settings reader (0...3600 s); clamped again so no value can trap here.
+        http.shutdownGrace = .milliseconds(Int64(min(max(configuration.shutdownGraceSeconds, 0), 3600) * 1000))
         let server = HTTPServer(configuration: http, router: table.router, logger: logger)
         serverBox.withLock { $0 = server }
         try server.start()
