@@ -99,7 +99,7 @@ enum OrganisationRoutes {
         let b = try ctx.body(ValidationBody.self)
         var v = Validator()
         if !["validated", "rejected"].contains(b.decision) { v.fail("decision", "must be 'validated' or 'rejected'", rule: "enum") }
-        let reason = v.optionalText("reason", b.reason, max: 2000)
+        let reason = v.optionalText("reason", b.reason, max: 2000, multiline: true)
         if b.decision == "rejected" && reason == nil { v.fail("reason", "a rejection needs a reason", rule: "required") }
         try v.finish()
         let audit = ctx.audit

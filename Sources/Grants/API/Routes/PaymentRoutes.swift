@@ -88,10 +88,10 @@ enum PaymentRoutes {
                     guard rules.prefinancingPercent > 0 else {
                         throw GrantsError.conflict(code: "no_prefinancing", detail: "the programme pays in one payment after the exchange (pre-financing 0%)")
                     }
-                    amount = (app.grantedCents ?? 0) * Int64(rules.prefinancingPercent) / 100
+                    amount = try CheckedAmounts.percentage(app.grantedCents ?? 0, rules.prefinancingPercent, "the pre-financing amount")
                 } else {
                     guard app.status == .reportAccepted else { throw GrantsError.invalidTransition(from: app.status, action: "request_final_payment") }
-                    amount = (app.finalAmountCents ?? 0) - totals.paid
+                    amount = try CheckedAmounts.difference(app.finalAmountCents ?? 0, totals.paid, "the final payment amount")
                 }
                 guard amount > 0 else { throw GrantsError.conflict(code: "nothing_to_pay", detail: "no amount is due for this payment") }
                 let existing: Int64 = try await conn.query("""
@@ -192,7 +192,7 @@ enum PaymentRoutes {
         let (id, user) = (try ctx.id(), try ctx.user)
         let b = try ctx.body(FailBody.self)
         var v = Validator()
-        let reason = v.text("reason", b.reason, max: 2000)
+        let reason = v.text("reason", b.reason, max: 2000, multiline: true)
         try v.finish()
         let audit = ctx.audit
         return try await ctx.db.write { conn in
