@@ -630,7 +630,7 @@ def build_schemas():
         description="Accepted reports whose payment was due before `as_of` and is not fully paid at `as_of`.",
         origin=(R, "ReportRoutes.OverdueReport"))
 
-    for name in ["User", "Organisation", "Host", "Programme", "Call", "Application", "Document", "AuditEntry",
+    for name in ["User", "Organisation", "OrganisationChange", "Host", "Programme", "Call", "Application", "Document", "AuditEntry",
                  "Assignment", "Payment", "LedgerEntry"]:
         s[name + "List"] = OrderedDict([
             ("type", "object"),
