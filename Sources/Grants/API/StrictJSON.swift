@@ -50,33 +50,37 @@ enum StrictJSON {
 
     // MARK: duplicate members
 
-    /// One open container while scanning: an object remembers its member names.
+    /// One open container while scanning: an object remembers its member names and the member
+    /// whose value is being read, an array the index. Paths are built only for the answer, from
+    /// the stack: building one per container would be quadratic in the nesting depth.
     private enum Frame {
-        case object(path: String, names: Set<String>, lastName: String?, expectingName: Bool)
-        case array(path: String, index: Int)
+        case object(names: Set<String>, current: String?, expectingName: Bool)
+        case array(index: Int)
     }
 
     /// The path (`a.b[2].c`) of the first member that repeats a name within its object, at any
     /// depth, or nil. Names are compared after unescaping (`"a"` and `"\u0061"` are the same).
-    /// Iterative, so deep nesting cannot exhaust the stack; bytes that are not JSON give nil
-    /// (the decoder reports those).
+    /// Iterative and linear, so deep nesting can neither exhaust the stack nor stall; bytes that
+    /// are not JSON give nil (the decoder reports those).
     static func duplicateMember(in bytes: [UInt8]) -> String? {
         var stack: [Frame] = []
         var i = 0
         let n = bytes.count
 
-        /// The path of the value about to start in the innermost container.
-        func childPath() -> String {
-            guard let top = stack.last else { return "" }
-            switch top {
-            case .object(let path, _, let name, _): return path.isEmpty ? (name ?? "") : "\(path).\(name ?? "")"
-            case .array(let path, let index): return "\(path)[\(index)]"
+        func path(ending name: String) -> String {
+            var out = ""
+            for frame in stack.dropLast() {
+                switch frame {
+                case .object(_, let current, _): out += out.isEmpty ? (current ?? "") : ".\(current ?? "")"
+                case .array(let index): out += "[\(index)]"
+                }
             }
+            return out.isEmpty ? name : "\(out).\(name)"
         }
         /// After a value inside an object, the next thing is a comma then a name.
         func valueEnded() {
-            if case .object(let path, let names, let name, _)? = stack.last {
-                stack[stack.count - 1] = .object(path: path, names: names, lastName: name, expectingName: false)
+            if case .object(let names, let current, _)? = stack.last {
+                stack[stack.count - 1] = .object(names: names, current: current, expectingName: false)
             }
         }
 
@@ -87,18 +91,18 @@ enum StrictJSON {
                 i += 1
             case UInt8(ascii: ","):
                 switch stack.last {
-                case .object(let path, let names, let name, _)?:
-                    stack[stack.count - 1] = .object(path: path, names: names, lastName: name, expectingName: true)
-                case .array(let path, let index)?:
-                    stack[stack.count - 1] = .array(path: path, index: index + 1)
+                case .object(let names, let current, _)?:
+                    stack[stack.count - 1] = .object(names: names, current: current, expectingName: true)
+                case .array(let index)?:
+                    stack[stack.count - 1] = .array(index: index + 1)
                 case nil: return nil
                 }
                 i += 1
             case UInt8(ascii: "{"):
-                stack.append(.object(path: childPath(), names: [], lastName: nil, expectingName: true))
+                stack.append(.object(names: [], current: nil, expectingName: true))
                 i += 1
             case UInt8(ascii: "["):
-                stack.append(.array(path: childPath(), index: 0))
+                stack.append(.array(index: 0))
                 i += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 guard !stack.isEmpty else { return nil }
@@ -108,16 +112,16 @@ enum StrictJSON {
             case UInt8(ascii: "\""):
                 guard let (text, next) = string(bytes, from: i) else { return nil }
                 i = next
-                if case .object(let path, var names, _, true)? = stack.last {
-                    let full = path.isEmpty ? text : "\(path).\(text)"
-                    if !names.insert(text).inserted { return full }
-                    stack[stack.count - 1] = .object(path: path, names: names, lastName: text, expectingName: false)
+                if case .object(var names, _, true)? = stack.last {
+                    if !names.insert(text).inserted { return path(ending: text) }
+                    stack[stack.count - 1] = .object(names: names, current: text, expectingName: false)
                 } else {
                     valueEnded()
                 }
             default:
                 // A number, true, false or null: runs to the next delimiter.
-                while i < n, ![0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[i]) { i += 1 }
+                let delimiters: [UInt8] = [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")]
+                while i < n, !delimiters.contains(bytes[i]) { i += 1 }
                 valueEnded()
             }
         }
@@ -131,7 +135,9 @@ enum StrictJSON {
         var out = String.UnicodeScalarView()
         var run: [UInt8] = []
         func flush() {
-            if !run.isEmpty { out.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars); run.removeAll(keepingCapacity: true) }
+            guard !run.isEmpty else { return }
+            out.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
+            run.removeAll(keepingCapacity: true)
         }
         func hex4(_ at: Int) -> UInt32? {
             guard at + 4 <= bytes.count else { return nil }
@@ -170,8 +176,8 @@ enum StrictJSON {
                 guard let unit = hex4(i) else { return nil }
                 i += 4
                 var scalar = Unicode.Scalar(unit)
-                if (0xD800...0xDBFF).contains(unit), i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u"),
-                   let low = hex4(i + 2), (0xDC00...0xDFFF).contains(low) {
+                if (0xD800...0xDBFF).contains(unit), i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"),
+                   bytes[i + 1] == UInt8(ascii: "u"), let low = hex4(i + 2), (0xDC00...0xDFFF).contains(low) {
                     scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
                     i += 6
                 }

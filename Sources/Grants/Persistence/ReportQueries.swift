@@ -107,7 +107,8 @@ enum ReportQueries {
             ),
             sets AS (
                 SELECT GROUPING(host_country, visitor_country, kind, call_id, commitment_month)::int AS grouping_set,
-                       coalesce(host_country::text, visitor_country::text, kind, call_id::text, coalesce(to_char(commitment_month, 'YYYY-MM'), commitment_month::text)) AS key,
+                       coalesce(host_country::text, visitor_country::text, kind, call_id::text,
+                                coalesce(to_char(commitment_month, 'YYYY-MM'), commitment_month::text)) AS key,
                        call_id,
                        coalesce(sum(funded), 0)::bigint AS funded,
                        coalesce(sum(committed), 0)::bigint AS committed,

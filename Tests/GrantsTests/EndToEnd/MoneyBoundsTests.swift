@@ -88,8 +88,14 @@ struct MoneyBoundsTests {
               DROP CONSTRAINT IF EXISTS programmes_committed_within_cap, DROP CONSTRAINT IF EXISTS programmes_committed_bounded,
               DROP CONSTRAINT IF EXISTS programmes_paid_bounded
             """,
-            "ALTER TABLE applications DROP CONSTRAINT IF EXISTS applications_granted_bounded, DROP CONSTRAINT IF EXISTS applications_lump_sum_bounded",
-            "ALTER TABLE ledger_entries DROP CONSTRAINT IF EXISTS ledger_entries_amount_bounded, DROP CONSTRAINT IF EXISTS ledger_entries_amount_cents_check",
+            """
+            ALTER TABLE applications DROP CONSTRAINT IF EXISTS applications_granted_bounded,
+              DROP CONSTRAINT IF EXISTS applications_lump_sum_bounded
+            """,
+            """
+            ALTER TABLE ledger_entries DROP CONSTRAINT IF EXISTS ledger_entries_amount_bounded,
+              DROP CONSTRAINT IF EXISTS ledger_entries_amount_cents_check
+            """,
             "ALTER TABLE ledger_entries DISABLE TRIGGER USER",
             "DROP INDEX IF EXISTS ledger_one_commitment",
         ] { _ = try await app.sql(statement) }
@@ -103,7 +109,8 @@ struct MoneyBoundsTests {
             for path in paths {
                 for token in [s.coordinator.token, auditor.token] {
                     let r = try await app.request("GET", path, token: token)
-                    #expect(r.status == 200 || r.code == "stored_amount_out_of_range", "\(state) \(path): \(r.status) \(r.text.prefix(300))")
+                    #expect(r.status == 200 || r.code == "stored_amount_out_of_range",
+                            "\(state) \(path): \(r.status) \(r.text.prefix(300))")
                     if r.status != 200 { #expect(r.header("Content-Type")?.hasPrefix("application/problem+json") == true) }
                     statuses.append(r.status)
                 }
@@ -122,7 +129,9 @@ struct MoneyBoundsTests {
 
         // The finding: a cap of 5e18 and a lump sum of 1e17 approved at 100 % pre-financing.
         _ = try await app.sql("UPDATE programmes SET cap_cents = 5000000000000000000 WHERE id = \(pid)")
-        _ = try await app.sql("UPDATE applications SET granted_cents = 100000000000000000, lump_sum_cents = 100000000000000000 WHERE id = \(Int64(id))")
+        _ = try await app.sql("""
+            UPDATE applications SET granted_cents = 100000000000000000, lump_sum_cents = 100000000000000000 WHERE id = \(Int64(id))
+            """)
         _ = try await app.sql("UPDATE ledger_entries SET amount_cents = 100000000000000000 WHERE application_id = \(Int64(id))")
         let first = try await probe("cap 5e18, grant 1e17")
         #expect(first.prefix(paths.count * 2).allSatisfy { $0 == 200 }, "\(first)")
@@ -142,10 +151,14 @@ struct MoneyBoundsTests {
         _ = try await app.sql("UPDATE programmes SET cap_cents = -9223372036854775808 WHERE id = \(pid)")
         _ = try await probe("negative cap")
         _ = try await app.sql("DELETE FROM ledger_entries WHERE reason = 'tampered'")
-        _ = try await app.sql("UPDATE ledger_entries SET amount_cents = -9223372036854775808, created_at = '-infinity' WHERE application_id = \(Int64(id))")
+        _ = try await app.sql("""
+            UPDATE ledger_entries SET amount_cents = -9223372036854775808, created_at = '-infinity' WHERE application_id = \(Int64(id))
+            """)
         _ = try await probe("negative commitment at -infinity")
         _ = try await app.sql("UPDATE programmes SET cap_cents = 0 WHERE id = \(pid)")
-        _ = try await app.sql("UPDATE ledger_entries SET amount_cents = 1, created_at = '9999-12-31 23:59:59+00' WHERE application_id = \(Int64(id))")
+        _ = try await app.sql("""
+            UPDATE ledger_entries SET amount_cents = 1, created_at = '9999-12-31 23:59:59+00' WHERE application_id = \(Int64(id))
+            """)
         _ = try await probe("zero cap, entry at the end of 9999")
     }
 

@@ -46,7 +46,8 @@ struct OrganisationChangeTests {
         #expect(list.items.map { $0["id"] as? Int } == [changeID])
 
         // Meanwhile a payment goes to the validated IBAN and records it.
-        let p = try await app.request("POST", "/v1/payments", token: s.coordinator.token, json: ["application_id": id, "kind": "prefinancing"])
+        let p = try await app.request("POST", "/v1/payments", token: s.coordinator.token,
+                                      json: ["application_id": id, "kind": "prefinancing"])
         let paymentID = try #require(p.json["id"] as? Int, "\(p.text)")
         #expect(try await app.request("POST", "/v1/payments/\(paymentID)/approve", token: second.token).status == 200)
         let paid = try await app.request("POST", "/v1/payments/\(paymentID)/execute", token: s.coordinator.token,
@@ -97,10 +98,10 @@ struct OrganisationChangeTests {
                                         json: ["decision": "approved"])
         #expect(own.status == 403)
         #expect(own.code == "four_eyes")
-        let noReason = try await app.request("POST", "/v1/organisations/\(a.organisationID)/changes/\(change)/decision", token: second.token,
-                                             json: ["decision": "rejected"])
+        let decision = "/v1/organisations/\(a.organisationID)/changes/\(change)/decision"
+        let noReason = try await app.request("POST", decision, token: second.token, json: ["decision": "rejected"])
         #expect(noReason.status == 422)
-        let rejected = try await app.request("POST", "/v1/organisations/\(a.organisationID)/changes/\(change)/decision", token: second.token,
+        let rejected = try await app.request("POST", decision, token: second.token,
                                              json: ["decision": "rejected", "reason": "no bank letter"])
         #expect(rejected.status == 200, "\(rejected.text)")
         let org = try await app.request("GET", "/v1/organisations/\(a.organisationID)", token: a.token)

@@ -126,7 +126,8 @@ struct ReportTests {
         let b = try await evaluated(s, name: "Ιάσιο, \"Bio\" Lab Iași", country: "GR", kind: "research", host: "BIOTECYL / SIVI")
         // A line break in a legal name is refused today (single-line text), but names stored before
         // that rule may hold one: written straight into the table, it must still be quoted in CSV.
-        _ = try await app.sql("UPDATE organisations SET legal_name = \("Ιάσιο, \"Bio\" Lab\nIași") WHERE id = \(b.applicant.organisationID)")
+        let legacyName = "Ιάσιο, \"Bio\" Lab\nIași"
+        _ = try await app.sql("UPDATE organisations SET legal_name = \(legacyName) WHERE id = \(b.applicant.organisationID)")
         let c = try await evaluated(s, name: "+1", country: "BG", kind: "cluster", host: "Hellenic Bio-Cluster HBIO")
         let d = try await evaluated(s, name: "Clínica León, S.L.", country: "PT", kind: "sme", host: "FHTech / MEDVIA")
         for v in [a, b, c] { try #require(try await s.decide(v.id, "approved").status == 200) }

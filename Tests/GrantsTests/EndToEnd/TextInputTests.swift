@@ -64,7 +64,8 @@ struct TextInputTests {
         let coordinator = try await app.staff("coordinator")
         let a = try await app.applicant(validatedBy: coordinator.token)
         let d = try await app.request("POST", "/v1/applications", token: a.token,
-                                      json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("BIOTECYL / SIVI")))
+                                      json: app.applicationBody(call: try await app.openCallID(),
+                                                                host: try await app.host("BIOTECYL / SIVI")))
         let id = try #require(d.json["id"] as? Int)
         #expect(try await app.request("POST", "/v1/applications/\(id)/submit", token: a.token).status == 200)
         let long = String(repeating: "x\u{1}", count: 50_000)
@@ -78,7 +79,8 @@ struct TextInputTests {
         #expect(rules(c)["reason"] == "too_long")
         let stored = try await app.request("GET", "/v1/applications/\(id)", token: a.token)
         #expect(stored.json["status"] as? String == "submitted")
-        let fine = try await app.request("POST", "/v1/applications/\(id)/withdraw", token: a.token, json: ["reason": "Plans changed.\nSorry."])
+        let fine = try await app.request("POST", "/v1/applications/\(id)/withdraw", token: a.token,
+                                         json: ["reason": "Plans changed.\nSorry."])
         #expect(fine.status == 200, "\(fine.text)")
     }
 
@@ -93,7 +95,8 @@ struct TextInputTests {
 
         let (_, id) = try await s.eligibleApplication()
         let ev = s.evaluators[0]
-        let asg = try await app.request("POST", "/v1/applications/\(id)/assignments", token: s.coordinator.token, json: ["evaluator_id": ev.id])
+        let asg = try await app.request("POST", "/v1/applications/\(id)/assignments", token: s.coordinator.token,
+                                        json: ["evaluator_id": ev.id])
         let asgID = try #require(asg.json["id"] as? Int)
         _ = try await app.request("POST", "/v1/assignments/\(asgID)/declaration", token: ev.token, json: ["conflict_of_interest": false])
         let sheet = ["relevance": 4.0, "quality": 4.0, "impact": 4.0]

@@ -59,7 +59,8 @@ struct OrganisationChangeResource: Codable, Sendable {
         }
     }
 
-    static func load(_ conn: PostgresConnection, id: Int64, organisationID: Int64, lock: Bool = false) async throws -> OrganisationChangeResource {
+    static func load(_ conn: PostgresConnection, id: Int64, organisationID: Int64,
+                     lock: Bool = false) async throws -> OrganisationChangeResource {
         guard let row = try await conn.query("""
             SELECT \(unescaped: jsonColumn) AS change FROM organisation_changes c
             WHERE c.id = \(id) AND c.organisation_id = \(organisationID) \(unescaped: lock ? "FOR UPDATE" : "")

@@ -44,7 +44,8 @@ enum DecisionRoutes {
             SELECT \(unescaped: ProgrammeResource.columns), p.committed_cents AS running_committed FROM programmes p
             WHERE p.id = (SELECT programme_id FROM applications WHERE id = \(applicationID)) FOR UPDATE
             """).single()
-        let available = try CheckedAmounts.difference(try row.decode("cap_cents"), try row.decode("running_committed"), "the available amount")
+        let available = try CheckedAmounts.difference(try row.decode("cap_cents"), try row.decode("running_committed"),
+                                                      "the available amount")
         return (try ProgrammeResource.rules(from: row), available)
     }
 
@@ -131,8 +132,8 @@ enum DecisionRoutes {
                 """).single().decode("n")
             if open > 0 { throw GrantsError.conflict(code: "open_payment", detail: "a payment of this application is requested or approved; settle it first") }
             let totals = try await Ledger.applicationTotals(conn, applicationID: id)
-            try await Ledger.append(conn, .release, app: app, cents: try CheckedAmounts.difference(totals.committed, totals.paid, "the unpaid commitment"),
-                                    reason: reason ?? "cancelled", audit: audit)
+            let unpaid = try CheckedAmounts.difference(totals.committed, totals.paid, "the unpaid commitment")
+            try await Ledger.append(conn, .release, app: app, cents: unpaid, reason: reason ?? "cancelled", audit: audit)
             return try await ApplicationRoutes.move(conn, app, .cancel, reason: reason, audit: audit, user: user)
         }
         return try ApplicationRoutes.respond(app)
@@ -192,8 +193,8 @@ enum DecisionRoutes {
             let workingDays = ExchangeMetrics.workingDays(from: start, to: end)
             let actual = LumpSum.compute(baseCents: base, workingDays: workingDays, distanceKm: app.distanceKm, rules: rules).amountCents
             let final = min(actual, granted)
-            try await Ledger.append(conn, .release, app: app, cents: try CheckedAmounts.difference(granted, final, "the released difference"),
-                                    reason: "final amount on actual dates", audit: audit)
+            let released = try CheckedAmounts.difference(granted, final, "the released difference")
+            try await Ledger.append(conn, .release, app: app, cents: released, reason: "final amount on actual dates", audit: audit)
             _ = try await conn.query("""
                 UPDATE applications SET final_amount_cents = \(final),
                   payment_due_on = (now() AT TIME ZONE 'UTC')::date + \(rules.paymentDueDays)::int

@@ -160,7 +160,9 @@ enum OrganisationRoutes {
         let page = try Page(ctx.request)
         var v = Validator()
         let status = ctx.request.query["status"]
-        if let status, !["pending", "approved", "rejected"].contains(status) { v.fail("status", "must be pending, approved or rejected", rule: "enum") }
+        if let status, !["pending", "approved", "rejected"].contains(status) {
+            v.fail("status", "must be pending, approved or rejected", rule: "enum")
+        }
         try v.finish()
         let rows = try await ctx.db.withConnection { conn in
             _ = try await load(conn, id: id, for: user)
@@ -197,7 +199,8 @@ enum OrganisationRoutes {
             let before = try await load(conn, id: id, for: user, lock: true)
             let change = try await OrganisationChangeResource.load(conn, id: changeID, organisationID: id, lock: true)
             guard change.status == "pending" else {
-                throw GrantsError.conflict(code: "change_already_decided", detail: "this change was already \(change.status); nothing is left to decide")
+                throw GrantsError.conflict(code: "change_already_decided",
+                                           detail: "this change was already \(change.status); nothing is left to decide")
             }
             if change.requestedBy == user.userID { throw GrantsError.organisationChangeFourEyes }
             if b.decision == "approved" {
@@ -211,7 +214,8 @@ enum OrganisationRoutes {
                     """)
             }
             _ = try await conn.query("""
-                UPDATE organisation_changes SET status = \(b.decision), decided_by = \(user.userID), decided_at = now(), decision_reason = \(reason)
+                UPDATE organisation_changes
+                SET status = \(b.decision), decided_by = \(user.userID), decided_at = now(), decision_reason = \(reason)
                 WHERE id = \(changeID)
                 """)
             let after = try await load(conn, id: id, for: user)

@@ -177,12 +177,14 @@ enum PaymentRoutes {
                 let org = try await conn.query("SELECT iban, status FROM organisations WHERE id = \(app.organisationId) FOR SHARE").single()
                 guard try org.decode("status", as: String.self) == OrganisationStatus.validated.rawValue else {
                     throw GrantsError.conflict(code: "organisation_not_validated",
-                        detail: "the beneficiary organisation is not validated; a coordinator must validate it (and its IBAN) before it is paid")
+                        detail: "the beneficiary organisation is not validated; "
+                            + "a coordinator must validate it (and its IBAN) before it is paid")
                 }
                 let iban: String? = try org.decode("iban")
                 guard let iban, let payee = IBAN.normalised(iban) else {
                     throw GrantsError.conflict(code: "iban_missing",
-                        detail: "the beneficiary organisation has no valid IBAN on file; its owner must request one and a coordinator approve it")
+                        detail: "the beneficiary organisation has no valid IBAN on file; "
+                            + "its owner must request one and a coordinator approve it")
                 }
                 try await Ledger.append(conn, .payment, app: app, cents: before.amountCents, reason: "\(before.kind) payment \(reference)", audit: audit)
                 _ = try await conn.query("""

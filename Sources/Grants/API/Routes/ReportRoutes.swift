@@ -168,7 +168,8 @@ enum ReportRoutes {
             for i in items {
                 w.row([.text(name), .text(i.key), .number(String(i.count)), .euros(i.committedCents), .euros(i.paidCents), .text(i.label ?? "")])
             }
-            w.row([.text(name), .text("total"), .number(String(try CheckedAmounts.total(items.map { Int64($0.count) }, "a breakdown count"))),
+            let count = try CheckedAmounts.total(items.map { Int64($0.count) }, "a breakdown count")
+            w.row([.text(name), .text("total"), .number(String(count)),
                    .euros(try CheckedAmounts.total(items.map(\.committedCents), "a breakdown's committed total")),
                    .euros(try CheckedAmounts.total(items.map(\.paidCents), "a breakdown's paid total")), .text("")])
         }
@@ -317,7 +318,8 @@ enum ReportRoutes {
         }
         return OverdueReport(
             programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf), items: items,
-            totals: OverdueTotals(count: items.count, finalAmountCents: try CheckedAmounts.total(items.map(\.finalAmountCents), "the final amounts' total"),
+            totals: OverdueTotals(count: items.count,
+                                  finalAmountCents: try CheckedAmounts.total(items.map(\.finalAmountCents), "the final amounts' total"),
                                   paidCents: try CheckedAmounts.total(items.map(\.paidCents), "the paid total"),
                                   outstandingCents: try CheckedAmounts.total(items.map(\.outstandingCents), "the outstanding total")))
     }
