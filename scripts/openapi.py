@@ -112,7 +112,10 @@ def swift_type(t, field):
     t = t.strip()
     m = re.fullmatch(r"\[(\w+)\s*:\s*(.+)\]", t)
     if m:
-        return {"type": "object", "additionalProperties": swift_type(m.group(2), field)}
+        value = m.group(2).strip()
+        if value.endswith("?"):
+            return {"type": "object", "additionalProperties": nullable(swift_type(value[:-1], field))}
+        return {"type": "object", "additionalProperties": swift_type(value, field)}
     m = re.fullmatch(r"\[(.+)\]", t)
     if m:
         return {"type": "array", "items": swift_type(m.group(1), field)}
@@ -190,6 +193,7 @@ def swift_struct(decl, fields=None, always_present=(), description=None, require
 # Swift struct name -> component schema name, for properties typed with another struct.
 NAMED_TYPES = {
     "OrganisationResource": "Organisation",
+    "OrganisationChangeResource": "OrganisationChange",
     "UserResource": "User",
     "ProgrammeRules": "ProgrammeRules",
     "RulesPatch": "ProgrammeRulesPatch",
@@ -236,6 +240,9 @@ def members_of(schema, schemas, prefix=""):
 # --------------------------------------------------------------------------------------
 
 TEXT200 = {"minLength": 1, "maxLength": 200}
+# Money bounds (Sources/Grants/Domain/MoneyBounds.swift, Migrations/0008): EUR 100 million.
+MAX_CENTS = 10000000000
+CENTS = {"minimum": 0, "maximum": MAX_CENTS}
 LATITUDE = {"minimum": -90, "maximum": 90}
 LONGITUDE = {"minimum": -180, "maximum": 180}
 HALF_POINTS = {"minimum": 0, "maximum": 5, "multipleOf": 0.5}
@@ -312,8 +319,28 @@ def build_schemas():
     s["Organisation"] = swift_struct(
         "id: Int64; legalName: String; country: String; kind: String; city: String; latitude: Double; longitude: Double; "
         "vatNumber: String?; iban: String?; status: String; statusReason: String?; validatedAt: Date?; openToHosting: Bool; "
-        "createdAt: Date; updatedAt: Date; version: Int",
-        fields={"country": COUNTRY, "kind": {"enum": ORGANISATION_KINDS}, "status": {"enum": ORGANISATION_STATUSES}}, origin=("API/Resources/OrganisationResource.swift", "OrganisationResource"))
+        "createdAt: Date; updatedAt: Date; version: Int; pendingChange: OrganisationChangeResource?",
+        fields={"country": COUNTRY, "kind": {"enum": ORGANISATION_KINDS}, "status": {"enum": ORGANISATION_STATUSES},
+                "iban": {"description": "the validated IBAN in force: payments go here until a pending change is approved"},
+                "pending_change": {"description": "a change of bank or legal details waiting for a coordinator; null when none waits"}},
+        always_present=("pending_change",), origin=("API/Resources/OrganisationResource.swift", "OrganisationResource"))
+    s["OrganisationChange"] = swift_struct(
+        "id: Int64; organisationId: Int64; status: String; proposed: [String: String]; previous: [String: String?]; "
+        "requestedBy: Int64; requestedAt: Date; decidedBy: Int64?; decidedAt: Date?; decisionReason: String?",
+        fields={"status": {"enum": ["pending", "approved", "rejected"]},
+                "proposed": {"propertyNames": {"enum": ["legal_name", "country", "kind", "vat_number", "iban"]},
+                             "description": "member -> proposed value (only the members that change)"},
+                "previous": {"propertyNames": {"enum": ["legal_name", "country", "kind", "vat_number", "iban"]},
+                             "description": "the same members' values in force when the change was requested"}},
+        always_present=("decided_by", "decided_at", "decision_reason"),
+        description="A requested change of a validated organisation's IBAN, VAT number, legal name, country or kind. "
+                    "It applies only when a coordinator other than its requester approves it (four eyes).",
+        origin=("API/Resources/OrganisationChangeResource.swift", "OrganisationChangeResource"))
+    s["OrganisationChangeDecision"] = swift_struct(
+        "decision: String; reason: String?",
+        fields={"decision": {"enum": ["approved", "rejected"]},
+                "reason": {"maxLength": 2000, "description": "required for a rejection; multi-line text (TAB, LF, CR allowed)"}},
+        closed=True, origin=("API/Routes/OrganisationRoutes.swift", "OrganisationRoutes.ChangeDecisionBody"))
     s["Host"] = swift_struct(
         "id: Int64; legalName: String; kind: String; country: String; city: String; latitude: Double; longitude: Double",
         fields={"country": COUNTRY, "kind": {"enum": ORGANISATION_KINDS}},
@@ -323,19 +350,25 @@ def build_schemas():
         "vatNumber: String?; iban: String?; openToHosting: Bool?",
         fields={"legal_name": {"minLength": 1, "maxLength": 300}, "country": COUNTRY, "kind": {"enum": ORGANISATION_KINDS},
                 "city": TEXT200, "latitude": LATITUDE, "longitude": LONGITUDE, "vat_number": {"maxLength": 32}},
-        description="Members left out keep their value. An applicant changing legal_name, country or kind of a "
-                    "validated organisation sends it back to `pending_validation`.",
+        description="Members left out keep their value. On a `validated` organisation, a change of legal_name, country, "
+                    "kind, vat_number or iban does not apply: the answer (200) is the organisation with its values in force "
+                    "and `pending_change`, which a coordinator other than the requester must approve "
+                    "(`POST /v1/organisations/{id}/changes/{change_id}/decision`). Other members apply at once. Before "
+                    "validation, or after a rejection, every member applies at once. The status never changes here: only a "
+                    "coordinator's validation decision moves it (a rejected organisation is reopened by a coordinator only).",
         closed=True, origin=("API/Routes/OrganisationRoutes.swift", "OrganisationRoutes.PatchBody"))
     s["OrganisationValidation"] = swift_struct(
         "decision: String; reason: String?",
         fields={"decision": {"enum": ["validated", "rejected"]}, "reason": {"maxLength": 2000, "description": "required for a rejection"}},
+        description="Validating (again) is also how a coordinator reopens a rejected organisation.",
         closed=True, origin=("API/Routes/OrganisationRoutes.swift", "OrganisationRoutes.ValidationBody"))
 
     # ---- programmes and calls (ProgrammeRoutes.swift, ProgrammeResource.swift, CallResource.swift)
     rules = ("perVisitCapCents: Int64; perThirdPartyCapCents: Int64; halvingDistanceKm: Int; halvingWorkingDays: Int; "
              "minimumWorkingDays: Int; maximumCalendarDays: Int; maxFundedExchangesPerVisitor: Int; prefinancingPercent: Int; "
              "paymentDueDays: Int; fourEyesPayments: Bool")
-    rule_bounds = {"per_visit_cap_cents": {"minimum": 0}, "per_third_party_cap_cents": {"minimum": 0},
+    rule_bounds = {"per_visit_cap_cents": dict(CENTS, description="at most EUR 100 million; never below a lump sum (422 `below_lump_sum`)"),
+                   "per_third_party_cap_cents": dict(CENTS, description="at most EUR 100 million"),
                    "halving_distance_km": {"minimum": 0, "maximum": 20000}, "halving_working_days": {"minimum": 0, "maximum": 31},
                    "minimum_working_days": {"minimum": 1, "maximum": 31}, "maximum_calendar_days": {"minimum": 1, "maximum": 366},
                    "max_funded_exchanges_per_visitor": {"minimum": 1, "maximum": 100},
@@ -352,9 +385,13 @@ def build_schemas():
     s["ProgrammePatch"] = swift_struct(
         "name: String?; capCents: Int64?; rules: RulesPatch?; lumpSumsCents: [String: Int64]?",
         fields={"name": {"minLength": 1, "maxLength": 300},
-                "cap_cents": {"minimum": 0, "description": "never below what is committed (409 `cap_below_committed`)"},
-                "lump_sums_cents": {"propertyNames": COUNTRY, "additionalProperties": {"type": "integer", "format": "int64", "minimum": 0},
-                                    "description": "host country (COSME) -> lump sum of a full exchange; upserted"}},
+                "cap_cents": dict(CENTS, description="at most EUR 100 million (10,000,000,000 cents); "
+                                                     "never below what is committed (409 `cap_below_committed`)"),
+                "lump_sums_cents": {"propertyNames": COUNTRY,
+                                    "additionalProperties": {"type": "integer", "format": "int64", "minimum": 0, "maximum": MAX_CENTS},
+                                    "description": "host country (COSME) -> lump sum of a full exchange; upserted. Each lump sum is at "
+                                                   "most the per-visit cap (`rules.per_visit_cap_cents`, EUR 1,100 by default): 422 "
+                                                   "`lump_sum_above_visit_cap`"}},
         closed=True, origin=("API/Routes/ProgrammeRoutes.swift", "ProgrammeRoutes.PatchBody"))
     s["Budget"] = swift_struct(
         "programmeId: Int64; capCents: Int64; committedCents: Int64; paidCents: Int64; outstandingCents: Int64; availableCents: Int64; "
@@ -369,7 +406,7 @@ def build_schemas():
         "key: String; weight: Double; minimum: Double; description: String?",
         fields={"key": {"pattern": "^[a-z_]{1,40}$"},
                 "weight": {"exclusiveMinimum": 0, "maximum": 1, "description": "a fraction with at most 4 decimals; the weights sum to 1"},
-                "minimum": HALF_POINTS},
+                "minimum": HALF_POINTS, "description": {"maxLength": 2000}},
         description="Unknown members inside a criterion are ignored (StrictJSON does not descend into arrays).", origin=("API/Routes/ProgrammeRoutes.swift", "ProgrammeRoutes.CriterionInput"))
     s["Call"] = swift_struct(
         "id: Int64; programmeId: Int64; title: String; opensAt: Date; closesAt: Date; status: String; criteria: [CriterionView]; "
@@ -420,7 +457,8 @@ def build_schemas():
     s["EligibilityDecision"] = swift_struct(
         "eligible: Bool; reason: String?",
         fields={"reason": {"maxLength": 2000, "description": "required when eligible is false"}}, closed=True, origin=("API/Routes/ApplicationRoutes.swift", "ApplicationRoutes.EligibilityBody"))
-    s["Reason"] = swift_struct("reason: String?", closed=True, origin=("API/Routes/ApplicationRoutes.swift", "ApplicationRoutes.ReasonBody"))
+    s["Reason"] = swift_struct("reason: String?", fields={"reason": {"maxLength": 2000, "description": "multi-line text"}},
+                               closed=True, origin=("API/Routes/ApplicationRoutes.swift", "ApplicationRoutes.ReasonBody"))
 
     # ---- documents (DocumentRoutes.swift)
     s["Document"] = swift_struct(
@@ -449,7 +487,10 @@ def build_schemas():
         origin=("API/Routes/EvaluationRoutes.swift", "EvaluationRoutes.DeclarationBody"))
     s["ScoresRequest"] = swift_struct(
         "scores: [String: Double]; comments: [String: String]?; comment: String?",
-        fields={"scores": SCORE_MAP, "comments": {"description": "criterion key -> comment"}, "comment": {"maxLength": 10000}},
+        fields={"scores": SCORE_MAP,
+                "comments": {"additionalProperties": {"type": "string", "maxLength": 10000},
+                             "description": "criterion key -> comment (multi-line text, at most 10,000 characters each)"},
+                "comment": {"maxLength": 10000}},
         closed=True, origin=("API/Routes/EvaluationRoutes.swift", "EvaluationRoutes.ScoresBody"))
     s["ConsensusRequest"] = swift_struct(
         "scores: [String: Double]; justification: String",
@@ -523,9 +564,11 @@ def build_schemas():
     s["Payment"] = swift_struct(
         "id: Int64; applicationId: Int64; programmeId: Int64; kind: String; amountCents: Int64; status: String; requestedBy: Int64; "
         "requestedAt: Date; approvedBy: Int64?; approvedAt: Date?; executedBy: Int64?; bankReference: String?; "
-        "valueDate: CalendarDate?; paidAt: Date?; failureReason: String?",
-        fields={"kind": {"enum": ["prefinancing", "final"]}, "status": {"enum": ["requested", "approved", "paid"]}},
-        always_present=("approved_by", "approved_at", "executed_by", "bank_reference", "value_date", "paid_at", "failure_reason"),
+        "valueDate: CalendarDate?; paidAt: Date?; failureReason: String?; payeeIban: String?",
+        fields={"kind": {"enum": ["prefinancing", "final"]}, "status": {"enum": ["requested", "approved", "paid"]},
+                "payee_iban": {"description": "the IBAN paid to: the organisation's validated IBAN when the payment was executed"}},
+        always_present=("approved_by", "approved_at", "executed_by", "bank_reference", "value_date", "paid_at", "failure_reason",
+                        "payee_iban"),
         origin=("API/Routes/PaymentRoutes.swift", "PaymentRoutes.PaymentResource"))
     s["PaymentRequest"] = swift_struct(
         "applicationId: Int64; kind: String",
@@ -587,7 +630,7 @@ def build_schemas():
         description="Accepted reports whose payment was due before `as_of` and is not fully paid at `as_of`.",
         origin=(R, "ReportRoutes.OverdueReport"))
 
-    for name in ["User", "Organisation", "Host", "Programme", "Call", "Application", "Document", "AuditEntry",
+    for name in ["User", "Organisation", "OrganisationChange", "Host", "Programme", "Call", "Application", "Document", "AuditEntry",
                  "Assignment", "Payment", "LedgerEntry"]:
         s[name + "List"] = OrderedDict([
             ("type", "object"),
@@ -609,6 +652,7 @@ SWIFT_MEMBERS = {
     "CreateUserRequest": ["email", "password", "name", "role"],
     "OrganisationPatch": ["legal_name", "country", "kind", "city", "latitude", "longitude", "vat_number", "iban", "open_to_hosting"],
     "OrganisationValidation": ["decision", "reason"],
+    "OrganisationChangeDecision": ["decision", "reason"],
     "ProgrammePatch": ["name", "cap_cents", "rules", "lump_sums_cents"] + ["rules." + m for m in [
         "per_visit_cap_cents", "per_third_party_cap_cents", "halving_distance_km", "halving_working_days",
         "minimum_working_days", "maximum_calendar_days", "max_funded_exchanges_per_visitor", "prefinancing_percent",
@@ -640,6 +684,8 @@ SWIFT_MEMBERS["ApplicationPatch"] = SWIFT_MEMBERS["ApplicationCreate"]
 PARAMETERS = OrderedDict([
     ("Id", {"name": "id", "in": "path", "required": True, "description": "positive integer id; anything else is 404",
             "schema": {"type": "integer", "format": "int64", "minimum": 1}}),
+    ("ChangeId", {"name": "change_id", "in": "path", "required": True, "description": "a change of this organisation",
+                  "schema": {"type": "integer", "format": "int64", "minimum": 1}}),
     ("Limit", {"name": "limit", "in": "query", "required": False, "description": "page size",
                "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}),
     ("Cursor", {"name": "cursor", "in": "query", "required": False,
@@ -674,7 +720,8 @@ PROBLEM_JSON = "application/problem+json"
 
 # status -> (component name, description, default code, extra headers)
 ERRORS = OrderedDict([
-    (400, ("BadRequest", "The body is not JSON (`malformed_json`) or the request is malformed (`bad_request`).", "malformed_json", [])),
+    (400, ("BadRequest", "The body is not JSON or repeats a member at any depth (`malformed_json`), or the request is malformed "
+                         "(`bad_request`).", "malformed_json", [])),
     (401, ("Unauthenticated", "No, an invalid, an expired or a revoked bearer token (`unauthenticated`).", "unauthenticated", ["WWW-Authenticate"])),
     (403, ("Forbidden", "The caller's role may not use this route (`forbidden`).", "forbidden", [])),
     (404, ("NotFound", "No such resource, or one the caller may not see (`not_found`).", "not_found", [])),
@@ -789,9 +836,22 @@ ROUTES = [
        "Get an organisation", response="Organisation", etag=True),
     op("PATCH", "/v1/organisations/:id", ["applicant", "coordinator"], "updateOrganisation", "organisations",
        "Update an organisation profile", body="OrganisationPatch", response="Organisation", etag=True, if_match=True,
-       conflicts=["organisation_exists"]),
+       conflicts=["organisation_exists", "organisation_change_pending"],
+       description="Bank and legal details of a validated organisation go to `pending_change` (200 with the values in force); "
+                   "409 `organisation_change_pending` while an earlier change waits: a coordinator must approve or reject it first."),
     op("POST", "/v1/organisations/:id/validation", ["coordinator"], "validateOrganisation", "organisations",
-       "Validate or reject an organisation", body="OrganisationValidation", response="Organisation", etag=True),
+       "Validate or reject an organisation", body="OrganisationValidation", response="Organisation", etag=True, if_match=True),
+    op("GET", "/v1/organisations/:id/changes", ["applicant", "coordinator", "auditor"], "listOrganisationChanges", "organisations",
+       "Changes of bank and legal details", response="OrganisationChange", paged=True,
+       query=[qp("status", {"type": "string", "enum": ["pending", "approved", "rejected"]}, "only changes in this status")],
+       description="An applicant sees its own organisation's."),
+    op("GET", "/v1/organisations/:id/changes/:change_id", ["applicant", "coordinator", "auditor"], "getOrganisationChange",
+       "organisations", "Get a change of bank or legal details", response="OrganisationChange"),
+    op("POST", "/v1/organisations/:id/changes/:change_id/decision", ["coordinator"], "decideOrganisationChange", "organisations",
+       "Approve or reject a change of bank or legal details", body="OrganisationChangeDecision", response="OrganisationChange",
+       conflicts=["change_already_decided", "organisation_exists"],
+       description="Four eyes: 403 `four_eyes` when the coordinator who requested the change decides it (another coordinator "
+                   "must). Approving puts the proposed values in force; rejecting keeps the old ones."),
     op("GET", "/v1/hosts", ALL_ROLES, "listHosts", "organisations", "Host directory", response="Host", paged=True,
        query=[qp("country", COUNTRY, "only hosts in this country")],
        description="Validated organisations open to hosting; public profile only."),
@@ -799,8 +859,12 @@ ROUTES = [
     op("GET", "/v1/programmes", ALL_ROLES, "listProgrammes", "programmes", "List programmes", response="Programme", paged=True),
     op("GET", "/v1/programmes/:id", ALL_ROLES, "getProgramme", "programmes", "Get a programme", response="Programme", etag=True),
     op("PATCH", "/v1/programmes/:id", ["coordinator"], "updateProgramme", "programmes", "Change a programme's rules, cap or lump sums",
-       body="ProgrammePatch", response="Programme", etag=True, if_match=True, conflicts=["cap_below_committed"]),
-    op("GET", "/v1/programmes/:id/budget", ALL_ROLES, "getProgrammeBudget", "programmes", "Budget figures", response="Budget"),
+       body="ProgrammePatch", response="Programme", etag=True, if_match=True, conflicts=["cap_below_committed"],
+       description="Money settings are bounded: the cap and the per-visit and per-third-party caps at most EUR 100 million, "
+                   "each lump sum at most the per-visit cap, percentages 0..100, day counts bounded; 422 names the member and "
+                   "the bound."),
+    op("GET", "/v1/programmes/:id/budget", ALL_ROLES, "getProgrammeBudget", "programmes", "Budget figures", response="Budget",
+       conflicts=["stored_amount_out_of_range"]),
     op("GET", "/v1/programmes/:id/calls", ALL_ROLES, "listProgrammeCalls", "calls", "List a programme's calls",
        response="Call", paged=True),
     op("POST", "/v1/programmes/:id/calls", ["coordinator"], "createCall", "calls", "Open a call", body="CallCreate",
@@ -892,7 +956,7 @@ ROUTES = [
     # PaymentRoutes.swift
     op("POST", "/v1/payments", ["coordinator"], "requestPayment", "payments", "Request a payment", body="PaymentRequest",
        ok=201, response="Payment", idempotent=True,
-       conflicts=["invalid_transition", "no_prefinancing", "nothing_to_pay", "payment_exists"]),
+       conflicts=["invalid_transition", "no_prefinancing", "nothing_to_pay", "payment_exists", "stored_amount_out_of_range"]),
     op("GET", "/v1/payments", ["applicant", "coordinator", "auditor"], "listPayments", "payments", "List payments",
        response="Payment", paged=True,
        query=[qp("status", {"type": "string", "enum": ["requested", "approved", "paid"]}, "only payments in this status"),
@@ -904,8 +968,10 @@ ROUTES = [
        response="Payment", idempotent=True, conflicts=["invalid_transition"],
        description="Four eyes: 403 `four_eyes` when the requester approves."),
     op("POST", "/v1/payments/:id/execute", ["coordinator"], "executePayment", "payments", "Record the transfer",
-       body="PaymentExecution", response="Payment", idempotent=True, conflicts=["invalid_transition", "iban_missing"],
-       description="Books the payment in the ledger; a final payment moves the application to `paid`."),
+       body="PaymentExecution", response="Payment", idempotent=True,
+       conflicts=["invalid_transition", "iban_missing", "organisation_not_validated"],
+       description="Books the payment in the ledger; a final payment moves the application to `paid`. Pays only a validated "
+                   "organisation, to its validated IBAN (recorded as `payee_iban`); a pending change of it does not count."),
     op("POST", "/v1/payments/:id/fail", ["coordinator"], "failPayment", "payments", "Record a rejected transfer",
        body="PaymentFailure", response="Payment", idempotent=True, conflicts=["invalid_transition"],
        description="The payment stays approved; nothing is booked."),
@@ -924,21 +990,25 @@ ROUTES = [
     # ReportRoutes.swift
     op("GET", "/v1/reports/spending", STAFF, "getSpendingReport", "reports", "Spending report",
        query=REPORT_QUERY, response_content=report_content("SpendingReport", "breakdown,key,count,committed_eur,paid_eur,label\r\n"),
+       conflicts=["stored_amount_out_of_range"],
        description="Totals and breakdowns by host country, visitor country, organisation kind, call and month; SME share. "
                    "JSON, or CSV with `format=csv` / `Accept: text/csv`."),
     op("GET", "/v1/reports/spending.svg", STAFF, "getSpendingChart", "reports", "Spending chart",
        query=REPORT_QUERY[:2] + [qp("format", {"type": "string"}, "refused (422): this report is only available as SVG")],
        response_content={"image/svg+xml": {"schema": {"type": "string"}}},
+       conflicts=["stored_amount_out_of_range"],
        description="Committed and paid money over time against the cap, as SVG."),
     op("GET", "/v1/reports/beneficiaries", STAFF, "getBeneficiariesReport", "reports", "Beneficiaries report",
        query=REPORT_QUERY,
        response_content=report_content("BeneficiariesReport", "organisation_id,legal_name,country,kind,vat_number,exchanges,"
                                                               "committed_eur,paid_eur,first_payment_on,last_payment_on\r\n"),
+       conflicts=["stored_amount_out_of_range"],
        description="One row per supported third party: name, country, kind, amounts, payment dates. JSON or CSV."),
     op("GET", "/v1/reports/overdue-payments", STAFF, "getOverduePaymentsReport", "reports", "Overdue payments",
        query=REPORT_QUERY,
        response_content=report_content("OverdueReport", "application_id,organisation_id,organisation,final_amount_eur,paid_eur,"
                                                         "outstanding_eur,payment_due_on,days_overdue\r\n"),
+       conflicts=["stored_amount_out_of_range"],
        description="Accepted reports past `payment_due_on` and not fully paid. JSON or CSV."),
     # AuditRoutes.swift
     op("GET", "/v1/audit-log", STAFF, "listAuditLog", "audit", "Audit trail", response="AuditEntry", paged=True,
@@ -1017,6 +1087,8 @@ def build_operation(r):
     params = []
     if "{id}" in swift_path(r["path"]):
         params.append({"$ref": "#/components/parameters/Id"})
+    if "{change_id}" in swift_path(r["path"]):
+        params.append({"$ref": "#/components/parameters/ChangeId"})
     if r["paged"]:
         params += [{"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/Cursor"}]
     params += r["query"]

@@ -14,6 +14,12 @@ enum DatabaseProblems {
             return GrantsError.unavailable("the database is unreachable; retry shortly").problem
         default: break
         }
+        // 22003 (numeric value out of range): a sum or difference of stored amounts beyond 64 bits.
+        // Request values are bounded before they reach SQL, so only rows written around the
+        // service's bounds get here (see `MoneyBounds`).
+        if error.sqlState == "22003" {
+            return GrantsError.storedAmountOutOfRange("a figure computed from stored amounts").problem
+        }
         // Class 22 (data exception): a value PostgreSQL cannot store, such as a NUL character
         // in text or a timestamp out of range. That is bad input, never a server error.
         if let state = error.sqlState, state.hasPrefix("22") {
@@ -37,6 +43,9 @@ enum DatabaseProblems {
             return GrantsError.conflict(code: "budget_exceeded", detail: "the programme cap would be exceeded").problem
         case .checkViolation where error.constraint == "programmes_committed_within_cap":
             return GrantsError.conflict(code: "cap_below_committed", detail: "the cap cannot be set below what is committed").problem
+        case .checkViolation where error.constraint == "lump_sum_within_visit_cap":
+            return GrantsError.invalid("lump_sums_cents", "each lump sum must be at most the per-visit cap (rules.per_visit_cap_cents)",
+                                       rule: "lump_sum_above_visit_cap").problem
         case .checkViolation where error.constraint == "ledger_payment_within_grant":
             return GrantsError.conflict(code: "payment_exceeds_grant", detail: "payments would exceed the granted amount").problem
         case .checkViolation, .notNullViolation, .invalidTextRepresentation:

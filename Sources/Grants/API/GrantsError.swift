@@ -19,6 +19,11 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
     case unavailable(String)
     case idempotencyKeyReused
     case fourEyes
+    /// A stored amount (or a sum of them) beyond what 64-bit cents hold: only a row written
+    /// around the service's bounds gets here.
+    case storedAmountOutOfRange(String)
+    /// A change of a validated organisation's bank or legal details waits for a coordinator.
+    case organisationChangeFourEyes
 
     public static func invalid(_ field: String, _ message: String, rule: String = "invalid") -> GrantsError {
         .validation([RuleViolation(field: field, rule: rule, message: message)])
@@ -68,6 +73,14 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
         case .fourEyes:
             return ProblemDetails(status: 403, code: "four_eyes", title: "Second coordinator required",
                                   detail: "a payment must be approved by a coordinator other than the one who requested it")
+        case .storedAmountOutOfRange(let what):
+            return ProblemDetails(status: 409, code: "stored_amount_out_of_range", title: "Stored amount out of range",
+                                  detail: "\(what) cannot be computed: stored amounts exceed the service's bounds "
+                                    + "(each at most \(MoneyBounds.describe(MoneyBounds.maxCapCents))); "
+                                    + "a database administrator must correct the stored values")
+        case .organisationChangeFourEyes:
+            return ProblemDetails(status: 403, code: "four_eyes", title: "Second coordinator required",
+                                  detail: "a change requested by a coordinator must be decided by another coordinator")
         case .unavailable(let d):
             var h = HTTPHeaders(); h.set("Retry-After", "1")
             return ProblemDetails(status: 503, code: "service_unavailable", title: "Service unavailable", detail: d, headers: h)

@@ -89,18 +89,46 @@ struct SpendingChart {
         return (cents < 0 ? "−" : "") + "€" + grouped(Int64(cents.magnitude / 100)) + "." + (frac < 10 ? "0" : "") + String(frac)
     }
 
+    /// A coordinate with one decimal. Positions are clamped to ±1e9 px first: `Int(_:)` of a
+    /// non-finite or huge double traps, and no drawing needs more.
     static func fmt(_ x: Double) -> String {
-        let r = (x * 10).rounded() / 10
+        let bounded = x.isFinite ? min(max(x, -1e9), 1e9) : 0
+        let r = (bounded * 10).rounded() / 10
         return r == r.rounded() ? String(Int(r)) : String(r)
+    }
+
+    /// Amounts are drawn within 0...EUR 10 trillion: stored amounts are bounded far below (EUR 100
+    /// million, `MoneyBounds`), and with this clamp every scale computation below fits in 64 bits
+    /// whatever a row holds. The exact figures stay in the text and `data-*` attributes.
+    static let plotLimitCents: Int64 = 1_000_000_000_000_000
+
+    static func plotted(_ cents: Int64) -> Int64 { min(max(cents, 0), plotLimitCents) }
+
+    /// Committed as a share of the cap in tenths of a percent, `(12.5% of cap)`; exact in integers
+    /// while they fit, in floating point beyond (only for tampered rows).
+    static func shareOfCap(_ committed: Int64, cap: Int64) -> String {
+        guard cap > 0 else { return "" }
+        let (scaled, o1) = committed.multipliedReportingOverflow(by: 1000)
+        let (rounded, o2) = scaled.addingReportingOverflow(cap / 2)
+        var permille: Int64
+        if !o1 && !o2 {
+            permille = rounded / cap
+        } else {
+            let share = (Double(committed) / Double(cap) * 1000).rounded()
+            permille = share.isFinite ? Int64(min(max(share, -1e15), 1e15)) : 0
+        }
+        let sign = permille < 0 ? "−" : ""
+        let m = permille.magnitude
+        return " (\(sign)\(m / 10).\(m % 10)% of cap)"
     }
 
     // MARK: scales
 
     /// A 1-2-5 step of at least one euro giving about five intervals up to `maxCents`.
     static func euroStep(_ maxCents: Int64) -> Int64 {
-        let raw = max(maxCents / 5, 100)
+        let raw = max(plotted(maxCents) / 5, 100)
         var magnitude: Int64 = 100
-        while magnitude * 10 <= raw { magnitude *= 10 }
+        while magnitude <= raw / 10 { magnitude *= 10 }
         for m: Int64 in [1, 2, 5, 10] where magnitude * m >= raw { return magnitude * m }
         return magnitude * 10
     }
@@ -127,7 +155,8 @@ struct SpendingChart {
                 var index = first.year * 12 + (first.month - 1) + 1
                 index = (index + n - 1) / n * n
                 while true {
-                    let d = CalendarDate(year: index / 12, month: index % 12 + 1, day: 1)!
+                    // Outside years 1...9999 (a tampered ledger time) there are no month ticks.
+                    guard let d = CalendarDate(year: index / 12, month: index % 12 + 1, day: 1) else { break }
                     let t = Double(d.dayNumber) * 86_400
                     if t > end { break }
                     if t >= start { ticks.append(t) }
@@ -166,12 +195,12 @@ struct SpendingChart {
         start -= (end - start) * 0.03   // a little room before the first movement
         let span = end - start
 
-        let peakCommitted = points.reduce(Int64(0)) { max($0, $1.committedCents) }
-        let yMaxCents = max(capCents, peakCommitted, committedCents, 100_000)
+        let peakCommitted = points.reduce(Int64(0)) { max($0, Self.plotted($1.committedCents)) }
+        let yMaxCents = max(Self.plotted(capCents), peakCommitted, Self.plotted(committedCents), 100_000)
         let step = Self.euroStep(yMaxCents)
         let topCents = (yMaxCents + step / 4 + step - 1) / step * step   // headroom above the cap
         func x(_ t: Double) -> Double { left + (t - start) / span * plotWidth }
-        func y(_ cents: Int64) -> Double { top + plotHeight - Double(cents) / Double(topCents) * plotHeight }
+        func y(_ cents: Int64) -> Double { top + plotHeight - Double(Self.plotted(cents)) / Double(topCents) * plotHeight }
 
         var w = SVGWriter()
         w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
@@ -189,8 +218,7 @@ struct SpendingChart {
 
         // Title, subtitle, legend.
         w.element("text", ["x": Self.fmt(left), "y": "34", "font-size": "20", "font-weight": "bold", "fill": Self.inkColour], text: title)
-        let permille = capCents > 0 ? (committedCents * 1000 + capCents / 2) / capCents : 0
-        let percent = capCents > 0 ? " (\(permille / 10).\(permille % 10)% of cap)" : ""
+        let percent = Self.shareOfCap(committedCents, cap: capCents)
         w.element("text", ["x": Self.fmt(left), "y": "58", "font-size": "13", "fill": Self.muted],
                   text: "As of \(Self.humanTime(asOf)) · committed \(Self.euros(committedCents))\(percent) · paid \(Self.euros(paidCents)) · available \(Self.euros(availableCents))")
         var lx = left

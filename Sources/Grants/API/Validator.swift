@@ -8,31 +8,48 @@ struct Validator {
         violations.append(RuleViolation(field: field, rule: rule, message: message))
     }
 
-    /// A trimmed text of 1...max characters with no control characters.
+    /// A trimmed text of 1...max Unicode scalars and at most `maxBytes` UTF-8 bytes (default 4 x max).
+    /// Lengths are counted in scalars, not grapheme clusters: "a" followed by 400,000 combining
+    /// accents is one Character but 400,001 scalars (and 800 KB). PostgreSQL's `length()` counts the
+    /// same scalars, so the CHECK constraints agree with this count.
+    /// Control characters (C0, DEL, C1) are refused; multi-line text may hold TAB, LF and CR only.
     @discardableResult
-    mutating func text(_ field: String, _ value: String, max: Int) -> String {
+    mutating func text(_ field: String, _ value: String, max: Int, maxBytes: Int? = nil, multiline: Bool = false) -> String {
         let t = value.trimmingSpaces
+        let byteLimit = maxBytes ?? max.multipliedReportingOverflow(by: 4).partialValue
         if t.isEmpty { fail(field, "must not be empty", rule: "required") }
-        else if t.count > max { fail(field, "must be at most \(max) characters", rule: "too_long") }
-        else if t.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F }) {
-            fail(field, "must not contain control characters", rule: "control_characters")
+        else if t.unicodeScalars.count > max { fail(field, "must be at most \(max) characters (Unicode scalars)", rule: "too_long") }
+        else if t.utf8.count > byteLimit { fail(field, "must be at most \(byteLimit) bytes in UTF-8", rule: "too_long") }
+        else if let c = t.unicodeScalars.first(where: { Self.isForbiddenControl($0, multiline: multiline) }) {
+            let allowed = multiline ? " (only TAB, LF and CR are allowed)" : ""
+            fail(field, "must not contain control characters (found U+\(String(c.value, radix: 16, uppercase: true)))\(allowed)",
+                 rule: "control_characters")
         }
         return t
     }
 
-    mutating func optionalText(_ field: String, _ value: String?, max: Int) -> String? {
+    mutating func optionalText(_ field: String, _ value: String?, max: Int, maxBytes: Int? = nil, multiline: Bool = false) -> String? {
         guard let value else { return nil }
         let t = value.trimmingSpaces
         if t.isEmpty { return nil }
-        return text(field, t, max: max)
+        return text(field, t, max: max, maxBytes: maxBytes, multiline: multiline)
+    }
+
+    /// C0 controls, DEL and C1 controls; TAB, LF and CR only where text may span lines.
+    static func isForbiddenControl(_ s: Unicode.Scalar, multiline: Bool) -> Bool {
+        switch s.value {
+        case 0x09, 0x0A, 0x0D: return !multiline
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        default: return false
+        }
     }
 
     mutating func email(_ field: String, _ value: String) -> String {
         let t = value.trimmingSpaces.lowercased()
         let parts = t.split(separator: "@", omittingEmptySubsequences: false)
-        if t.count > 254 || parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".")
+        if t.utf8.count > 254 || parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".")
             || parts[1].hasPrefix(".") || parts[1].hasSuffix(".")
-            || t.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+            || t.unicodeScalars.contains(where: { $0.value <= 0x20 || (0x7F...0x9F).contains($0.value) }) {
             fail(field, "must be an e-mail address", rule: "email")
         }
         return t
@@ -41,7 +58,7 @@ struct Validator {
     /// bcrypt reads at most 72 bytes; a longer password would be silently truncated.
     /// NUL cannot be stored or hashed by PostgreSQL, so it is refused here.
     mutating func password(_ field: String, _ value: String) {
-        if value.count < 10 { fail(field, "must be at least 10 characters", rule: "too_short") }
+        if value.unicodeScalars.count < 10 { fail(field, "must be at least 10 characters", rule: "too_short") }
         else if value.utf8.count > 72 { fail(field, "must be at most 72 bytes", rule: "too_long") }
         else if value.utf8.contains(0) { fail(field, "must not contain NUL characters", rule: "control_characters") }
     }

@@ -107,7 +107,8 @@ enum ReportQueries {
             ),
             sets AS (
                 SELECT GROUPING(host_country, visitor_country, kind, call_id, commitment_month)::int AS grouping_set,
-                       coalesce(host_country::text, visitor_country::text, kind, call_id::text, to_char(commitment_month, 'YYYY-MM')) AS key,
+                       coalesce(host_country::text, visitor_country::text, kind, call_id::text,
+                                coalesce(to_char(commitment_month, 'YYYY-MM'), commitment_month::text)) AS key,
                        call_id,
                        coalesce(sum(funded), 0)::bigint AS funded,
                        coalesce(sum(committed), 0)::bigint AS committed,
@@ -158,7 +159,8 @@ enum ReportQueries {
     /// Net ledger movements per month of booking (UTC), up to `asOf`.
     static func months(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [MonthFigures] {
         try await conn.query("""
-            SELECT to_char(m.month, 'YYYY-MM'), m.committed, m.paid
+            -- A non-finite booking time (only a tampered row) has no month: its key is `-infinity`.
+            SELECT coalesce(to_char(m.month, 'YYYY-MM'), m.month::text), m.committed, m.paid
             FROM (
                 SELECT date_trunc('month', created_at AT TIME ZONE 'UTC') AS month,
                        coalesce(sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END), 0)::bigint AS committed,

@@ -123,7 +123,11 @@ struct ReportTests {
 
         // SME and non-SME visitors, hosts in ES, GR and BE; awkward names on purpose.
         let a = try await evaluated(s, name: "=HYPERLINK(\"http://x\")", country: "RO", kind: "sme", host: "BIOTECYL / SIVI")
-        let b = try await evaluated(s, name: "Ιάσιο, \"Bio\" Lab\nIași", country: "GR", kind: "research", host: "BIOTECYL / SIVI")
+        let b = try await evaluated(s, name: "Ιάσιο, \"Bio\" Lab Iași", country: "GR", kind: "research", host: "BIOTECYL / SIVI")
+        // A line break in a legal name is refused today (single-line text), but names stored before
+        // that rule may hold one: written straight into the table, it must still be quoted in CSV.
+        let legacyName = "Ιάσιο, \"Bio\" Lab\nIași"
+        _ = try await app.sql("UPDATE organisations SET legal_name = \(legacyName) WHERE id = \(b.applicant.organisationID)")
         let c = try await evaluated(s, name: "+1", country: "BG", kind: "cluster", host: "Hellenic Bio-Cluster HBIO")
         let d = try await evaluated(s, name: "Clínica León, S.L.", country: "PT", kind: "sme", host: "FHTech / MEDVIA")
         for v in [a, b, c] { try #require(try await s.decide(v.id, "approved").status == 200) }

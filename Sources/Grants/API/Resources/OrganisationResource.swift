@@ -19,10 +19,14 @@ struct OrganisationResource: Codable, Sendable {
     var createdAt: Date
     var updatedAt: Date
     var version: Int
+    /// A change of bank or legal details waiting for a coordinator; the values above stay in force
+    /// (and payments use this IBAN) until it is approved. Always present, null when none waits.
+    var pendingChange: OrganisationChangeResource?
 
     static let columns = """
         o.id, o.legal_name, o.country, o.kind, o.city, o.latitude, o.longitude, o.vat_number, o.iban, o.status,
-        o.status_reason, o.validated_at, o.open_to_hosting, o.created_at, o.updated_at, o.version
+        o.status_reason, o.validated_at, o.open_to_hosting, o.created_at, o.updated_at, o.version,
+        \(OrganisationChangeResource.pendingColumn)
         """
 
     init(row: PostgresRow) throws {
@@ -32,6 +36,34 @@ struct OrganisationResource: Codable, Sendable {
         status = try row.decode("status"); statusReason = try row.decode("status_reason")
         validatedAt = try row.decode("validated_at"); openToHosting = try row.decode("open_to_hosting")
         createdAt = try row.decode("created_at"); updatedAt = try row.decode("updated_at"); version = try row.decode("version")
+        pendingChange = try row.decode("pending_change", as: String?.self).map(OrganisationChangeResource.decode(json:))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, legalName, country, kind, city, latitude, longitude, vatNumber, iban, status, statusReason, validatedAt
+        case openToHosting, createdAt, updatedAt, version, pendingChange
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(legalName, forKey: .legalName)
+        try c.encode(country, forKey: .country)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(city, forKey: .city)
+        try c.encode(latitude, forKey: .latitude)
+        try c.encode(longitude, forKey: .longitude)
+        try c.encodeIfPresent(vatNumber, forKey: .vatNumber)
+        try c.encodeIfPresent(iban, forKey: .iban)
+        try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(statusReason, forKey: .statusReason)
+        try c.encodeIfPresent(validatedAt, forKey: .validatedAt)
+        try c.encode(openToHosting, forKey: .openToHosting)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(version, forKey: .version)
+        // Explicit null: an applicant sees at a glance that nothing waits.
+        try c.encode(pendingChange, forKey: .pendingChange)
     }
 
     var etag: String { "\"org-\(id)-v\(version)\"" }

@@ -87,7 +87,8 @@ struct BudgetResource: Encodable, Sendable {
         let paid: Int64 = try row.decode("paid")
         let reconciled = try row.decode("running_committed", as: Int64.self) == committed && row.decode("running_paid", as: Int64.self) == paid
         return BudgetResource(programmeId: programmeID, capCents: cap, committedCents: committed, paidCents: paid,
-                              outstandingCents: committed - paid, availableCents: cap - committed, reconciled: reconciled)
+                              outstandingCents: try CheckedAmounts.difference(committed, paid, "the outstanding amount"),
+                              availableCents: try CheckedAmounts.difference(cap, committed, "the available amount"), reconciled: reconciled)
     }
 }
 

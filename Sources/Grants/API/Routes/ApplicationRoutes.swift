@@ -78,7 +78,7 @@ enum ApplicationRoutes {
         if b.activityEnd == nil && base == nil { v.fail("activity_end", "is required", rule: "required") }
         if let s = start, let e = end, e < s { v.fail("activity_end", "activity_end is before activity_start", rule: "end_before_start") }
         let type = v.text("activity_type", b.activityType ?? base?.activityType ?? "", max: 100)
-        let objectives = v.text("objectives", b.objectives ?? base?.objectives ?? "", max: 10_000)
+        let objectives = v.text("objectives", b.objectives ?? base?.objectives ?? "", max: 10_000, multiline: true)
         try v.finish()
         return Draft(callID: callID!, hostID: hostID!, participant: participant!, origin: origin!, start: start!, end: end!,
                      activityType: type, objectives: objectives)
@@ -269,7 +269,10 @@ enum ApplicationRoutes {
 
     @Sendable static func withdraw(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
-        let reason = try ctx.request.body.isEmpty ? nil : ctx.body(ReasonBody.self).reason
+        let raw = try ctx.request.body.isEmpty ? nil : ctx.body(ReasonBody.self).reason
+        var v = Validator()
+        let reason = v.optionalText("reason", raw, max: 2000, multiline: true)
+        try v.finish()
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
@@ -282,7 +285,7 @@ enum ApplicationRoutes {
         let (id, user) = (try ctx.id(), try ctx.user)
         let b = try ctx.body(EligibilityBody.self)
         var v = Validator()
-        let reason = v.optionalText("reason", b.reason, max: 2000)
+        let reason = v.optionalText("reason", b.reason, max: 2000, multiline: true)
         if !b.eligible && reason == nil { v.fail("reason", "an ineligibility decision needs a reason", rule: "required") }
         try v.finish()
         let audit = ctx.audit

@@ -41,10 +41,12 @@ enum DecisionRoutes {
     /// committed total that the ledger trigger maintains under this same lock).
     static func lockedProgramme(_ conn: PostgresConnection, applicationID: Int64) async throws -> (rules: ProgrammeRules, availableCents: Int64) {
         let row = try await conn.prepared("""
-            SELECT \(unescaped: ProgrammeResource.columns), p.cap_cents - p.committed_cents AS available_cents FROM programmes p
+            SELECT \(unescaped: ProgrammeResource.columns), p.committed_cents AS running_committed FROM programmes p
             WHERE p.id = (SELECT programme_id FROM applications WHERE id = \(applicationID)) FOR UPDATE
             """).single()
-        return (try ProgrammeResource.rules(from: row), try row.decode("available_cents"))
+        let available = try CheckedAmounts.difference(try row.decode("cap_cents"), try row.decode("running_committed"),
+                                                      "the available amount")
+        return (try ProgrammeResource.rules(from: row), available)
     }
 
     /// The one decision path (single decisions and `ranking/apply` both come here).
@@ -70,7 +72,7 @@ enum DecisionRoutes {
             throw GrantsError.organisationLimit("the visitor organisation already has a funded exchange in this programme")
         }
         let orgCommitted = try await Ledger.organisationCommitted(conn, programmeID: app.programmeId, organisationID: app.organisationId)
-        if orgCommitted + amount > rules.perThirdPartyCapCents {
+        if try CheckedAmounts.sum(orgCommitted, amount, "the third party's committed total") > rules.perThirdPartyCapCents {
             throw GrantsError.organisationLimit("support to this third party would exceed \(rules.perThirdPartyCapCents) cents")
         }
         try await Ledger.append(conn, .commitment, app: app, cents: amount, reason: reason ?? "approved", audit: audit)
@@ -84,7 +86,7 @@ enum DecisionRoutes {
         var v = Validator()
         let decision = ProposedDecision(rawValue: b.decision)
         if decision == nil { v.fail("decision", "must be approved, reserve or rejected", rule: "enum") }
-        let reason = v.optionalText("reason", b.reason, max: 2000)
+        let reason = v.optionalText("reason", b.reason, max: 2000, multiline: true)
         if decision == .rejected && reason == nil { v.fail("reason", "a rejection needs a reason", rule: "required") }
         try v.finish()
         let audit = ctx.audit
@@ -116,7 +118,10 @@ enum DecisionRoutes {
     /// Cancelling releases what was committed and not paid; the money goes back to `available`.
     @Sendable static func cancel(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
-        let reason = try ctx.request.body.isEmpty ? nil : ctx.body(ReasonBody.self).reason
+        let raw = try ctx.request.body.isEmpty ? nil : ctx.body(ReasonBody.self).reason
+        var v = Validator()
+        let reason = v.optionalText("reason", raw, max: 2000, multiline: true)
+        try v.finish()
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             _ = try await lockProgramme(conn, applicationID: id)
@@ -127,7 +132,8 @@ enum DecisionRoutes {
                 """).single().decode("n")
             if open > 0 { throw GrantsError.conflict(code: "open_payment", detail: "a payment of this application is requested or approved; settle it first") }
             let totals = try await Ledger.applicationTotals(conn, applicationID: id)
-            try await Ledger.append(conn, .release, app: app, cents: totals.committed - totals.paid, reason: reason ?? "cancelled", audit: audit)
+            let unpaid = try CheckedAmounts.difference(totals.committed, totals.paid, "the unpaid commitment")
+            try await Ledger.append(conn, .release, app: app, cents: unpaid, reason: reason ?? "cancelled", audit: audit)
             return try await ApplicationRoutes.move(conn, app, .cancel, reason: reason, audit: audit, user: user)
         }
         return try ApplicationRoutes.respond(app)
@@ -138,7 +144,7 @@ enum DecisionRoutes {
         let b = try ctx.body(ReportBody.self)
         var v = Validator()
         let start = v.date("actual_start", b.actualStart), end = v.date("actual_end", b.actualEnd)
-        let summary = v.text("summary", b.summary, max: 20_000)
+        let summary = v.text("summary", b.summary, max: 20_000, multiline: true)
         if let start, let end, end < start { v.fail("actual_end", "actual_end is before actual_start", rule: "end_before_start") }
         try v.finish()
         let audit = ctx.audit
@@ -169,7 +175,7 @@ enum DecisionRoutes {
         let (id, user) = (try ctx.id(), try ctx.user)
         let b = try ctx.body(ReviewBody.self)
         var v = Validator()
-        let reason = v.optionalText("reason", b.reason, max: 2000)
+        let reason = v.optionalText("reason", b.reason, max: 2000, multiline: true)
         if !b.accepted && reason == nil { v.fail("reason", "say what must change", rule: "required") }
         try v.finish()
         let audit = ctx.audit
@@ -187,7 +193,8 @@ enum DecisionRoutes {
             let workingDays = ExchangeMetrics.workingDays(from: start, to: end)
             let actual = LumpSum.compute(baseCents: base, workingDays: workingDays, distanceKm: app.distanceKm, rules: rules).amountCents
             let final = min(actual, granted)
-            try await Ledger.append(conn, .release, app: app, cents: granted - final, reason: "final amount on actual dates", audit: audit)
+            let released = try CheckedAmounts.difference(granted, final, "the released difference")
+            try await Ledger.append(conn, .release, app: app, cents: released, reason: "final amount on actual dates", audit: audit)
             _ = try await conn.query("""
                 UPDATE applications SET final_amount_cents = \(final),
                   payment_due_on = (now() AT TIME ZONE 'UTC')::date + \(rules.paymentDueDays)::int

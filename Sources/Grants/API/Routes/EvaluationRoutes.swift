@@ -109,7 +109,7 @@ enum EvaluationRoutes {
         let (id, user) = (try ctx.id(), try ctx.user)
         let b = try ctx.body(DeclarationBody.self)
         var v = Validator()
-        let details = v.optionalText("details", b.details, max: 2000)
+        let details = v.optionalText("details", b.details, max: 2000, multiline: true)
         if b.conflictOfInterest && details == nil { v.fail("details", "describe the conflict of interest", rule: "required") }
         try v.finish()
         let audit = ctx.audit
@@ -148,9 +148,14 @@ enum EvaluationRoutes {
             let call = try await CallResource.load(conn, id: app.callId)
             let sheet = try validatedSheet(b.scores, comments: b.comments, policy: call.policy, evaluatorID: user.userID)
             var v = Validator()
-            let comment = v.optionalText("comment", b.comment, max: 10_000)
+            let comment = v.optionalText("comment", b.comment, max: 10_000, multiline: true)
+            // Per-criterion comments are free text too: each one is checked like `comment`.
+            var checkedComments: [String: String] = [:]
+            for (key, text) in (b.comments ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let t = v.optionalText("comments.\(key)", text, max: 10_000, multiline: true) { checkedComments[key] = t }
+            }
             try v.finish()
-            let comments = String(decoding: try JSONEncoder().encode(b.comments ?? [:]), as: UTF8.self)
+            let comments = String(decoding: try JSONEncoder().encode(checkedComments), as: UTF8.self)
             _ = try await conn.query("""
                 INSERT INTO score_sheets (assignment_id, application_id, evaluator_id, scores, comments, comment)
                 VALUES (\(id), \(app.id), \(user.userID), \(sheet)::jsonb, \(comments)::jsonb, \(comment))
@@ -278,7 +283,7 @@ enum EvaluationRoutes {
         let (id, user) = (try ctx.id(), try ctx.user)
         let b = try ctx.body(ConsensusBody.self)
         var v = Validator()
-        let justification = v.text("justification", b.justification, max: 10_000)
+        let justification = v.text("justification", b.justification, max: 10_000, multiline: true)
         try v.finish()
         let audit = ctx.audit
         let view = try await ctx.db.write { conn in

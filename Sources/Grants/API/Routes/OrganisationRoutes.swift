@@ -13,12 +13,19 @@ enum OrganisationRoutes {
         var decision: String; var reason: String?
         static let members = ["decision", "reason"]
     }
+    struct ChangeDecisionBody: RequestBody {
+        var decision: String; var reason: String?
+        static let members = ["decision", "reason"]
+    }
 
     static func register(into table: inout RouteTable) {
         table.add(.GET, "/v1/organisations", roles: [.applicant, .coordinator, .auditor], list)
         table.add(.GET, "/v1/organisations/:id", roles: [.applicant, .coordinator, .auditor], get)
         table.add(.PATCH, "/v1/organisations/:id", roles: [.applicant, .coordinator], patch)
         table.add(.POST, "/v1/organisations/:id/validation", roles: [.coordinator], validate)
+        table.add(.GET, "/v1/organisations/:id/changes", roles: [.applicant, .coordinator, .auditor], listChanges)
+        table.add(.GET, "/v1/organisations/:id/changes/:change_id", roles: [.applicant, .coordinator, .auditor], getChange)
+        table.add(.POST, "/v1/organisations/:id/changes/:change_id/decision", roles: [.coordinator], decideChange)
         table.add(.GET, "/v1/hosts", roles: .everyone, hosts)
     }
 
@@ -69,19 +76,45 @@ enum OrganisationRoutes {
         let updated = try await ctx.db.write { conn in
             let before = try await load(conn, id: id, for: user, lock: true)
             try ctx.checkIfMatch(current: before.etag)
-            // Changing who the organisation legally is voids an earlier validation.
-            let identityChanged = (legalName.map { $0 != before.legalName } ?? false) || (country.map { $0 != before.country } ?? false)
-                || (b.kind.map { $0 != before.kind } ?? false)
-            let resetValidation = identityChanged && user.role == .applicant && before.status != OrganisationStatus.pendingValidation.rawValue
+            // Bank and legal details of a validated organisation change only under four eyes: the
+            // request is kept as a pending change and the values in force stay until a coordinator
+            // other than the requester approves it. Before validation (or after a rejection) they
+            // apply at once: a coordinator reviews them when deciding the validation. The status
+            // itself never changes here; only a coordinator's validation decision moves it.
+            let sent: [String: String?] = ["legal_name": legalName, "country": country, "kind": b.kind, "vat_number": vat, "iban": iban]
+            let inForce: [String: String?] = ["legal_name": before.legalName, "country": before.country, "kind": before.kind,
+                                              "vat_number": before.vatNumber, "iban": before.iban]
+            var proposed: [String: String] = [:]
+            for member in OrganisationChangeResource.guardedMembers {
+                if let value = sent[member] ?? nil, value != inForce[member] ?? nil { proposed[member] = value }
+            }
+            let held = before.status == OrganisationStatus.validated.rawValue && !proposed.isEmpty
+            if held {
+                if let pending = before.pendingChange {
+                    throw GrantsError.conflict(code: "organisation_change_pending",
+                        detail: "change \(pending.id) of this organisation waits for a coordinator's decision; "
+                            + "a coordinator must approve or reject it before another change of bank or legal details")
+                }
+                var previous: [String: String?] = [:]
+                for member in proposed.keys { previous[member] = inForce[member] ?? nil }
+                let proposedJSON = String(decoding: try JSON.encoder.encode(proposed), as: UTF8.self)
+                let previousJSON = String(decoding: try JSON.encoder.encode(previous), as: UTF8.self)
+                let changeID: Int64 = try await conn.query("""
+                    INSERT INTO organisation_changes (organisation_id, proposed, previous, requested_by)
+                    VALUES (\(id), \(proposedJSON)::jsonb, \(previousJSON)::jsonb, \(user.userID)) RETURNING id
+                    """).single().decode("id")
+                let change = try await OrganisationChangeResource.load(conn, id: changeID, organisationID: id)
+                try await AuditTrail.record(conn, audit, action: "organisation.change_requested", entity: "organisation", id: id,
+                                            before: previous, after: change)
+            }
+            func direct(_ value: String?) -> String? { held ? nil : value }
             _ = try await conn.query("""
                 UPDATE organisations SET
-                  legal_name = coalesce(\(legalName), legal_name), country = coalesce(\(country), country),
-                  kind = coalesce(\(b.kind), kind), city = coalesce(\(city), city),
+                  legal_name = coalesce(\(direct(legalName)), legal_name), country = coalesce(\(direct(country)), country),
+                  kind = coalesce(\(direct(b.kind)), kind), city = coalesce(\(city), city),
                   latitude = coalesce(\(b.latitude), latitude), longitude = coalesce(\(b.longitude), longitude),
-                  vat_number = coalesce(\(vat), vat_number), iban = coalesce(\(iban), iban),
+                  vat_number = coalesce(\(direct(vat)), vat_number), iban = coalesce(\(direct(iban)), iban),
                   open_to_hosting = coalesce(\(b.openToHosting), open_to_hosting),
-                  status = CASE WHEN \(resetValidation) THEN 'pending_validation' ELSE status END,
-                  status_reason = CASE WHEN \(resetValidation) THEN 'identity changed; validation needed again' ELSE status_reason END,
                   version = version + 1, updated_at = now()
                 WHERE id = \(id)
                 """)
@@ -99,12 +132,14 @@ enum OrganisationRoutes {
         let b = try ctx.body(ValidationBody.self)
         var v = Validator()
         if !["validated", "rejected"].contains(b.decision) { v.fail("decision", "must be 'validated' or 'rejected'", rule: "enum") }
-        let reason = v.optionalText("reason", b.reason, max: 2000)
+        let reason = v.optionalText("reason", b.reason, max: 2000, multiline: true)
         if b.decision == "rejected" && reason == nil { v.fail("reason", "a rejection needs a reason", rule: "required") }
         try v.finish()
         let audit = ctx.audit
         let org = try await ctx.db.write { conn in
             let before = try await load(conn, id: id, for: user, lock: true)
+            // With If-Match the coordinator validates exactly the version they reviewed.
+            try ctx.checkIfMatch(current: before.etag)
             _ = try await conn.query("""
                 UPDATE organisations SET status = \(b.decision), status_reason = \(reason), validated_by = \(user.userID),
                   validated_at = now(), version = version + 1, updated_at = now() WHERE id = \(id)
@@ -116,6 +151,80 @@ enum OrganisationRoutes {
         var r = try HTTPResponse.json(org)
         r.headers.set("ETag", org.etag)
         return r
+    }
+
+    // MARK: changes of bank and legal details
+
+    @Sendable static func listChanges(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let page = try Page(ctx.request)
+        var v = Validator()
+        let status = ctx.request.query["status"]
+        if let status, !["pending", "approved", "rejected"].contains(status) {
+            v.fail("status", "must be pending, approved or rejected", rule: "enum")
+        }
+        try v.finish()
+        let rows = try await ctx.db.withConnection { conn in
+            _ = try await load(conn, id: id, for: user)
+            return try await conn.query("""
+                SELECT \(unescaped: OrganisationChangeResource.jsonColumn) AS change FROM organisation_changes c
+                WHERE c.organisation_id = \(id) AND c.id > \(page.afterID) AND (\(status)::text IS NULL OR c.status = \(status))
+                ORDER BY c.id LIMIT \(page.fetchLimit)
+                """).rows
+        }
+        return try page.response(try rows.map { try OrganisationChangeResource.decode(json: try $0.decode("change")) }, id: \.id)
+    }
+
+    @Sendable static func getChange(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, changeID, user) = (try ctx.id(), try ctx.id("change_id"), try ctx.user)
+        let change = try await ctx.db.withConnection { conn in
+            _ = try await load(conn, id: id, for: user)
+            return try await OrganisationChangeResource.load(conn, id: changeID, organisationID: id)
+        }
+        return try .json(change)
+    }
+
+    /// A coordinator other than the requester approves (the proposed values replace those in force)
+    /// or rejects (nothing changes) a pending change.
+    @Sendable static func decideChange(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, changeID, user) = (try ctx.id(), try ctx.id("change_id"), try ctx.user)
+        let b = try ctx.body(ChangeDecisionBody.self)
+        var v = Validator()
+        if !["approved", "rejected"].contains(b.decision) { v.fail("decision", "must be 'approved' or 'rejected'", rule: "enum") }
+        let reason = v.optionalText("reason", b.reason, max: 2000, multiline: true)
+        if b.decision == "rejected" && reason == nil { v.fail("reason", "a rejection needs a reason", rule: "required") }
+        try v.finish()
+        let audit = ctx.audit
+        let decided = try await ctx.db.write { conn in
+            let before = try await load(conn, id: id, for: user, lock: true)
+            let change = try await OrganisationChangeResource.load(conn, id: changeID, organisationID: id, lock: true)
+            guard change.status == "pending" else {
+                throw GrantsError.conflict(code: "change_already_decided",
+                                           detail: "this change was already \(change.status); nothing is left to decide")
+            }
+            if change.requestedBy == user.userID { throw GrantsError.organisationChangeFourEyes }
+            if b.decision == "approved" {
+                _ = try await conn.query("""
+                    UPDATE organisations o SET
+                      legal_name = coalesce(c.proposed->>'legal_name', o.legal_name), country = coalesce(c.proposed->>'country', o.country),
+                      kind = coalesce(c.proposed->>'kind', o.kind), vat_number = coalesce(c.proposed->>'vat_number', o.vat_number),
+                      iban = coalesce(c.proposed->>'iban', o.iban), validated_by = \(user.userID), validated_at = now(),
+                      version = o.version + 1, updated_at = now()
+                    FROM organisation_changes c WHERE c.id = \(changeID) AND o.id = \(id)
+                    """)
+            }
+            _ = try await conn.query("""
+                UPDATE organisation_changes
+                SET status = \(b.decision), decided_by = \(user.userID), decided_at = now(), decision_reason = \(reason)
+                WHERE id = \(changeID)
+                """)
+            let after = try await load(conn, id: id, for: user)
+            let decided = try await OrganisationChangeResource.load(conn, id: changeID, organisationID: id)
+            try await AuditTrail.record(conn, audit, action: "organisation.change_\(b.decision)", entity: "organisation", id: id,
+                                        before: before, after: after)
+            return decided
+        }
+        return try .json(decided)
     }
 
     @Sendable static func hosts(_ ctx: RequestContext) async throws -> HTTPResponse {

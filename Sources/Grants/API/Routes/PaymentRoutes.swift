@@ -9,9 +9,11 @@ enum PaymentRoutes {
         var id: Int64; var applicationId: Int64; var programmeId: Int64; var kind: String; var amountCents: Int64; var status: String
         var requestedBy: Int64; var requestedAt: Date; var approvedBy: Int64?; var approvedAt: Date?; var executedBy: Int64?
         var bankReference: String?; var valueDate: CalendarDate?; var paidAt: Date?; var failureReason: String?
+        /// The IBAN the transfer went to: the organisation's validated IBAN when it was executed.
+        var payeeIban: String?
         static let columns = """
             p.id, p.application_id, p.programme_id, p.kind, p.amount_cents, p.status, p.requested_by, p.requested_at, p.approved_by,
-            p.approved_at, p.executed_by, p.bank_reference, p.value_date::text AS value_date, p.paid_at, p.failure_reason
+            p.approved_at, p.executed_by, p.bank_reference, p.value_date::text AS value_date, p.paid_at, p.failure_reason, p.payee_iban
             """
         init(row: PostgresRow) throws {
             id = try row.decode("id"); applicationId = try row.decode("application_id"); programmeId = try row.decode("programme_id")
@@ -21,10 +23,11 @@ enum PaymentRoutes {
             bankReference = try row.decode("bank_reference")
             valueDate = try row.decode("value_date", as: String?.self).map(CalendarDate.init(db:))
             paidAt = try row.decode("paid_at"); failureReason = try row.decode("failure_reason")
+            payeeIban = try row.decode("payee_iban")
         }
         enum CodingKeys: String, CodingKey {
             case id, applicationId, programmeId, kind, amountCents, status, requestedBy, requestedAt, approvedBy, approvedAt
-            case executedBy, bankReference, valueDate, paidAt, failureReason
+            case executedBy, bankReference, valueDate, paidAt, failureReason, payeeIban
         }
         /// Explicit nulls: clients rely on `approved_by` and `bank_reference` being present.
         func encode(to encoder: any Encoder) throws {
@@ -35,6 +38,7 @@ enum PaymentRoutes {
             try c.encode(approvedBy, forKey: .approvedBy); try c.encode(approvedAt, forKey: .approvedAt)
             try c.encode(executedBy, forKey: .executedBy); try c.encode(bankReference, forKey: .bankReference)
             try c.encode(valueDate, forKey: .valueDate); try c.encode(paidAt, forKey: .paidAt); try c.encode(failureReason, forKey: .failureReason)
+            try c.encode(payeeIban, forKey: .payeeIban)
         }
     }
     struct CreateBody: RequestBody { var applicationId: Int64; var kind: String; static let members = ["application_id", "kind"] }
@@ -88,10 +92,10 @@ enum PaymentRoutes {
                     guard rules.prefinancingPercent > 0 else {
                         throw GrantsError.conflict(code: "no_prefinancing", detail: "the programme pays in one payment after the exchange (pre-financing 0%)")
                     }
-                    amount = (app.grantedCents ?? 0) * Int64(rules.prefinancingPercent) / 100
+                    amount = try CheckedAmounts.percentage(app.grantedCents ?? 0, rules.prefinancingPercent, "the pre-financing amount")
                 } else {
                     guard app.status == .reportAccepted else { throw GrantsError.invalidTransition(from: app.status, action: "request_final_payment") }
-                    amount = (app.finalAmountCents ?? 0) - totals.paid
+                    amount = try CheckedAmounts.difference(app.finalAmountCents ?? 0, totals.paid, "the final payment amount")
                 }
                 guard amount > 0 else { throw GrantsError.conflict(code: "nothing_to_pay", detail: "no amount is due for this payment") }
                 let existing: Int64 = try await conn.query("""
@@ -168,13 +172,23 @@ enum PaymentRoutes {
                 let before = try await load(conn, id: id, user: user, lock: true)
                 guard before.status == "approved" else { throw invalid(before, "execute") }
                 var app = try await ApplicationResource.load(conn, id: before.applicationId, for: user, lock: true)
-                let iban: String? = try await conn.query("SELECT iban FROM organisations WHERE id = \(app.organisationId)").single().decode("iban")
-                guard let iban, IBAN.normalised(iban) != nil else {
-                    throw GrantsError.conflict(code: "iban_missing", detail: "the beneficiary organisation has no valid IBAN on file")
+                // Only a validated organisation's IBAN is paid to: a change of it waits in
+                // organisation_changes until a second person approves it, so this is the IBAN in force.
+                let org = try await conn.query("SELECT iban, status FROM organisations WHERE id = \(app.organisationId) FOR SHARE").single()
+                guard try org.decode("status", as: String.self) == OrganisationStatus.validated.rawValue else {
+                    throw GrantsError.conflict(code: "organisation_not_validated",
+                        detail: "the beneficiary organisation is not validated; "
+                            + "a coordinator must validate it (and its IBAN) before it is paid")
+                }
+                let iban: String? = try org.decode("iban")
+                guard let iban, let payee = IBAN.normalised(iban) else {
+                    throw GrantsError.conflict(code: "iban_missing",
+                        detail: "the beneficiary organisation has no valid IBAN on file; "
+                            + "its owner must request one and a coordinator approve it")
                 }
                 try await Ledger.append(conn, .payment, app: app, cents: before.amountCents, reason: "\(before.kind) payment \(reference)", audit: audit)
                 _ = try await conn.query("""
-                    UPDATE payments SET status = 'paid', executed_by = \(user.userID), bank_reference = \(reference),
+                    UPDATE payments SET status = 'paid', executed_by = \(user.userID), bank_reference = \(reference), payee_iban = \(payee),
                       value_date = \(valueDate!.iso)::date, paid_at = now(), failure_reason = NULL, version = version + 1 WHERE id = \(id)
                     """)
                 if before.kind == "final" {
@@ -192,7 +206,7 @@ enum PaymentRoutes {
         let (id, user) = (try ctx.id(), try ctx.user)
         let b = try ctx.body(FailBody.self)
         var v = Validator()
-        let reason = v.text("reason", b.reason, max: 2000)
+        let reason = v.text("reason", b.reason, max: 2000, multiline: true)
         try v.finish()
         let audit = ctx.audit
         return try await ctx.db.write { conn in

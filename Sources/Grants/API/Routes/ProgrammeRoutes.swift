@@ -64,11 +64,13 @@ enum ProgrammeRoutes {
         let b = try ctx.body(PatchBody.self)
         var v = Validator()
         let name = b.name.map { v.text("name", $0, max: 300) }
-        if let c = b.capCents, c < 0 { v.fail("cap_cents", "must not be negative", rule: "range") }
+        func bounded(_ field: String, _ value: Int64?, max: Int64) {
+            if let value, !(0...max).contains(value) { v.fail(field, "must be between 0 and \(MoneyBounds.describe(max))", rule: "range") }
+        }
+        bounded("cap_cents", b.capCents, max: MoneyBounds.maxCapCents)
         if let r = b.rules {
-            for (f, x) in [("per_visit_cap_cents", r.perVisitCapCents), ("per_third_party_cap_cents", r.perThirdPartyCapCents)] where (x ?? 0) < 0 {
-                v.fail("rules.\(f)", "must not be negative", rule: "range")
-            }
+            bounded("rules.per_visit_cap_cents", r.perVisitCapCents, max: MoneyBounds.maxRuleCents)
+            bounded("rules.per_third_party_cap_cents", r.perThirdPartyCapCents, max: MoneyBounds.maxRuleCents)
             for (f, x, lo, hi) in [("halving_distance_km", r.halvingDistanceKm, 0, 20_000), ("halving_working_days", r.halvingWorkingDays, 0, 31),
                                    ("minimum_working_days", r.minimumWorkingDays, 1, 31), ("maximum_calendar_days", r.maximumCalendarDays, 1, 366),
                                    ("max_funded_exchanges_per_visitor", r.maxFundedExchangesPerVisitor, 1, 100),
@@ -78,13 +80,14 @@ enum ProgrammeRoutes {
         }
         for (country, cents) in (b.lumpSumsCents ?? [:]).sorted(by: { $0.key < $1.key }) {
             if !Countries.cosme.contains(country) { v.fail("lump_sums_cents.\(country)", "not a COSME country", rule: "not_cosme") }
-            if cents < 0 { v.fail("lump_sums_cents.\(country)", "must not be negative", rule: "range") }
+            bounded("lump_sums_cents.\(country)", cents, max: MoneyBounds.maxRuleCents)
         }
         try v.finish()
         let audit = ctx.audit
         let updated = try await ctx.db.write { conn in
             let before = try await ProgrammeResource.load(conn, id: id, lock: true)
             try ctx.checkIfMatch(current: before.etag)
+            try lumpSumsWithinVisitCap(before: before, patch: b)
             if let cap = b.capCents {
                 let budget = try await BudgetResource.load(conn, programmeID: id)
                 if cap < budget.committedCents {
@@ -122,6 +125,26 @@ enum ProgrammeRoutes {
         var r = try HTTPResponse.json(updated); r.headers.set("ETag", updated.etag); return r
     }
 
+    /// A lump sum is what one visit may receive, so none may exceed the per-visit cap (EUR 1,100 by
+    /// default): checked on the values after the patch, whichever of the two it changes. The
+    /// deferred trigger `lump_sum_within_visit_cap` (Migrations/0008) is the backstop.
+    static func lumpSumsWithinVisitCap(before: ProgrammeResource, patch b: PatchBody) throws {
+        let cap = b.rules?.perVisitCapCents ?? before.rules.perVisitCapCents
+        var v = Validator()
+        var sums = before.lumpSumsCents
+        for (country, cents) in b.lumpSumsCents ?? [:] { sums[country] = cents }
+        for (country, cents) in sums.sorted(by: { $0.key < $1.key }) where cents > cap {
+            if let sent = b.lumpSumsCents?[country] {
+                v.fail("lump_sums_cents.\(country)", "must be at most the per-visit cap of \(MoneyBounds.describe(cap)) (sent \(sent))",
+                       rule: "lump_sum_above_visit_cap")
+            } else {
+                v.fail("rules.per_visit_cap_cents", "must be at least the \(country) lump sum of \(MoneyBounds.describe(cents)); "
+                       + "lower that lump sum in the same request", rule: "below_lump_sum")
+            }
+        }
+        try v.finish()
+    }
+
     @Sendable static func listCalls(_ ctx: RequestContext) async throws -> HTTPResponse {
         let id = try ctx.id()
         let page = try Page(ctx.request)
@@ -154,16 +177,19 @@ enum ProgrammeRoutes {
             }
             if !keys.insert(c.key).inserted { v.fail("\(f).key", "duplicate criterion", rule: "duplicate") }
             let bp = (c.weight * 10_000).rounded()
+            // Converted to Int only once in range: Int(1e304) would trap.
+            var weight = 0
             if !c.weight.isFinite || c.weight <= 0 || c.weight > 1 || abs(bp - c.weight * 10_000) > 1e-6 {
                 v.fail("\(f).weight", "must be a fraction in (0, 1] with at most 4 decimals", rule: "weight")
-            }
+            } else { weight = Int(bp) }
             let hp = c.minimum * 2
+            var minimum = 0
             if !c.minimum.isFinite || c.minimum < 0 || c.minimum > 5 || hp != hp.rounded() {
                 v.fail("\(f).minimum", "must be 0..5 in half points", rule: "half_points")
-            }
-            let weight = bp.isFinite ? Int(bp) : 0
+            } else { minimum = Int(hp) }
+            let description = v.optionalText("\(f).description", c.description, max: 2000, multiline: true)
             total += weight
-            return .init(key: c.key, weightBasisPoints: weight, minimumHalfPoints: hp.isFinite ? Int(hp) : 0, description: c.description)
+            return .init(key: c.key, weightBasisPoints: weight, minimumHalfPoints: minimum, description: description)
         }
         if !input.isEmpty && total != 10_000 { v.fail("criteria", "the weights must sum to 1", rule: "weights_sum") }
         return stored

@@ -110,14 +110,18 @@ enum ReportRoutes {
         var byMonth: [BreakdownItem]
     }
 
-    /// `numerator / denominator` rounded to four decimals (0 when the denominator is 0).
+    /// `numerator / denominator` rounded to four decimals (0 when the denominator is 0). Exact in
+    /// integers while `numerator x 10,000` fits; beyond that (only tampered rows) in floating point.
     static func ratio(_ numerator: Int64, _ denominator: Int64) -> Double {
         guard denominator > 0 else { return 0 }
-        return Double((numerator * 10_000 + denominator / 2) / denominator) / 10_000
+        let (scaled, overflow) = numerator.multipliedReportingOverflow(by: 10_000)
+        let (rounded, overflow2) = scaled.addingReportingOverflow(denominator / 2)
+        if !overflow && !overflow2 { return Double(rounded / denominator) / 10_000 }
+        return (Double(numerator) / Double(denominator) * 10_000).rounded() / 10_000
     }
 
     static func buildSpending(_ programme: ReportQueries.Programme, _ p: Parameters, figures f: ReportQueries.SpendingFigures,
-                              months: [ReportQueries.MonthFigures]) -> SpendingReport {
+                              months: [ReportQueries.MonthFigures]) throws -> SpendingReport {
         // Every application with money on the ledger is in exactly one group of each breakdown,
         // so the groups add up to the top figures; `count` counts the funded ones.
         func items(_ groups: [ReportQueries.Group], numericKeys: Bool = false) -> [BreakdownItem] {
@@ -132,7 +136,8 @@ enum ReportRoutes {
         return SpendingReport(
             programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf),
             capCents: programme.capCents, committedCents: f.committedCents, paidCents: f.paidCents,
-            outstandingCents: f.committedCents - f.paidCents, availableCents: programme.capCents - f.committedCents,
+            outstandingCents: try CheckedAmounts.difference(f.committedCents, f.paidCents, "the outstanding amount"),
+            availableCents: try CheckedAmounts.difference(programme.capCents, f.committedCents, "the available amount"),
             approvedExchanges: f.fundedExchanges, completedExchanges: f.completedExchanges,
             paidExchanges: f.paidExchanges, targetExchanges: programme.targetExchanges,
             progress: ratio(Int64(f.fundedExchanges), Int64(programme.targetExchanges)),
@@ -146,7 +151,7 @@ enum ReportRoutes {
     static func spendingReport(_ conn: PostgresConnection, _ programme: ReportQueries.Programme, _ p: Parameters) async throws -> SpendingReport {
         let figures = try await ReportQueries.spending(conn, programmeID: programme.id, asOf: p.asOf)
         let months = try await ReportQueries.months(conn, programmeID: programme.id, asOf: p.asOf)
-        return buildSpending(programme, p, figures: figures, months: months)
+        return try buildSpending(programme, p, figures: figures, months: months)
     }
 
     @Sendable static func spending(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -163,8 +168,10 @@ enum ReportRoutes {
             for i in items {
                 w.row([.text(name), .text(i.key), .number(String(i.count)), .euros(i.committedCents), .euros(i.paidCents), .text(i.label ?? "")])
             }
-            w.row([.text(name), .text("total"), .number(String(items.reduce(0) { $0 + $1.count })),
-                   .euros(items.reduce(0) { $0 + $1.committedCents }), .euros(items.reduce(0) { $0 + $1.paidCents }), .text("")])
+            let count = try CheckedAmounts.total(items.map { Int64($0.count) }, "a breakdown count")
+            w.row([.text(name), .text("total"), .number(String(count)),
+                   .euros(try CheckedAmounts.total(items.map(\.committedCents), "a breakdown's committed total")),
+                   .euros(try CheckedAmounts.total(items.map(\.paidCents), "a breakdown's paid total")), .text("")])
         }
         return csvResponse(w.text, filename: filename("spending", programme, p, ext: "csv"))
     }
@@ -223,8 +230,8 @@ enum ReportRoutes {
                 vatNumber: try r.decode(4), exchanges: try r.decode(5), committedCents: try r.decode(6), paidCents: try r.decode(7),
                 firstPaymentOn: try r.decode(8, as: String?.self).map(CalendarDate.init(db:)),
                 lastPaymentOn: try r.decode(9, as: String?.self).map(CalendarDate.init(db:)))
-            committed += b.committedCents
-            paid += b.paidCents
+            committed = try CheckedAmounts.sum(committed, b.committedCents, "the beneficiaries' committed total")
+            paid = try CheckedAmounts.sum(paid, b.paidCents, "the beneficiaries' paid total")
             items.append(b)
         }
         return BeneficiariesReport(
@@ -241,7 +248,9 @@ enum ReportRoutes {
         var exchanges = 0, committed: Int64 = 0, paid: Int64 = 0
         for r in rows {
             let rowExchanges: Int = try r.decode(5), rowCommitted: Int64 = try r.decode(6), rowPaid: Int64 = try r.decode(7)
-            exchanges += rowExchanges; committed += rowCommitted; paid += rowPaid
+            exchanges += rowExchanges
+            committed = try CheckedAmounts.sum(committed, rowCommitted, "the beneficiaries' committed total")
+            paid = try CheckedAmounts.sum(paid, rowPaid, "the beneficiaries' paid total")
             out.integer(try r.decode(0, as: Int64.self))
             out.comma(); out.cell(try r.decode(1, as: String.self))
             out.comma(); out.cell(try r.decode(2, as: String.self))
@@ -300,23 +309,25 @@ enum ReportRoutes {
 
     /// Accepted reports whose payment was due before the `as_of` date and that the ledger does not
     /// show as fully paid at `as_of`. An application paid since then was still overdue at `as_of`.
-    static func buildOverdue(_ programme: ReportQueries.Programme, _ p: Parameters, rows: [ReportQueries.Overdue]) -> OverdueReport {
-        let items = rows.map { a in
+    static func buildOverdue(_ programme: ReportQueries.Programme, _ p: Parameters, rows: [ReportQueries.Overdue]) throws -> OverdueReport {
+        let items = try rows.map { a in
             OverduePayment(applicationId: a.applicationId, organisationId: a.organisationId, organisation: a.legalName,
-                           finalAmountCents: a.finalAmountCents, paidCents: a.paidCents, outstandingCents: a.finalAmountCents - a.paidCents,
+                           finalAmountCents: a.finalAmountCents, paidCents: a.paidCents,
+                           outstandingCents: try CheckedAmounts.difference(a.finalAmountCents, a.paidCents, "an outstanding amount"),
                            paymentDueOn: a.paymentDueOn, daysOverdue: p.asOfDate.dayNumber - a.paymentDueOn.dayNumber)
         }
         return OverdueReport(
             programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf), items: items,
-            totals: OverdueTotals(count: items.count, finalAmountCents: items.reduce(0) { $0 + $1.finalAmountCents },
-                                  paidCents: items.reduce(0) { $0 + $1.paidCents },
-                                  outstandingCents: items.reduce(0) { $0 + $1.outstandingCents }))
+            totals: OverdueTotals(count: items.count,
+                                  finalAmountCents: try CheckedAmounts.total(items.map(\.finalAmountCents), "the final amounts' total"),
+                                  paidCents: try CheckedAmounts.total(items.map(\.paidCents), "the paid total"),
+                                  outstandingCents: try CheckedAmounts.total(items.map(\.outstandingCents), "the outstanding total")))
     }
 
     @Sendable static func overduePayments(_ ctx: RequestContext) async throws -> HTTPResponse {
         let p = try Parameters(ctx.request)
         let (programme, report) = try await snapshot(ctx, p) { conn, programme in
-            (programme, buildOverdue(programme, p, rows: try await ReportQueries.overdue(conn, programmeID: programme.id, asOf: p.asOf,
+            (programme, try buildOverdue(programme, p, rows: try await ReportQueries.overdue(conn, programmeID: programme.id, asOf: p.asOf,
                                                                                          asOfDate: p.asOfDate)))
         }
         guard p.csv else { return try .json(report) }
@@ -344,7 +355,8 @@ enum ReportRoutes {
         let committed = days.last?.cumulativeCommittedCents ?? 0, paid = days.last?.cumulativePaidCents ?? 0
         let svg = SpendingChart(
             programmeCode: programme.code, programmeName: programme.name, asOf: p.asOf, asOfText: AsOf.format(p.asOf),
-            capCents: programme.capCents, committedCents: committed, paidCents: paid, availableCents: programme.capCents - committed,
+            capCents: programme.capCents, committedCents: committed, paidCents: paid,
+            availableCents: try CheckedAmounts.difference(programme.capCents, committed, "the available amount"),
             points: days.map { SpendingChart.Point(at: $0.at, committedCents: $0.cumulativeCommittedCents, paidCents: $0.cumulativePaidCents) }).render()
         var r = HTTPResponse.text(svg, contentType: "image/svg+xml; charset=utf-8")
         r.headers.set("Content-Disposition", "inline; filename=\"\(filename("spending", programme, p, ext: "svg"))\"")
