@@ -33,6 +33,7 @@ enum JSONBodyHarness {
         body(DecisionRoutes.ReviewBody.self),
         body(ProgrammeRoutes.PatchBody.self),
         body(ProgrammeRoutes.CallBody.self),
+        body(OrganisationRoutes.ChangeDecisionBody.self),
     ]
 
     @Sendable static func run(_ data: [UInt8]) {
