@@ -3,21 +3,22 @@
 # FUZZ_SECONDS (default 120), starting from the committed corpus. Afterwards the corpus is
 # minimised back into Tests/Fuzz/corpus/<target>/ and any crasher is kept under
 # Tests/Fuzz/crashers/<target>/, where `make test` replays it on every change.
-#   FUZZ_SECONDS=600 FUZZ_TARGETS="http-parser csv" make fuzz
+#   FUZZ_SECONDS=600 FUZZ_TARGETS="http-parser csv" FUZZ_JOBS=2 make fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-120}"
 targets="${FUZZ_TARGETS:-http-parser json-bodies query-strings csv svg-chart iban-dates}"
+parallel="${FUZZ_JOBS:-1}"
 scratch=.build-fuzz
 swift build --scratch-path "$scratch" --product FuzzHarnesses \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
 bin="$scratch/debug/FuzzHarnesses"
 summary="$scratch/summary.txt"
 : > "$summary"
-for target in $targets; do
-  corpus="Tests/Fuzz/corpus/$target"
-  crashers="Tests/Fuzz/crashers/$target"
-  work="$scratch/work/$target"
+fuzz_target() {
+  local target="$1"
+  local corpus="Tests/Fuzz/corpus/$target" crashers="Tests/Fuzz/crashers/$target" work="$scratch/work/$target"
+  local log before deadline left execs fresh after line
   rm -rf "$work" && mkdir -p "$work" "$corpus" "$crashers"
   cp -r "$corpus/." "$work/" 2>/dev/null || true
   log="$scratch/$target.log"
@@ -42,5 +43,10 @@ for target in $targets; do
   after=$(find "$crashers" -type f | wc -l)
   line="$target: ${seconds}s, $execs executions, corpus $(ls "$corpus" | wc -l) inputs, new crashers $(( after - before ))"
   echo "$line" | tee -a "$summary"
+}
+for target in $targets; do
+  while (( $(jobs -rp | wc -l) >= parallel )); do sleep 1; done
+  fuzz_target "$target" &
 done
+wait
 echo "fuzz summary in $summary"
