@@ -22,11 +22,29 @@ public struct GrantsConfiguration: Sendable {
     public var maxConnections: Int = 1024
     /// `TOKEN_TTL_HOURS`: bearer token lifetime (default 12 h).
     public var tokenTTLHours: Int = 12
-    /// `LOGIN_MAX_FAILURES_PER_ACCOUNT` (default 5) and `LOGIN_MAX_FAILURES_PER_ADDRESS` (default 20)
-    /// within `LOGIN_WINDOW_SECONDS` (default 900) before login answers 429.
-    public var loginMaxFailuresPerAccount: Int = 5
-    public var loginMaxFailuresPerAddress: Int = 20
-    public var loginWindowSeconds: Int = 900
+    /// Login backoff (LoginThrottle): `LOGIN_FREE_FAILURES_PER_ACCOUNT` (default 5) and
+    /// `LOGIN_FREE_FAILURES_PER_ADDRESS` (default 20) failures cost nothing; each further one doubles
+    /// the wait before the next attempt is heard, from `LOGIN_BACKOFF_BASE_SECONDS` (default 1) up to
+    /// `LOGIN_BACKOFF_MAX_SECONDS` (default 900). A key quiet for `LOGIN_FAILURE_MEMORY_SECONDS`
+    /// (default 3600) starts again from zero; a correct password clears the account's count.
+    public var loginFreeFailuresPerAccount: Int = 5
+    public var loginFreeFailuresPerAddress: Int = 20
+    public var loginBackoffBaseSeconds: Int = 1
+    public var loginBackoffMaxSeconds: Int = 900
+    public var loginFailureMemorySeconds: Int = 3600
+    /// Self-registration limits (RegistrationLimit): `REGISTRATIONS_PER_ADDRESS` (default 10) per
+    /// `REGISTRATION_ADDRESS_WINDOW_SECONDS` (default 3600), `REGISTRATIONS_PER_DOMAIN` (default 20)
+    /// per `REGISTRATION_DOMAIN_WINDOW_SECONDS` (default 86400).
+    public var registrationsPerAddress: Int = 10
+    public var registrationAddressWindowSeconds: Int = 3600
+    public var registrationsPerDomain: Int = 20
+    public var registrationDomainWindowSeconds: Int = 86_400
+    /// Concurrent bcrypt operations (PasswordHashGate): `LOGIN_HASH_CONCURRENCY` (default 4) for
+    /// logins, `ENROLMENT_HASH_CONCURRENCY` (default 1) for registration and staff accounts, each with
+    /// a queue of `PASSWORD_HASH_QUEUE` (default 32) beyond which the answer is 503.
+    public var loginHashConcurrency: Int = 4
+    public var enrolmentHashConcurrency: Int = 1
+    public var passwordHashQueue: Int = 32
     /// `BCRYPT_COST`: pgcrypto bcrypt cost (default 10; tests use 4 for speed).
     public var bcryptCost: Int = 10
     /// `MIGRATE_ON_START`: `serve` applies pending migrations first (default true).
@@ -53,9 +71,18 @@ public struct GrantsConfiguration: Sendable {
         int("MAX_DOCUMENT_BYTES", &c.maxDocumentBytes)
         int("MAX_CONNECTIONS", &c.maxConnections)
         int("TOKEN_TTL_HOURS", &c.tokenTTLHours)
-        int("LOGIN_MAX_FAILURES_PER_ACCOUNT", &c.loginMaxFailuresPerAccount)
-        int("LOGIN_MAX_FAILURES_PER_ADDRESS", &c.loginMaxFailuresPerAddress)
-        int("LOGIN_WINDOW_SECONDS", &c.loginWindowSeconds)
+        int("LOGIN_FREE_FAILURES_PER_ACCOUNT", &c.loginFreeFailuresPerAccount)
+        int("LOGIN_FREE_FAILURES_PER_ADDRESS", &c.loginFreeFailuresPerAddress)
+        int("LOGIN_BACKOFF_BASE_SECONDS", &c.loginBackoffBaseSeconds)
+        int("LOGIN_BACKOFF_MAX_SECONDS", &c.loginBackoffMaxSeconds)
+        int("LOGIN_FAILURE_MEMORY_SECONDS", &c.loginFailureMemorySeconds)
+        int("REGISTRATIONS_PER_ADDRESS", &c.registrationsPerAddress)
+        int("REGISTRATION_ADDRESS_WINDOW_SECONDS", &c.registrationAddressWindowSeconds)
+        int("REGISTRATIONS_PER_DOMAIN", &c.registrationsPerDomain)
+        int("REGISTRATION_DOMAIN_WINDOW_SECONDS", &c.registrationDomainWindowSeconds)
+        int("LOGIN_HASH_CONCURRENCY", &c.loginHashConcurrency)
+        int("ENROLMENT_HASH_CONCURRENCY", &c.enrolmentHashConcurrency)
+        int("PASSWORD_HASH_QUEUE", &c.passwordHashQueue)
         int("BCRYPT_COST", &c.bcryptCost)
         if let m = env["MIGRATE_ON_START"] { c.migrateOnStart = !["0", "false", "no"].contains(m.lowercased()) }
         if let g = env["SHUTDOWN_GRACE_SECONDS"], let d = Double(g) { c.shutdownGraceSeconds = d }

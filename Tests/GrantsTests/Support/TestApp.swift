@@ -28,6 +28,9 @@ final class TestApp: Sendable {
         c.httpThreads = 1
         c.bcryptCost = 4
         c.logLevel = "error"
+        // Every test registers from 127.0.0.1 at example.org: the limits have their own tests.
+        c.registrationsPerAddress = 1_000_000
+        c.registrationsPerDomain = 1_000_000
         return c
     }
 
