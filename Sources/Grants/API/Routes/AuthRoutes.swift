@@ -51,25 +51,32 @@ enum AuthRoutes {
         let iban = v.iban("organisation.iban", o.iban)
         try v.finish()
         let config = ctx.services.configuration
-        try await registrationLimit(config).admit(ctx.db, address: ctx.request.remoteAddress, email: email)
+        let limit = registrationLimit(config)
+        let address = ctx.request.remoteAddress
         let cost = config.bcryptCost
         let audit = ctx.audit
         let pool = ctx.db
-        let user = try await ctx.services.enrolmentHashing.run { try await pool.write { conn in
-            let orgID: Int64 = try await conn.query("""
-                INSERT INTO organisations (legal_name, country, kind, city, latitude, longitude, vat_number, iban)
-                VALUES (\(legalName), \(country), \(o.kind), \(city), \(o.latitude), \(o.longitude), \(vat), \(iban)) RETURNING id
-                """).single().decode("id")
-            let userID: Int64 = try await conn.query("""
-                INSERT INTO users (email, password_hash, name, role, organisation_id)
-                VALUES (\(email), crypt(\(b.password), gen_salt('bf', \(cost)::int)), \(name), 'applicant', \(orgID)) RETURNING id
-                """).single().decode("id")
-            let user = try await UserResource.load(conn, id: userID)
-            var actor = audit; actor.actorID = userID; actor.actorRole = Role.applicant.rawValue
-            try await AuditTrail.record(conn, actor, action: "organisation.registered", entity: "organisation", id: orgID, after: user.organisation)
-            try await AuditTrail.record(conn, actor, action: "user.registered", entity: "user", id: userID, after: user)
-            return user
-        } }
+        // The whole registration, limit check included, holds an enrolment slot: however many
+        // clients register at once, they occupy at most that many pool connections.
+        let user = try await ctx.services.enrolmentHashing.run {
+            try await limit.admit(pool, address: address, email: email)
+            return try await pool.write { conn in
+                let orgID: Int64 = try await conn.query("""
+                    INSERT INTO organisations (legal_name, country, kind, city, latitude, longitude, vat_number, iban)
+                    VALUES (\(legalName), \(country), \(o.kind), \(city), \(o.latitude), \(o.longitude), \(vat), \(iban)) RETURNING id
+                    """).single().decode("id")
+                let userID: Int64 = try await conn.query("""
+                    INSERT INTO users (email, password_hash, name, role, organisation_id)
+                    VALUES (\(email), crypt(\(b.password), gen_salt('bf', \(cost)::int)), \(name), 'applicant', \(orgID)) RETURNING id
+                    """).single().decode("id")
+                let user = try await UserResource.load(conn, id: userID)
+                var actor = audit; actor.actorID = userID; actor.actorRole = Role.applicant.rawValue
+                try await AuditTrail.record(conn, actor, action: "organisation.registered", entity: "organisation", id: orgID,
+                                            after: user.organisation)
+                try await AuditTrail.record(conn, actor, action: "user.registered", entity: "user", id: userID, after: user)
+                return user
+            }
+        }
         var response = try HTTPResponse.json(user, status: 201)
         response.headers.set("Location", "/v1/users/\(user.id)")
         return response
