@@ -49,7 +49,7 @@ final class TestApp: Sendable {
         var c = configuration
         configure(&c)
         let server = try GrantsServer.start(configuration: c, databaseURL: url,
-                                            logger: Logger(label: "test", level: .error))
+                                            logger: Logger(label: "test", level: .warning))
         return TestApp(server: server, databaseURL: url)
     }
 
@@ -161,10 +161,10 @@ struct HTTPTestClient: Sendable {
     let base: String
     let session: URLSession
 
-    init(base: String) {
+    init(base: String, timeoutSeconds: Double = 60) {
         self.base = base
         let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = 60
+        config.timeoutIntervalForRequest = timeoutSeconds
         config.httpMaximumConnectionsPerHost = 16
         self.session = URLSession(configuration: config)
     }
