@@ -139,7 +139,7 @@ struct FaultDrillTests {
         let bad = all.filter { !$0.acceptable }
         #expect(bad.isEmpty, "\(bad.count) of \(all.count) answers were neither 2xx nor 503 with Retry-After: \(bad.prefix(10))")
         #expect(recovered != nil, "no 2xx within 15 s of the restart")
-        #expect(all.contains { $0.status == 503 } || all.count > 0)
+        #expect(!all.isEmpty)
         // Recovered for good: the last answers are all successes.
         for i in 0..<6 { #expect((200..<300).contains(await drill.send(i).status)) }
         print("fault drill restart: \(all.count) answers, \(all.filter { $0.status == 503 }.count) × 503, "
@@ -158,7 +158,6 @@ struct FaultDrillTests {
         while clock.now - down < .seconds(Self.outageSeconds) {
             let start = clock.now
             outcomes.append(await drill.send(i))
-            print("DEBUG send \(i) took \(clock.now - start): \(outcomes.last!)")
             slowest = max(slowest, clock.now - start)
             if i % 10 == 0 {
                 let ready = try await drill.client.send("GET", "/readyz")

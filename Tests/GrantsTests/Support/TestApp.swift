@@ -49,7 +49,7 @@ final class TestApp: Sendable {
         var c = configuration
         configure(&c)
         let server = try GrantsServer.start(configuration: c, databaseURL: url,
-                                            logger: Logger(label: "test", level: .warning))
+                                            logger: Logger(label: "test", level: .error))
         return TestApp(server: server, databaseURL: url)
     }
 
