@@ -50,7 +50,8 @@ final class PasswordHashGate: Sendable {
             }
             switch decision {
             case .go: continuation.resume()
-            case .refuse: continuation.resume(throwing: GrantsError.unavailable("too many password checks are under way; retry in a second"))
+            case .refuse:
+                continuation.resume(throwing: GrantsError.unavailable("too many password checks are under way; retry in a second"))
             case .wait: break
             }
         }

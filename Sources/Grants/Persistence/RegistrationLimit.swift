@@ -26,13 +26,18 @@ struct RegistrationLimit: Sendable {
                 SELECT pg_advisory_xact_lock(hashtextextended('registration address ' || \(address), 0)),
                        pg_advisory_xact_lock(hashtextextended('registration domain ' || \(domain), 0))
                 """)
+            // Counts in each window, and when its oldest attempt leaves it (when a new one can succeed).
+            let addressWindow = Double(p.addressWindowSeconds)
+            let domainWindow = Double(p.domainWindowSeconds)
             let row = try await conn.prepared("""
-                SELECT a.n AS by_address, ceil(extract(epoch FROM a.oldest + make_interval(secs => \(p.addressWindowSeconds)::float8) - now()))::int AS address_wait,
-                       d.n AS by_domain, ceil(extract(epoch FROM d.oldest + make_interval(secs => \(p.domainWindowSeconds)::float8) - now()))::int AS domain_wait
+                SELECT a.n AS by_address,
+                       ceil(extract(epoch FROM a.oldest + make_interval(secs => \(addressWindow)) - now()))::int AS address_wait,
+                       d.n AS by_domain,
+                       ceil(extract(epoch FROM d.oldest + make_interval(secs => \(domainWindow)) - now()))::int AS domain_wait
                 FROM (SELECT count(*) AS n, min(attempted_at) AS oldest FROM registration_attempts
-                      WHERE client_address = \(address) AND attempted_at > now() - make_interval(secs => \(p.addressWindowSeconds)::float8)) a,
+                      WHERE client_address = \(address) AND attempted_at > now() - make_interval(secs => \(addressWindow))) a,
                      (SELECT count(*) AS n, min(attempted_at) AS oldest FROM registration_attempts
-                      WHERE email_domain = \(domain) AND attempted_at > now() - make_interval(secs => \(p.domainWindowSeconds)::float8)) d
+                      WHERE email_domain = \(domain) AND attempted_at > now() - make_interval(secs => \(domainWindow))) d
                 """).single()
             if try row.decode("by_address", as: Int64.self) >= p.perAddress {
                 let wait = max(1, try row.decode("address_wait", as: Int?.self) ?? p.addressWindowSeconds)

@@ -59,7 +59,8 @@ struct RegistrationLimitTests {
         #expect(try await register(app).status == 201)
         #expect(try await register(app).status == 429)
         let tag = UUID().uuidString.prefix(8).lowercased()
-        let other = try #require(await SourceAddressClient.send(port: app.server.port, from: "127.0.0.3", "POST", "/v1/auth/register", json: [
+        let other = try #require(await SourceAddressClient.send(port: app.server.port, from: "127.0.0.3", "POST", "/v1/auth/register",
+                                                                json: [
             "email": "owner-\(tag)@example.org", "password": "correct-horse-battery", "name": "Owner \(tag)",
             "organisation": ["legal_name": "SME \(tag)", "country": "RO", "kind": "sme", "city": "Cluj-Napoca",
                              "latitude": 46.77, "longitude": 23.62] as [String: Any]]))

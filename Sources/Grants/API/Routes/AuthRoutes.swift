@@ -127,9 +127,10 @@ enum AuthRoutes {
     }
 
     static func loginPolicy(_ c: GrantsConfiguration) -> LoginThrottle.Policy {
-        LoginThrottle.Policy(freeFailuresPerAccount: c.loginFreeFailuresPerAccount, freeFailuresPerAddress: c.loginFreeFailuresPerAddress,
-                             baseDelaySeconds: c.loginBackoffBaseSeconds, maxDelaySeconds: c.loginBackoffMaxSeconds,
-                             memorySeconds: c.loginFailureMemorySeconds)
+        LoginThrottle.Policy(freeFailuresPerAccount: max(0, c.loginFreeFailuresPerAccount),
+                             freeFailuresPerAddress: max(0, c.loginFreeFailuresPerAddress),
+                             baseDelaySeconds: max(0, c.loginBackoffBaseSeconds), maxDelaySeconds: max(0, c.loginBackoffMaxSeconds),
+                             memorySeconds: max(1, c.loginFailureMemorySeconds))
     }
 
     static func registrationLimit(_ c: GrantsConfiguration) -> RegistrationLimit {
