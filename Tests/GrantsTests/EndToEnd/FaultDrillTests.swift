@@ -53,7 +53,12 @@ struct FaultDrillTests {
         var status: Int
         var retryAfter: Bool
         var error: String?
-        var description: String { error.map { "no answer (\($0))" } ?? "\(status)\(retryAfter ? "+Retry-After" : "")" }
+        /// Which request (`GET` or `login`) and how long it took, for the failure messages.
+        var request = ""
+        var elapsed = Duration.zero
+        var description: String {
+            (error.map { "no answer (\($0))" } ?? "\(status)\(retryAfter ? "+Retry-After" : "")") + " \(request) in \(elapsed)"
+        }
         var acceptable: Bool { error == nil && ((200..<300).contains(status) || (status == 503 && retryAfter)) }
     }
 
@@ -76,14 +81,20 @@ struct FaultDrillTests {
 
         /// A read that authenticates (token lookup) and a write (login: throttle, sessions, audit).
         func send(_ i: Int) async -> Outcome {
+            let clock = ContinuousClock()
+            let start = clock.now
+            var outcome: Outcome
             do {
                 let r = i % 3 == 0
                     ? try await client.send("POST", "/v1/auth/login", json: ["email": email, "password": "correct-horse-battery"])
                     : try await client.send("GET", "/v1/programmes/\(programme)", token: token)
-                return Outcome(status: r.status, retryAfter: r.header("Retry-After") != nil, error: nil)
+                outcome = Outcome(status: r.status, retryAfter: r.header("Retry-After") != nil, error: nil)
             } catch {
-                return Outcome(status: 0, retryAfter: false, error: "\(error)")
+                outcome = Outcome(status: 0, retryAfter: false, error: "\(error)")
             }
+            outcome.request = i % 3 == 0 ? "login" : "GET"
+            outcome.elapsed = clock.now - start
+            return outcome
         }
 
         /// Sends until the service answers 2xx again; how long that took.
