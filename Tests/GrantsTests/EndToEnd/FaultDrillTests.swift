@@ -30,10 +30,24 @@ struct FaultDrillTests {
         }
     }
 
+    /// Starts (or restarts) the drill server. Retried twice: once, right after a stop under load,
+    /// `pg_ctl start` failed with "could not open PID file …: Permission denied" (not understood
+    /// yet; the service under test is not involved in starting its database).
+    static func startServer() async throws {
+        for attempt in 1...3 {
+            do {
+                try await blocking { _ = try server.start() }
+                return
+            } catch where attempt < 3 {
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
+    }
+
     /// Starts the drill server and makes a migrated, seeded database on it.
     static func freshDatabase() async throws -> String {
+        try await startServer()
         try await blocking {
-            try server.start()
             for name in try server.databaseNames() where name.hasPrefix("cx_drill_") && !name.hasPrefix("cx_drill_\(getpid())_") {
                 try server.dropDatabase(name)
             }
@@ -141,7 +155,7 @@ struct FaultDrillTests {
         }
         try await Task.sleep(for: .milliseconds(500))
         try await Self.blocking { try Self.server.stop() }
-        try await Self.blocking { _ = try Self.server.start() }
+        try await Self.startServer()
         let recovered = await drill.waitForRecovery()
         try await Task.sleep(for: .milliseconds(500))
         outcomes.stop.store(true, ordering: .relaxed)
@@ -181,7 +195,7 @@ struct FaultDrillTests {
         }
         #expect(outcomes.allSatisfy { $0.status == 503 && $0.retryAfter }, "\(outcomes.filter { !($0.status == 503 && $0.retryAfter) })")
         #expect(slowest < .seconds(2), "an answer during the outage took \(slowest)")
-        try await Self.blocking { _ = try Self.server.start() }
+        try await Self.startServer()
         let recovered = await drill.waitForRecovery()
         #expect(recovered != nil, "no 2xx within 15 s of PostgreSQL coming back")
         for i in 0..<6 { #expect((200..<300).contains(await drill.send(i).status)) }
