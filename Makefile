@@ -5,6 +5,8 @@ SWIFT        ?= swift
 BIN_DEBUG    := .build/debug/clusterxchange
 BIN_RELEASE  := .build/release/clusterxchange
 TEST_PGDATA  := $(CURDIR)/.data/test-postgres
+# The fault drills' own server (Tests/GrantsTests/EndToEnd/FaultDrillTests.swift), restarted by the tests.
+DRILL_PGDATA := $(CURDIR)/.data/drill-postgres
 PG_BINDIR    := $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 RUN_AS_PG    := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --")
 
@@ -52,8 +54,8 @@ test-api:
 	@scripts/api-checks.sh
 
 stop-test-db:
-	@if [ -f "$(TEST_PGDATA)/postmaster.pid" ]; then \
-	  $(RUN_AS_PG) "$(PG_BINDIR)/pg_ctl" -D "$(TEST_PGDATA)" -m fast -w stop >/dev/null 2>&1 || true; fi
+	@for d in "$(TEST_PGDATA)" "$(DRILL_PGDATA)"; do if [ -f "$$d/postmaster.pid" ]; then \
+	  $(RUN_AS_PG) "$(PG_BINDIR)/pg_ctl" -D "$$d" -m fast -w stop >/dev/null 2>&1 || true; fi; done
 
 ## Benchmarks against the release build; figures go to Benchmarks/results.md.
 bench: release

@@ -730,7 +730,8 @@ ERRORS = OrderedDict([
     (413, ("PayloadTooLarge", "The body exceeds the route's limit (`payload_too_large`).", "payload_too_large", [])),
     (415, ("UnsupportedMediaType", "Wrong Content-Type or content (`unsupported_media_type`).", "unsupported_media_type", [])),
     (422, ("ValidationFailed", "Input breaks a rule; `errors` names each member (`validation_failed`).", "validation_failed", [])),
-    (429, ("RateLimited", "Too many failed logins (`rate_limited`).", "rate_limited", ["Retry-After"])),
+    (429, ("RateLimited", "Too many failed logins, or too many registrations from this address or e-mail domain "
+                          "(`rate_limited`); `Retry-After` and `detail` say when to try again.", "rate_limited", ["Retry-After"])),
     (503, ("ServiceUnavailable", "At capacity, database busy or unreachable; retry (`service_unavailable`).", "service_unavailable", ["Retry-After"])),
 ])
 
@@ -814,11 +815,15 @@ ROUTES = [
        response_content={"application/json": {"schema": {"type": "object"}}}),
     # AuthRoutes.swift
     op("POST", "/v1/auth/register", PUBLIC, "register", "auth", "Register an applicant and its organisation",
-       body="RegisterRequest", ok=201, response="User", conflicts=["email_taken", "organisation_exists"],
-       description="Creates the applicant account and its organisation (`pending_validation`)."),
+       body="RegisterRequest", ok=201, response="User", conflicts=["email_taken", "organisation_exists"], rate_limited=True,
+       description="Creates the applicant account and its organisation (`pending_validation`). Attempts are limited per "
+                   "client address (default 10 an hour) and per e-mail domain (default 20 a day): beyond that 429 with "
+                   "`Retry-After`. 503 when too many registrations are being hashed at once."),
     op("POST", "/v1/auth/login", PUBLIC, "login", "auth", "Log in", body="LoginRequest", response="LoginResponse",
        rate_limited=True,
-       description="Returns a bearer token. Failed attempts are limited per account and per client address (429)."),
+       description="Returns a bearer token. After a number of free failures per account (default 5) and per client "
+                   "address (default 20), each further failure doubles the wait (1 s, 2 s, 4 s … at most 15 min) during "
+                   "which attempts answer 429 with `Retry-After`; the right password after the wait always logs in."),
     op("POST", "/v1/auth/logout", ALL_ROLES, "logout", "auth", "Log out", ok=204,
        description="Revokes the bearer token of the request."),
     op("GET", "/v1/me", ALL_ROLES, "getMe", "auth", "Who am I", response="User"),
@@ -1136,7 +1141,7 @@ def build_operation(r):
         statuses.append(401)
         if set(roles) != set(ALL_ROLES):
             statuses.append(403)
-    if r["rate_limited"] or r["operation_id"] == "login":
+    if r["operation_id"] == "login":
         statuses.append(401)
     if "{id}" in swift_path(r["path"]):
         statuses.append(404)

@@ -16,11 +16,15 @@ final class LibPQSession: @unchecked Sendable {
     /// SQL text → server-side prepared statement name on this backend.
     private var statementNames: [String: String] = [:]
     private var nextStatementNumber = 0
+    /// Receives the server's notices; declared after `conn` and outliving it (see `NoticeSink.install`).
+    private let noticeSink: NoticeSink
 
-    init(url: String, applicationName: String, statementTimeoutMilliseconds: Int) {
+    init(url: String, applicationName: String, statementTimeoutMilliseconds: Int,
+         noticeHandler: @escaping @Sendable (PostgresNotice) -> Void = { _ in }) {
         self.url = url
         self.applicationName = applicationName
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+        self.noticeSink = NoticeSink(noticeHandler)
     }
 
     deinit {
@@ -54,20 +58,23 @@ final class LibPQSession: @unchecked Sendable {
             throw PostgresError(kind: .connection, serverMessage: "libpq could not allocate a connection")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(connection))
+            // Thrown, never printed: the caller's logger records it as a JSON line.
+            let message = String(cString: PQerrorMessage(connection)).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
             PQfinish(connection)
             throw PostgresError(kind: .connection, sqlState: "08001", serverMessage: message)
         }
+        // Before anything else can arrive: NOTICE/WARNING, and the FATAL of a backend
+        // terminated while idle, go to the handler instead of raw lines on stderr.
+        noticeSink.install(on: connection)
         conn = connection
         // Fixed session settings make result text parseable (UTC, ISO dates,
-        // hex bytea), cap runaway statements, and keep server NOTICEs (which libpq
-        // would print raw on stderr, outside our JSON log) from being sent at all.
+        // hex bytea) and cap runaway statements.
         _ = try execute(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT set_config('TimeZone', 'UTC', false), set_config('DateStyle', 'ISO, YMD', false), \
-                    set_config('bytea_output', 'hex', false), set_config('statement_timeout', $1, false), \
-                    set_config('client_min_messages', 'warning', false)
+                    set_config('bytea_output', 'hex', false), set_config('statement_timeout', $1, false)
                     """,
                 binds: [.text(String(statementTimeoutMilliseconds))]),
             prepared: false, allowReconnect: false)
@@ -179,17 +186,25 @@ final class LibPQSession: @unchecked Sendable {
             func field(_ code: Character) -> String? {
                 PQresultErrorField(res, Int32(code.asciiValue!)).map { String(cString: $0) }
             }
-            let broken = PQstatus(conn) != CONNECTION_OK
+            let state = field("C")
+            // A FATAL (terminated backend, shutdown, "starting up") ends the session even when
+            // libpq has not yet seen the socket close: treat it as a lost connection.
+            let broken = PQstatus(conn) != CONNECTION_OK || state.map(LibPQSession.endsSession) == true
             var message = field("M") ?? String(cString: PQresultErrorMessage(res))
             if let detail = field("D") { message += " DETAIL: \(detail)" }
             throw PostgresError(
                 kind: broken ? .connection : .server,
-                sqlState: field("C") ?? (broken ? "08006" : nil),
+                sqlState: state ?? (broken ? "08006" : nil),
                 constraint: field("n"), table: field("t"), column: field("c"),
                 serverMessage: message)
         default:
             throw PostgresError(kind: .protocol, serverMessage: "unexpected result status \(String(cString: PQresStatus(status)))")
         }
+    }
+
+    /// Connection exceptions (class 08), admin/crash shutdown and "cannot connect now" (57P01–57P03).
+    static func endsSession(_ sqlState: String) -> Bool {
+        sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState)
     }
 
     private func rows(of res: OpaquePointer) -> PostgresResult {

@@ -12,6 +12,9 @@ public struct PostgresConfiguration: Sendable {
     public var statementTimeoutMilliseconds: Int = 30_000
     /// Shown in `pg_stat_activity` to tell our sessions apart from psql.
     public var applicationName: String = "clusterxchange"
+    /// Server notices (RAISE NOTICE, warnings, the FATAL of a terminated idle backend). libpq would
+    /// print them raw on stderr; the service routes them to its JSON logger. Default: dropped.
+    public var noticeHandler: @Sendable (PostgresNotice) -> Void = { _ in }
 
     public init(url: String) {
         self.url = url

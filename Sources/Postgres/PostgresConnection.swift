@@ -27,7 +27,8 @@ public final class PostgresConnection: Sendable {
         self.session = LibPQSession(
             url: configuration.url,
             applicationName: configuration.applicationName,
-            statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds)
+            statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds,
+            noticeHandler: configuration.noticeHandler)
     }
 
     deinit {

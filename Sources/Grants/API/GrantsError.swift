@@ -13,7 +13,7 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
     case conflictOfInterest(String)
     case preconditionFailed
     case conflict(code: String, detail: String)
-    case rateLimited(retryAfterSeconds: Int)
+    case rateLimited(retryAfterSeconds: Int, detail: String)
     case unsupportedMediaType(String)
     case badRequest(code: String, detail: String)
     case unavailable(String)
@@ -59,10 +59,9 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
                                   detail: "the resource changed since the ETag given in If-Match; fetch it again")
         case .conflict(let code, let d):
             return ProblemDetails(status: 409, code: code, title: "Conflict", detail: d)
-        case .rateLimited(let s):
+        case .rateLimited(let s, let d):
             var h = HTTPHeaders(); h.set("Retry-After", String(s))
-            return ProblemDetails(status: 429, code: "rate_limited", title: "Too many requests",
-                                  detail: "too many failed attempts; retry after \(s) seconds", headers: h)
+            return ProblemDetails(status: 429, code: "rate_limited", title: "Too many requests", detail: d, headers: h)
         case .unsupportedMediaType(let d):
             return ProblemDetails(status: 415, code: "unsupported_media_type", title: "Unsupported media type", detail: d)
         case .badRequest(let code, let d):

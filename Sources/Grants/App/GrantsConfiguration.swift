@@ -31,11 +31,29 @@ public struct GrantsConfiguration: Sendable {
     public var trustedProxies: [IPNetwork] = []
     /// `TOKEN_TTL_HOURS`: bearer token lifetime (default 12 h).
     public var tokenTTLHours: Int = 12
-    /// `LOGIN_MAX_FAILURES_PER_ACCOUNT` (default 5) and `LOGIN_MAX_FAILURES_PER_ADDRESS` (default 20)
-    /// within `LOGIN_WINDOW_SECONDS` (default 900) before login answers 429.
-    public var loginMaxFailuresPerAccount: Int = 5
-    public var loginMaxFailuresPerAddress: Int = 20
-    public var loginWindowSeconds: Int = 900
+    /// Login backoff (LoginThrottle): `LOGIN_FREE_FAILURES_PER_ACCOUNT` (default 5) and
+    /// `LOGIN_FREE_FAILURES_PER_ADDRESS` (default 20) failures cost nothing; each further one doubles
+    /// the wait before the next attempt is heard, from `LOGIN_BACKOFF_BASE_SECONDS` (default 1) up to
+    /// `LOGIN_BACKOFF_MAX_SECONDS` (default 900). A key quiet for `LOGIN_FAILURE_MEMORY_SECONDS`
+    /// (default 3600) starts again from zero; a correct password clears the account's count.
+    public var loginFreeFailuresPerAccount: Int = 5
+    public var loginFreeFailuresPerAddress: Int = 20
+    public var loginBackoffBaseSeconds: Int = 1
+    public var loginBackoffMaxSeconds: Int = 900
+    public var loginFailureMemorySeconds: Int = 3600
+    /// Self-registration limits (RegistrationLimit): `REGISTRATIONS_PER_ADDRESS` (default 10) per
+    /// `REGISTRATION_ADDRESS_WINDOW_SECONDS` (default 3600), `REGISTRATIONS_PER_DOMAIN` (default 20)
+    /// per `REGISTRATION_DOMAIN_WINDOW_SECONDS` (default 86400).
+    public var registrationsPerAddress: Int = 10
+    public var registrationAddressWindowSeconds: Int = 3600
+    public var registrationsPerDomain: Int = 20
+    public var registrationDomainWindowSeconds: Int = 86_400
+    /// Concurrent bcrypt operations (PasswordHashGate): `LOGIN_HASH_CONCURRENCY` (default 4) for
+    /// logins, `ENROLMENT_HASH_CONCURRENCY` (default 1) for registration and staff accounts, each with
+    /// a queue of `PASSWORD_HASH_QUEUE` (default 32) beyond which the answer is 503.
+    public var loginHashConcurrency: Int = 4
+    public var enrolmentHashConcurrency: Int = 1
+    public var passwordHashQueue: Int = 32
     /// `BCRYPT_COST`: pgcrypto bcrypt cost (default 10; tests use 4 for speed).
     public var bcryptCost: Int = 10
     /// `MIGRATE_ON_START`: `serve` applies pending migrations first (default true).
@@ -72,9 +90,18 @@ public struct GrantsConfiguration: Sendable {
         r.int("FIRST_BYTE_TIMEOUT_SECONDS", &c.firstByteTimeoutSeconds, 1...300)
         r.int("MIN_TRANSFER_RATE_BYTES", &c.minimumTransferRate, 0...100_000_000)
         r.int("TOKEN_TTL_HOURS", &c.tokenTTLHours, 1...8760)
-        r.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", &c.loginMaxFailuresPerAccount, 1...1000)
-        r.int("LOGIN_MAX_FAILURES_PER_ADDRESS", &c.loginMaxFailuresPerAddress, 1...100_000)
-        r.int("LOGIN_WINDOW_SECONDS", &c.loginWindowSeconds, 1...86_400)
+        r.int("LOGIN_FREE_FAILURES_PER_ACCOUNT", &c.loginFreeFailuresPerAccount, 0...1000)
+        r.int("LOGIN_FREE_FAILURES_PER_ADDRESS", &c.loginFreeFailuresPerAddress, 0...100_000)
+        r.int("LOGIN_BACKOFF_BASE_SECONDS", &c.loginBackoffBaseSeconds, 1...3600)
+        r.int("LOGIN_BACKOFF_MAX_SECONDS", &c.loginBackoffMaxSeconds, 1...86_400)
+        r.int("LOGIN_FAILURE_MEMORY_SECONDS", &c.loginFailureMemorySeconds, 1...(30 * 86_400))
+        r.int("REGISTRATIONS_PER_ADDRESS", &c.registrationsPerAddress, 1...1_000_000)
+        r.int("REGISTRATION_ADDRESS_WINDOW_SECONDS", &c.registrationAddressWindowSeconds, 1...(30 * 86_400))
+        r.int("REGISTRATIONS_PER_DOMAIN", &c.registrationsPerDomain, 1...1_000_000)
+        r.int("REGISTRATION_DOMAIN_WINDOW_SECONDS", &c.registrationDomainWindowSeconds, 1...(30 * 86_400))
+        r.int("LOGIN_HASH_CONCURRENCY", &c.loginHashConcurrency, 1...64)
+        r.int("ENROLMENT_HASH_CONCURRENCY", &c.enrolmentHashConcurrency, 1...64)
+        r.int("PASSWORD_HASH_QUEUE", &c.passwordHashQueue, 0...10_000)
         r.int("BCRYPT_COST", &c.bcryptCost, 4...16)
         if let m = env["MIGRATE_ON_START"] { c.migrateOnStart = !["0", "false", "no"].contains(m.lowercased()) }
         r.seconds("SHUTDOWN_GRACE_SECONDS", &c.shutdownGraceSeconds, 0...3600)

@@ -17,6 +17,7 @@ public final class GrantsServer: Sendable {
     public static func start(configuration: GrantsConfiguration, databaseURL: String, logger: Logger) throws -> GrantsServer {
         var pg = PostgresConfiguration(url: databaseURL)
         pg.poolSize = configuration.poolSize
+        pg.noticeHandler = PostgresNoticeLog.handler(logger)
         let pool = PostgresPool(configuration: pg, logger: { message in logger.warning("postgres", ["message": message]) })
         let services = GrantsServices(pool: pool, configuration: configuration, logger: logger)
         let openAPI = (try? Data(contentsOf: configuration.openAPIFile)).map { [UInt8]($0) } ?? Array("{}".utf8)
@@ -66,6 +67,22 @@ public final class GrantsServer: Sendable {
     public func shutdown() async {
         await http.shutdown()
         await pool.close()
+    }
+}
+
+/// Server notices as JSON log lines: NOTICE/INFO at info, WARNING at warning, anything else
+/// (the FATAL of a terminated idle backend) at error.
+enum PostgresNoticeLog {
+    static func handler(_ logger: Logger) -> @Sendable (PostgresNotice) -> Void {
+        { notice in
+            let level: Logger.Level = switch notice.severity {
+            case "DEBUG", "LOG", "INFO", "NOTICE": .info
+            case "WARNING": .warning
+            default: .error
+            }
+            logger.log(level, "postgres notice", ["severity": notice.severity, "sqlstate": notice.sqlState ?? "",
+                                                  "message": notice.message])
+        }
     }
 }
 

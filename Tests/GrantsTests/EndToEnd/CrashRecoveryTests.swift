@@ -6,7 +6,7 @@ import Testing
 
 /// A `kill -9` of the service in the middle of a burst of payment executions: after a
 /// restart, every payment answered 2xx is in the ledger exactly once, retries with the same
-/// Idempotency-Key never pay twice, and the budget invariant holds.
+/// Idempotency-Key never pay twice, the budget invariant holds and the audit chain verifies.
 @Suite("Crash recovery (end to end)")
 struct CrashRecoveryTests {
     /// The real `clusterxchange serve` binary as a separate process.
@@ -113,6 +113,9 @@ struct CrashRecoveryTests {
         #expect((budget["committed_cents"] as? Int ?? .max) <= (budget["cap_cents"] as? Int ?? 0))
         #expect(budget["outstanding_cents"] as? Int == 0)
         #expect(budget["reconciled"] as? Bool == true)
+        // The hash-chained audit trail survived the kill unbroken.
+        let verify = try await app.request("GET", "/v1/audit-log/verify", token: token)
+        #expect(verify.status == 200 && verify.json["valid"] as? Bool == true, "\(verify.text)")
         print("crash test: \(ok.count) of \(payments.count) executions answered 2xx before the kill")
     }
 }

@@ -28,6 +28,9 @@ final class TestApp: Sendable {
         c.httpThreads = 1
         c.bcryptCost = 4
         c.logLevel = "error"
+        // Every test registers from 127.0.0.1 at example.org: the limits have their own tests.
+        c.registrationsPerAddress = 1_000_000
+        c.registrationsPerDomain = 1_000_000
         return c
     }
 
@@ -158,10 +161,10 @@ struct HTTPTestClient: Sendable {
     let base: String
     let session: URLSession
 
-    init(base: String) {
+    init(base: String, timeoutSeconds: Double = 60) {
         self.base = base
         let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = 60
+        config.timeoutIntervalForRequest = timeoutSeconds
         config.httpMaximumConnectionsPerHost = 16
         self.session = URLSession(configuration: config)
     }

@@ -50,22 +50,32 @@ enum AuthRoutes {
         let vat = v.optionalText("organisation.vat_number", o.vatNumber, max: 32)
         let iban = v.iban("organisation.iban", o.iban)
         try v.finish()
-        let cost = ctx.services.configuration.bcryptCost
+        let config = ctx.services.configuration
+        let limit = registrationLimit(config)
+        let address = ctx.request.remoteAddress
+        let cost = config.bcryptCost
         let audit = ctx.audit
-        let user = try await ctx.db.write { conn in
-            let orgID: Int64 = try await conn.query("""
-                INSERT INTO organisations (legal_name, country, kind, city, latitude, longitude, vat_number, iban)
-                VALUES (\(legalName), \(country), \(o.kind), \(city), \(o.latitude), \(o.longitude), \(vat), \(iban)) RETURNING id
-                """).single().decode("id")
-            let userID: Int64 = try await conn.query("""
-                INSERT INTO users (email, password_hash, name, role, organisation_id)
-                VALUES (\(email), crypt(\(b.password), gen_salt('bf', \(cost)::int)), \(name), 'applicant', \(orgID)) RETURNING id
-                """).single().decode("id")
-            let user = try await UserResource.load(conn, id: userID)
-            var actor = audit; actor.actorID = userID; actor.actorRole = Role.applicant.rawValue
-            try await AuditTrail.record(conn, actor, action: "organisation.registered", entity: "organisation", id: orgID, after: user.organisation)
-            try await AuditTrail.record(conn, actor, action: "user.registered", entity: "user", id: userID, after: user)
-            return user
+        let pool = ctx.db
+        // The whole registration, limit check included, holds an enrolment slot: however many
+        // clients register at once, they occupy at most that many pool connections.
+        let user = try await ctx.services.enrolmentHashing.run {
+            try await limit.admit(pool, address: address, email: email)
+            return try await pool.write { conn in
+                let orgID: Int64 = try await conn.query("""
+                    INSERT INTO organisations (legal_name, country, kind, city, latitude, longitude, vat_number, iban)
+                    VALUES (\(legalName), \(country), \(o.kind), \(city), \(o.latitude), \(o.longitude), \(vat), \(iban)) RETURNING id
+                    """).single().decode("id")
+                let userID: Int64 = try await conn.query("""
+                    INSERT INTO users (email, password_hash, name, role, organisation_id)
+                    VALUES (\(email), crypt(\(b.password), gen_salt('bf', \(cost)::int)), \(name), 'applicant', \(orgID)) RETURNING id
+                    """).single().decode("id")
+                let user = try await UserResource.load(conn, id: userID)
+                var actor = audit; actor.actorID = userID; actor.actorRole = Role.applicant.rawValue
+                try await AuditTrail.record(conn, actor, action: "organisation.registered", entity: "organisation", id: orgID,
+                                            after: user.organisation)
+                try await AuditTrail.record(conn, actor, action: "user.registered", entity: "user", id: userID, after: user)
+                return user
+            }
         }
         var response = try HTTPResponse.json(user, status: 201)
         response.headers.set("Location", "/v1/users/\(user.id)")
@@ -73,28 +83,29 @@ enum AuthRoutes {
     }
 
     /// One query whether or not the account exists, and a bcrypt of the same cost either
-    /// way, so neither the answer nor its timing tells which e-mails are registered.
+    /// way, so neither the answer nor its timing tells which e-mails are registered. Throttled by
+    /// exponential backoff per account and per address (LoginThrottle), never locked.
     @Sendable static func login(_ ctx: RequestContext) async throws -> HTTPResponse {
         let b = try ctx.body(LoginBody.self)
         let email = b.email.trimmingSpaces.lowercased()
-        let address = ctx.request.remoteAddress
         let config = ctx.services.configuration
-        let window = config.loginWindowSeconds
-        let counts = try await ctx.db.prepared("""
-            SELECT (SELECT count(*) FROM login_failures WHERE email = \(email) AND failed_at > now() - make_interval(secs => \(window)::int)) AS by_account,
-                   (SELECT count(*) FROM login_failures WHERE client_address = \(address) AND failed_at > now() - make_interval(secs => \(window)::int)) AS by_address
-            """).single()
-        if try counts.decode("by_account", as: Int64.self) >= config.loginMaxFailuresPerAccount
-            || counts.decode("by_address", as: Int64.self) >= config.loginMaxFailuresPerAddress {
-            throw GrantsError.rateLimited(retryAfterSeconds: window)
+        let throttle = LoginThrottle(policy: loginPolicy(config), email: email, address: ctx.request.remoteAddress)
+        let wait = try await throttle.secondsToWait(ctx.db)
+        if wait > 0 {
+            throw GrantsError.rateLimited(retryAfterSeconds: wait, detail:
+                "too many failed logins for this account or from this address; the next attempt is heard in \(wait) seconds "
+                + "(each further failure doubles the wait; the right password after the wait always works)")
         }
         let dummySalt = "$2a$" + (config.bcryptCost < 10 ? "0" : "") + "\(config.bcryptCost)$" + "abcdefghijklmnopqrstuv"
-        let check = try await ctx.db.prepared("""
-            SELECT u.id, crypt(\(b.password), coalesce(u.password_hash, \(dummySalt))) = u.password_hash AS ok
-            FROM (SELECT 1) AS one LEFT JOIN users u ON lower(u.email) = \(email) AND u.active
-            """).single()
+        let pool = ctx.db
+        let check = try await ctx.services.loginHashing.run {
+            try await pool.prepared("""
+                SELECT u.id, crypt(\(b.password), coalesce(u.password_hash, \(dummySalt))) = u.password_hash AS ok
+                FROM (SELECT 1) AS one LEFT JOIN users u ON lower(u.email) = \(email) AND u.active
+                """).single()
+        }
         guard let userID = try check.decode("id", as: Int64?.self), try check.decode("ok", as: Bool?.self) == true else {
-            _ = try await ctx.db.query("INSERT INTO login_failures (email, client_address) VALUES (\(email), \(address))")
+            try await throttle.recordFailure(ctx.db)
             throw GrantsError.unauthenticated("the e-mail or password is wrong")
         }
         let token = Token.generate()
@@ -105,7 +116,7 @@ enum AuthRoutes {
                 INSERT INTO sessions (token_hash, user_id, expires_at)
                 VALUES (sha256(convert_to(\(token), 'UTF8')), \(userID), now() + make_interval(hours => \(ttl)::int)) RETURNING expires_at
                 """).single().decode("expires_at")
-            _ = try await conn.query("DELETE FROM login_failures WHERE email = \(email)")
+            try await throttle.recordSuccess(conn)
             let user = try await UserResource.load(conn, id: userID)
             var actor = audit; actor.actorID = userID; actor.actorRole = user.role
             try await AuditTrail.record(conn, actor, action: "user.logged_in", entity: "user", id: userID,
@@ -113,6 +124,19 @@ enum AuthRoutes {
             return LoginResponse(token: token, expiresAt: expires, user: user)
         }
         return try .json(response)
+    }
+
+    static func loginPolicy(_ c: GrantsConfiguration) -> LoginThrottle.Policy {
+        LoginThrottle.Policy(freeFailuresPerAccount: max(0, c.loginFreeFailuresPerAccount),
+                             freeFailuresPerAddress: max(0, c.loginFreeFailuresPerAddress),
+                             baseDelaySeconds: max(0, c.loginBackoffBaseSeconds), maxDelaySeconds: max(0, c.loginBackoffMaxSeconds),
+                             memorySeconds: max(1, c.loginFailureMemorySeconds))
+    }
+
+    static func registrationLimit(_ c: GrantsConfiguration) -> RegistrationLimit {
+        RegistrationLimit(policy: RegistrationLimit.Policy(
+            perAddress: c.registrationsPerAddress, addressWindowSeconds: c.registrationAddressWindowSeconds,
+            perDomain: c.registrationsPerDomain, domainWindowSeconds: c.registrationDomainWindowSeconds))
     }
 
     @Sendable static func logout(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -136,8 +160,12 @@ enum AuthRoutes {
 
     @Sendable static func createUser(_ ctx: RequestContext) async throws -> HTTPResponse {
         let b = try ctx.body(CreateUserBody.self)
-        let user = try await createStaff(ctx.db, email: b.email, password: b.password, name: b.name, role: b.role,
-                                         cost: ctx.services.configuration.bcryptCost, audit: ctx.audit)
+        let pool = ctx.db
+        let cost = ctx.services.configuration.bcryptCost
+        let audit = ctx.audit
+        let user = try await ctx.services.enrolmentHashing.run {
+            try await createStaff(pool, email: b.email, password: b.password, name: b.name, role: b.role, cost: cost, audit: audit)
+        }
         var response = try HTTPResponse.json(user, status: 201)
         response.headers.set("Location", "/v1/users/\(user.id)")
         return response
