@@ -732,7 +732,8 @@ ERRORS = OrderedDict([
     (422, ("ValidationFailed", "Input breaks a rule; `errors` names each member (`validation_failed`).", "validation_failed", [])),
     (429, ("RateLimited", "Too many failed logins, or too many registrations from this address or e-mail domain "
                           "(`rate_limited`); `Retry-After` and `detail` say when to try again.", "rate_limited", ["Retry-After"])),
-    (503, ("ServiceUnavailable", "At capacity, database busy or unreachable; retry (`service_unavailable`).", "service_unavailable", ["Retry-After"])),
+    (503, ("ServiceUnavailable", "At capacity, database busy or unreachable (`service_unavailable`), or this client address already holds "
+                                  "`MAX_CONNECTIONS_PER_ADDRESS` open connections (`too_many_connections`); retry after `Retry-After`.", "service_unavailable", ["Retry-After"])),
 ])
 
 HEADER_COMPONENT = {"WWW-Authenticate": "WWWAuthenticate", "Retry-After": "RetryAfter", "ETag": "ETag", "Location": "Location"}
@@ -1145,6 +1146,9 @@ def build_operation(r):
         statuses.append(401)
     if "{id}" in swift_path(r["path"]):
         statuses.append(404)
+    if "{" in swift_path(r["path"]) or r["query"] or r["paged"]:
+        # The HTTP layer refuses a path with encoded control bytes and invalid UTF-8 in the path or query.
+        statuses.append(400)
     if r["conflicts"]:
         statuses.append(409)
     if r["if_match"]:
