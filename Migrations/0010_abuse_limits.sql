@@ -7,9 +7,9 @@
 DROP TABLE login_failures;
 
 CREATE TABLE login_throttle (
-    scope            text NOT NULL CHECK (scope IN ('account', 'address')),
+    scope            text NOT NULL CHECK (scope IN ('account', 'account_address', 'address')),
     key              text NOT NULL CHECK (length(key) BETWEEN 1 AND 320),
-    failures         integer NOT NULL CHECK (failures >= 1),
+    failures         integer NOT NULL CHECK (failures >= 0),
     blocked_until    timestamptz,
     last_failure_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (scope, key)

@@ -56,7 +56,7 @@ struct LoginThrottleTests {
             }
             waits.append(round)
             // Time passes (the wait is over) without the test sleeping for it.
-            _ = try await app.sql("UPDATE login_throttle SET blocked_until = now() WHERE scope = 'account'")
+            _ = try await app.sql("UPDATE login_throttle SET blocked_until = now() WHERE scope IN ('account', 'account_address')")
         }
         for (round, expected) in zip(waits, [60, 120, 240, 300, 300]) {
             #expect(round.allSatisfy { (expected - 15)...expected ~= $0 }, "\(waits)")
@@ -105,5 +105,46 @@ struct LoginThrottleTests {
         // Keys are hashes: the typed e-mails are not stored in clear.
         let keys = try await app.sql("SELECT key FROM login_throttle").rows.map { try $0.decode("key", as: String.self) }
         #expect(!keys.isEmpty && keys.allSatisfy { $0.count == 64 && !$0.contains("@") })
+    }
+
+    /// Guesses sent all at once: each is checked against the failures of those before it, so
+    /// no more than the free ones reach the password check. (Before, every attempt read "no
+    /// wait" before any failure was recorded: 20 parallel guesses were 20 password checks.)
+    @Test func parallelGuessesGetNoMoreThanTheFreeAttempts() async throws {
+        let app = try await TestApp.start { c in
+            c.loginFreeFailuresPerAccount = 2
+            c.loginBackoffBaseSeconds = 60
+        }
+        defer { Task { await app.stop() } }
+        let a = try await app.applicant()
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<20 {
+                group.addTask { try await login(app, a.email, "wrong-password-\(i)").status }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0 == 401 }.count <= 3, "\(statuses.sorted())")
+        #expect(statuses.allSatisfy { $0 == 401 || $0 == 429 }, "\(statuses.sorted())")
+    }
+
+    /// An attacker's failures on an account from its own address make the attacker wait, not
+    /// the owner at another address: the per-account wait is per address, and the account-wide
+    /// bound is ten times looser.
+    @Test func anAttackerCannotMakeTheOwnerWait() async throws {
+        let app = try await TestApp.start { c in
+            c.loginFreeFailuresPerAccount = 2
+            c.loginBackoffBaseSeconds = 60
+        }
+        defer { Task { await app.stop() } }
+        let a = try await app.applicant()
+        var statuses: [Int] = []
+        for i in 0..<5 {
+            statuses.append(try await login(app, a.email, "wrong-password-\(i)").status)
+            _ = try await app.sql("UPDATE login_throttle SET blocked_until = NULL WHERE scope = 'address'")
+        }
+        #expect(statuses.prefix(3) == [401, 401, 401] && statuses.last == 429, "\(statuses)")
+        let owner = try #require(await SourceAddressClient.send(port: app.server.port, from: "127.0.0.2", "POST", "/v1/auth/login",
+                                                                json: ["email": a.email, "password": "correct-horse-battery"]))
+        #expect(owner.status == 200, "\(owner.status) \(owner.text)")
     }
 }

@@ -90,40 +90,61 @@ enum AuthRoutes {
         let email = b.email.trimmingSpaces.lowercased()
         let config = ctx.services.configuration
         let throttle = LoginThrottle(policy: loginPolicy(config), email: email, address: ctx.request.remoteAddress)
-        let wait = try await throttle.secondsToWait(ctx.db)
-        if wait > 0 {
-            throw GrantsError.rateLimited(retryAfterSeconds: wait, detail:
-                "too many failed logins for this account or from this address; the next attempt is heard in \(wait) seconds "
-                + "(each further failure doubles the wait; the right password after the wait always works)")
-        }
         let dummySalt = "$2a$" + (config.bcryptCost < 10 ? "0" : "") + "\(config.bcryptCost)$" + "abcdefghijklmnopqrstuv"
         let pool = ctx.db
-        let check = try await ctx.services.loginHashing.run {
-            try await pool.prepared("""
-                SELECT u.id, crypt(\(b.password), coalesce(u.password_hash, \(dummySalt))) = u.password_hash AS ok
-                FROM (SELECT 1) AS one LEFT JOIN users u ON lower(u.email) = \(email) AND u.active
-                """).single()
-        }
-        guard let userID = try check.decode("id", as: Int64?.self), try check.decode("ok", as: Bool?.self) == true else {
-            try await throttle.recordFailure(ctx.db)
-            throw GrantsError.unauthenticated("the e-mail or password is wrong")
-        }
         let token = Token.generate()
         let audit = ctx.audit
         let ttl = config.tokenTTLHours
-        let response = try await ctx.db.write { conn in
-            let expires: Date = try await conn.query("""
-                INSERT INTO sessions (token_hash, user_id, expires_at)
-                VALUES (sha256(convert_to(\(token), 'UTF8')), \(userID), now() + make_interval(hours => \(ttl)::int)) RETURNING expires_at
-                """).single().decode("expires_at")
-            try await throttle.recordSuccess(conn)
-            let user = try await UserResource.load(conn, id: userID)
-            var actor = audit; actor.actorID = userID; actor.actorRole = user.role
-            try await AuditTrail.record(conn, actor, action: "user.logged_in", entity: "user", id: userID,
-                                        after: ["expires_at": expires.ISO8601Format()])
-            return LoginResponse(token: token, expiresAt: expires, user: user)
+        // One transaction from the throttle check to the recorded outcome (see LoginThrottle).
+        let outcome = try await ctx.services.loginHashing.run {
+            try await pool.write { conn -> LoginOutcome in
+                let verdict = try await throttle.begin(conn)
+                guard verdict == .proceed else { return .throttled(verdict) }
+                let check = try await conn.query("""
+                    SELECT u.id, crypt(\(b.password), coalesce(u.password_hash, \(dummySalt))) = u.password_hash AS ok
+                    FROM (SELECT 1) AS one LEFT JOIN users u ON lower(u.email) = \(email) AND u.active
+                    """).single()
+                guard let userID = try check.decode("id", as: Int64?.self), try check.decode("ok", as: Bool?.self) == true else {
+                    try await throttle.recordFailure(conn)
+                    return .wrongCredentials
+                }
+                let expires: Date = try await conn.query("""
+                    INSERT INTO sessions (token_hash, user_id, expires_at)
+                    VALUES (sha256(convert_to(\(token), 'UTF8')), \(userID), now() + make_interval(hours => \(ttl)::int))
+                    RETURNING expires_at
+                    """).single().decode("expires_at")
+                try await throttle.recordSuccess(conn)
+                let user = try await UserResource.load(conn, id: userID)
+                var actor = audit
+                actor.actorID = userID
+                actor.actorRole = user.role
+                try await AuditTrail.record(conn, actor, action: "user.logged_in", entity: "user", id: userID,
+                                            after: ["expires_at": expires.ISO8601Format()])
+                return .loggedIn(LoginResponse(token: token, expiresAt: expires, user: user))
+            }
+        }
+        let response: LoginResponse
+        switch outcome {
+        case .loggedIn(let r):
+            response = r
+        case .wrongCredentials:
+            throw GrantsError.unauthenticated("the e-mail or password is wrong")
+        case .throttled(.wait(let wait)):
+            throw GrantsError.rateLimited(retryAfterSeconds: wait, detail:
+                "too many failed logins for this account or from this address; the next attempt is heard in \(wait) seconds "
+                + "(each further failure doubles the wait; the right password after the wait always works)")
+        case .throttled:
+            throw GrantsError.rateLimited(retryAfterSeconds: 1, detail:
+                "another login for this account from this address is being checked; send one attempt at a time")
         }
         return try .json(response)
+    }
+
+    /// What the login transaction decided; the answer is sent after it committed.
+    enum LoginOutcome: Sendable {
+        case loggedIn(LoginResponse)
+        case wrongCredentials
+        case throttled(LoginThrottle.Verdict)
     }
 
     static func loginPolicy(_ c: GrantsConfiguration) -> LoginThrottle.Policy {
