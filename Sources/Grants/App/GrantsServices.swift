@@ -6,14 +6,18 @@ public struct GrantsServices: Sendable {
     public let pool: PostgresPool
     public let configuration: GrantsConfiguration
     public let logger: Logger
-    /// Bcrypt slots for logins, and a separate, smaller set for enrolment (registration and staff
-    /// accounts), so a registration flood cannot take what logins need (PasswordHashGate).
+    /// Bcrypt slots for logins, and a separate, smaller set for self-registration, so a
+    /// registration flood cannot take what logins need (PasswordHashGate).
     let loginHashing: PasswordHashGate
     let enrolmentHashing: PasswordHashGate
+    /// Staff accounts made by a coordinator (`POST /v1/users`) hash on their own gate: a flood of
+    /// self-registrations must not stop a coordinator from creating an evaluator.
+    let staffHashing: PasswordHashGate
 
     public init(pool: PostgresPool, configuration: GrantsConfiguration, logger: Logger) {
         self.pool = pool; self.configuration = configuration; self.logger = logger
         loginHashing = PasswordHashGate(permits: configuration.loginHashConcurrency, maxWaiting: configuration.passwordHashQueue)
         enrolmentHashing = PasswordHashGate(permits: configuration.enrolmentHashConcurrency, maxWaiting: configuration.passwordHashQueue)
+        staffHashing = PasswordHashGate(permits: 1, maxWaiting: configuration.passwordHashQueue)
     }
 }

@@ -116,6 +116,26 @@ struct OrganisationChangeTests {
         #expect(try await app.request("GET", "/v1/organisations/\(a.organisationID)/changes", token: other.token).status == 404)
     }
 
+    /// One coordinator alone used to be able to redirect payments: reject the organisation, edit
+    /// its IBAN (applied at once, the organisation no longer being validated), validate it again.
+    @Test func oneCoordinatorCannotRejectEditAndRevalidate() async throws {
+        let app = try await TestApp.start()
+        defer { Task { await app.stop() } }
+        let first = try await app.staff("coordinator")
+        let a = try await app.applicant(validatedBy: first.token, iban: Self.oldIBAN)
+        let path = "/v1/organisations/\(a.organisationID)"
+        let rejected = try await app.request("POST", path + "/validation", token: first.token,
+                                             json: ["decision": "rejected", "reason": "pretext"])
+        #expect(rejected.status == 200)
+        let edit = try await app.request("PATCH", path, token: first.token, json: ["iban": Self.newIBAN])
+        #expect(edit.status == 200)
+        #expect(edit.json["iban"] as? String == Self.oldIBAN, "held for another coordinator")
+        #expect(edit.json["pending_change"] is [String: Any])
+        _ = try await app.request("POST", path + "/validation", token: first.token, json: ["decision": "validated"])
+        let org = try await app.request("GET", path, token: a.token)
+        #expect(org.json["iban"] as? String == Self.oldIBAN)
+    }
+
     /// A rejected organisation used to reopen itself (back to pending_validation) by renaming.
     @Test func onlyACoordinatorReopensARejectedOrganisation() async throws {
         let app = try await TestApp.start()

@@ -184,7 +184,7 @@ enum AuthRoutes {
         let pool = ctx.db
         let cost = ctx.services.configuration.bcryptCost
         let audit = ctx.audit
-        let user = try await ctx.services.enrolmentHashing.run {
+        let user = try await ctx.services.staffHashing.run {
             try await createStaff(pool, email: b.email, password: b.password, name: b.name, role: b.role, cost: cost, audit: audit)
         }
         var response = try HTTPResponse.json(user, status: 201)

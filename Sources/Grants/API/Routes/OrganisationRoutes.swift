@@ -88,7 +88,9 @@ enum OrganisationRoutes {
             for member in OrganisationChangeResource.guardedMembers {
                 if let value = sent[member] ?? nil, value != inForce[member] ?? nil { proposed[member] = value }
             }
-            let held = before.status == OrganisationStatus.validated.rawValue && !proposed.isEmpty
+            // A coordinator's own edit of these details is always held for another coordinator:
+            // otherwise one coordinator could reject, edit the IBAN and validate it alone.
+            let held = (before.status == OrganisationStatus.validated.rawValue || user.role == .coordinator) && !proposed.isEmpty
             if held {
                 if let pending = before.pendingChange {
                     throw GrantsError.conflict(code: "organisation_change_pending",
