@@ -33,6 +33,15 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// What per-client limits count: an IPv4 address, or an IPv6 address's /64, since one host
+    /// is normally given a whole /64 and could otherwise be any number of clients.
+    public var limitKey: String {
+        guard bytes.count == 16 else { return description }
+        return IPAddress(bytes: Array(bytes[0..<8]) + Array(repeating: 0, count: 8)).description + "/64"
+    }
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
     public var description: String {
         var buffer = [CChar](repeating: 0, count: 64)
         var copy = bytes
@@ -99,10 +108,20 @@ public struct IPNetwork: Sendable, Hashable {
 /// right-most address that is not itself a trusted proxy is the first one no trusted party
 /// could have forged.
 public struct ClientAddressResolver: Sendable {
-    public let trustedProxies: [IPNetwork]
+    /// The one header the trusted proxies write. Only that one is read: a proxy that writes
+    /// `Forwarded` and passes a client's own `X-Forwarded-For` through would otherwise let the
+    /// client name itself.
+    public enum Header: String, Sendable {
+        case xForwardedFor = "x-forwarded-for"
+        case forwarded
+    }
 
-    public init(trustedProxies: [IPNetwork]) {
+    public let trustedProxies: [IPNetwork]
+    public let header: Header
+
+    public init(trustedProxies: [IPNetwork], header: Header = .xForwardedFor) {
         self.trustedProxies = trustedProxies
+        self.header = header
     }
 
     public func isTrusted(_ address: IPAddress) -> Bool {
@@ -119,10 +138,10 @@ public struct ClientAddressResolver: Sendable {
     public func resolve(peer: String, headers: HTTPHeaders) -> String {
         guard !trustedProxies.isEmpty, let peerAddress = IPAddress(peer), isTrusted(peerAddress) else { return peer }
         var chain: [Substring] = []
-        let forwardedFor = headers.values("X-Forwarded-For")
-        if !forwardedFor.isEmpty {
-            for value in forwardedFor { chain.append(contentsOf: value.split(separator: ",")) }
-        } else {
+        switch header {
+        case .xForwardedFor:
+            for value in headers.values("X-Forwarded-For") { chain.append(contentsOf: value.split(separator: ",")) }
+        case .forwarded:
             for value in headers.values("Forwarded") { chain.append(contentsOf: Self.forwardedFor(value)) }
         }
         // Walk from the nearest hop outwards.

@@ -37,8 +37,11 @@ final class Connection {
     let remote: String
     /// False for connections accepted beyond `maxConnections` only to be told 503.
     let counted: Bool
-    /// Counted in the per-address table (released on close).
+    /// Counted in the per-address table under `addressKey` (released on close).
     var addressCounted = false
+    var addressKey = ""
+    /// Accepted only to be answered 503.
+    var isRefusal = false
     /// Monotonic ns of the accept: the first-byte deadline runs from here.
     let acceptedNs: UInt64
     /// Whether any byte ever arrived (a connection that never speaks gets the short deadline).
@@ -115,7 +118,7 @@ final class ServerContext: Sendable {
         self.logger = logger
         self.metrics = HTTPMetrics(shards: max(1, configuration.eventLoopThreads))
         self.maxConnections = Atomic(configuration.maxConnections)
-        self.addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxies)
+        self.addresses = ClientAddressResolver(trustedProxies: configuration.trustedProxies, header: configuration.forwardedHeader)
     }
 
     /// Takes a per-address slot for `address`; false when it holds the limit already.
@@ -190,6 +193,8 @@ final class EventLoop: @unchecked Sendable {
     private var now: UInt64 = 0
     private var lastSweepNs: UInt64 = 0
     private var nextConnectionID: UInt64 = 0
+    private var refusalsInFlight = 0
+    private static let maxRefusalsInFlight = 32
     private var dateCache = HTTPDateCache()
     private var requestIDs = RequestID.Generator()
     private let readBuffer: UnsafeMutableRawBufferPointer
@@ -386,22 +391,44 @@ final class EventLoop: @unchecked Sendable {
             }
             Socket.setNoDelay(fd)
             let remote = Socket.addressAndPort(storage).address
-            let cap = context.maxConnections.load(ordering: .relaxed)
-            let open = context.metrics.openConnections.add(1, ordering: .relaxed).newValue
-            var admitted = !shuttingDown && (open <= cap || shedIdleConnection())
-            var refusal = ProblemDetails.serviceUnavailable()
+            // The per-address slot first: a client that will be refused anyway must not shed
+            // another client's idle connection on its way out.
+            let addressKey = IPAddress(remote)?.limitKey ?? remote
             var addressCounted = false
+            var admitted = !shuttingDown
+            var refusal = ProblemDetails.serviceUnavailable()
             if admitted && configuration.maxConnectionsPerAddress > 0 && !context.addresses.isTrusted(remote) {
-                addressCounted = context.acquireAddressSlot(remote)
+                addressCounted = context.acquireAddressSlot(addressKey)
                 if !addressCounted {
                     admitted = false
                     refusal = .tooManyConnections(limit: configuration.maxConnectionsPerAddress)
                 }
             }
-            if !admitted { context.metrics.openConnections.subtract(1, ordering: .relaxed) }
+            let cap = context.maxConnections.load(ordering: .relaxed)
+            if admitted {
+                let open = context.metrics.openConnections.add(1, ordering: .relaxed).newValue
+                if open > cap && !shedIdleConnection() {
+                    admitted = false
+                    context.metrics.openConnections.subtract(1, ordering: .relaxed)
+                }
+            }
+            if !admitted && addressCounted {
+                context.releaseAddressSlot(addressKey)
+                addressCounted = false
+            }
+            // Refusals wait for their 503 to be read; past a few dozen at once they are reset at
+            // once, so a flood of refused connects cannot use up the descriptors kept in reserve.
+            if !admitted && refusalsInFlight >= Self.maxRefusalsInFlight {
+                Socket.setResetOnClose(fd)
+                close(fd)
+                continue
+            }
             let c = register(fd: fd, remote: remote, counted: admitted)
             c.addressCounted = addressCounted
+            c.addressKey = addressKey
             if !admitted {
+                c.isRefusal = true
+                refusalsInFlight += 1
                 c.inflight = errorInflight(c)
                 respond(c, refusal.response)
                 drive(c)
@@ -449,8 +476,9 @@ final class EventLoop: @unchecked Sendable {
         if c.counted { context.metrics.openConnections.subtract(1, ordering: .relaxed) }
         if c.addressCounted {
             c.addressCounted = false
-            context.releaseAddressSlot(c.remote)
+            context.releaseAddressSlot(c.addressKey)
         }
+        if c.isRefusal { refusalsInFlight -= 1 }
     }
 
     // MARK: Inbox

@@ -62,6 +62,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers are believed (empty by
     /// default: the headers are ignored and the TCP peer is the client).
     public var trustedProxies: [IPNetwork] = []
+    /// The header those proxies write: `X-Forwarded-For` (default) or RFC 7239 `Forwarded`.
+    public var forwardedHeader: ClientAddressResolver.Header = .xForwardedFor
 
     public init() {}
 

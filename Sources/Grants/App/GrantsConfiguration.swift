@@ -29,6 +29,8 @@ public struct GrantsConfiguration: Sendable {
     /// `TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of reverse proxies whose
     /// `X-Forwarded-For` / `Forwarded` headers name the client (default none).
     public var trustedProxies: [IPNetwork] = []
+    /// `TRUSTED_PROXY_HEADER`: `x-forwarded-for` (default) or `forwarded` (RFC 7239), the one header read from them.
+    public var forwardedHeader: ClientAddressResolver.Header = .xForwardedFor
     /// `TOKEN_TTL_HOURS`: bearer token lifetime (default 12 h).
     public var tokenTTLHours: Int = 12
     /// Login backoff (LoginThrottle): `LOGIN_FREE_FAILURES_PER_ACCOUNT` (default 5) and
@@ -111,6 +113,10 @@ public struct GrantsConfiguration: Sendable {
             case .failure(let bad):
                 r.problems.append("TRUSTED_PROXIES: '\(bad.entry)' is not an IP address or CIDR range (e.g. 10.0.0.0/8, ::1)")
             }
+        }
+        if let h = env["TRUSTED_PROXY_HEADER"] {
+            if let header = ClientAddressResolver.Header(rawValue: h.lowercased()) { c.forwardedHeader = header }
+            else { r.problems.append("TRUSTED_PROXY_HEADER must be x-forwarded-for or forwarded (got '\(h.prefix(40))')") }
         }
         if let root = env["CX_ROOT"], !root.isEmpty { c.root = URL(fileURLWithPath: root) }
         if let d = env["CX_DATA_DIR"], !d.isEmpty { c.dataDirectory = URL(fileURLWithPath: d) }

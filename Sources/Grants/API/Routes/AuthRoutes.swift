@@ -52,7 +52,7 @@ enum AuthRoutes {
         try v.finish()
         let config = ctx.services.configuration
         let limit = registrationLimit(config)
-        let address = ctx.request.remoteAddress
+        let address = IPAddress(ctx.request.remoteAddress)?.limitKey ?? ctx.request.remoteAddress
         let cost = config.bcryptCost
         let audit = ctx.audit
         let pool = ctx.db
@@ -89,7 +89,8 @@ enum AuthRoutes {
         let b = try ctx.body(LoginBody.self)
         let email = b.email.trimmingSpaces.lowercased()
         let config = ctx.services.configuration
-        let throttle = LoginThrottle(policy: loginPolicy(config), email: email, address: ctx.request.remoteAddress)
+        let throttle = LoginThrottle(policy: loginPolicy(config), email: email,
+                                     address: IPAddress(ctx.request.remoteAddress)?.limitKey ?? ctx.request.remoteAddress)
         let dummySalt = "$2a$" + (config.bcryptCost < 10 ? "0" : "") + "\(config.bcryptCost)$" + "abcdefghijklmnopqrstuv"
         let pool = ctx.db
         let token = Token.generate()
