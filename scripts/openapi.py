@@ -733,7 +733,8 @@ ERRORS = OrderedDict([
     (429, ("RateLimited", "Too many failed logins, or too many registrations from this address or e-mail domain "
                           "(`rate_limited`); `Retry-After` and `detail` say when to try again.", "rate_limited", ["Retry-After"])),
     (503, ("ServiceUnavailable", "At capacity, database busy or unreachable (`service_unavailable`), or this client address already holds "
-                                  "`MAX_CONNECTIONS_PER_ADDRESS` open connections (`too_many_connections`); retry after `Retry-After`.", "service_unavailable", ["Retry-After"])),
+                                  "`MAX_CONNECTIONS_PER_ADDRESS` open connections (`too_many_connections`), or the request was not finished "
+                                  "within `HANDLER_TIMEOUT_SECONDS` and may still complete (`handler_timeout`); retry after `Retry-After`.", "service_unavailable", ["Retry-After"])),
 ])
 
 HEADER_COMPONENT = {"WWW-Authenticate": "WWWAuthenticate", "Retry-After": "RetryAfter", "ETag": "ETag", "Location": "Location"}

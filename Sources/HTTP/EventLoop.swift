@@ -42,6 +42,8 @@ final class Connection {
     var addressKey = ""
     /// Accepted only to be answered 503.
     var isRefusal = false
+    /// Monotonic ns when the current request was handed to its handler.
+    var processingSinceNs: UInt64 = 0
     /// Monotonic ns of the accept: the first-byte deadline runs from here.
     let acceptedNs: UInt64
     /// Whether any byte ever arrived (a connection that never speaks gets the short deadline).
@@ -206,6 +208,7 @@ final class EventLoop: @unchecked Sendable {
     /// Bytes a transfer must move per rate window (0: no minimum).
     private let rateWindowMinimumBytes: UInt64
     private let bodyNs: UInt64
+    private let handlerNs: UInt64
     private let idleNs: UInt64
     private let graceNs: UInt64
     private static let lingerNs: UInt64 = 2_000_000_000
@@ -223,6 +226,7 @@ final class EventLoop: @unchecked Sendable {
         let (product, overflow) = perSecond.multipliedReportingOverflow(by: rateWindowNs / 1_000_000)
         rateWindowMinimumBytes = overflow ? UInt64.max : product / 1000
         bodyNs = configuration.bodyDeadline.nanosecondsValue
+        handlerNs = configuration.handlerDeadline.nanosecondsValue
         idleNs = configuration.idleTimeout.nanosecondsValue
         graceNs = configuration.shutdownGrace.nanosecondsValue
         let ep = Epoll.create()
@@ -642,6 +646,7 @@ final class EventLoop: @unchecked Sendable {
             request.peerAddress = c.remote
             request.path = info.path
             c.state = .processing
+            c.processingSinceNs = now
             let fd = c.fd, id = c.id
             Task { [self] in
                 var completion = Completion(fd: fd, connectionID: id, response: HTTPResponse(), failure: nil)
@@ -793,7 +798,17 @@ final class EventLoop: @unchecked Sendable {
                 }
             case .lingering:
                 if now >= c.lingerDeadlineNs { closeConnection(c) }
-            case .processing, .closed:
+            case .processing:
+                if now >= c.processingSinceNs &+ handlerNs && !shuttingDown {
+                    // The late completion finds the connection no longer processing and is dropped.
+                    var info = c.inflight ?? errorInflight(c)
+                    info.keepAlive = false
+                    c.inflight = info
+                    respond(c, ProblemDetails.handlerTimeout(seconds: Int(handlerNs / 1_000_000_000)).response)
+                    c.closeAfterWrite = true
+                    drive(c)
+                }
+            case .closed:
                 break
             }
         }

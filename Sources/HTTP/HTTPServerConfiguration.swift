@@ -62,6 +62,11 @@ public struct HTTPServerConfiguration: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers are believed (empty by
     /// default: the headers are ignored and the TCP peer is the client).
     public var trustedProxies: [IPNetwork] = []
+    /// Longest a handler may take before the client is answered 503 `handler_timeout` and the
+    /// connection closed. Default 60 s, above the database's statement timeout (30 s) and pool
+    /// checkout (5 s), so it only fires when something below is stuck (an unreachable database
+    /// mid-connect, say): a stuck handler must not hold its client and its slot forever.
+    public var handlerDeadline: Duration = .seconds(60)
     /// The header those proxies write: `X-Forwarded-For` (default) or RFC 7239 `Forwarded`.
     public var forwardedHeader: ClientAddressResolver.Header = .xForwardedFor
 

@@ -189,6 +189,17 @@ public struct ProblemDetails: Error, Sendable, CustomStringConvertible {
             detail: detail ?? "The server is at capacity; retry later.", headers: headers)
     }
 
+    /// The handler did not finish within `handlerDeadline`; its effect may still happen.
+    public static func handlerTimeout(seconds: Int) -> ProblemDetails {
+        var headers: HTTPHeaders = [:]
+        headers.set("Retry-After", "5")
+        return ProblemDetails(
+            status: 503, code: "handler_timeout", title: "Request not finished in time",
+            detail: "The service did not finish this request within \(seconds) s and it may still complete: check its result "
+                + "(read the resource) before retrying; routes that decide or move money take an Idempotency-Key for safe retries.",
+            headers: headers)
+    }
+
     /// One client address holds `maxConnectionsPerAddress` connections already.
     public static func tooManyConnections(limit: Int) -> ProblemDetails {
         var headers: HTTPHeaders = [:]

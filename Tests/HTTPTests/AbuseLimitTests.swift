@@ -11,6 +11,10 @@ private func abuseRoutes(_ r: inout Router) {
     r.add(.GET, "/big") { _ in HTTPResponse(status: 200, headers: ["Content-Type": "application/octet-stream"],
                                             body: [UInt8](repeating: 0x61, count: 16 << 20)) }
     r.add(.POST, "/upload", bodyLimit: 1 << 20) { req in .text("\(req.body.count)") }
+    r.add(.GET, "/stuck") { _ in
+        try? await Task.sleep(for: .seconds(2))
+        return .text("late")
+    }
 }
 
 /// Connection-level abuse (issue 15, finding 3): connections that merely exist, or crawl, must
@@ -222,6 +226,28 @@ struct AbuseLimitTests {
         await trusted.shutdown()
         await rfc7239.shutdown()
         await untrusted.shutdown()
+    }
+
+    @Test func stuckHandlerIsAnsweredAndItsSlotFreed() async throws {
+        let server = try makeServer({ $0.handlerDeadline = .milliseconds(300) }, routes: abuseRoutes)
+        let port = server.port
+        let (stuck, elapsed, next) = await offPool { () -> (RawResponse?, Double, Int?) in
+            let start = Date()
+            let c = RawClient(port: port, timeout: 5)!
+            c.send("GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
+            let r = c.readResponse()
+            let took = Date().timeIntervalSince(start)
+            usleep(2_000_000)  // the late completion arrives and must be dropped quietly
+            let d = RawClient(port: port)!
+            d.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+            return (r, took, d.readResponse()?.status)
+        }
+        #expect(stuck?.status == 503)
+        #expect(stuck?.json?["code"] as? String == "handler_timeout")
+        #expect(elapsed < 1.8, "\(elapsed)")
+        #expect(next == 200)
+        #expect(server.metrics.openConnectionCount <= 1)
+        await server.shutdown()
     }
 }
 

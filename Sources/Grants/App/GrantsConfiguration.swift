@@ -24,6 +24,8 @@ public struct GrantsConfiguration: Sendable {
     public var maxConnectionsPerAddress: Int = 64
     /// `FIRST_BYTE_TIMEOUT_SECONDS`: how long a new connection may stay silent (default 5).
     public var firstByteTimeoutSeconds: Int = 5
+    /// `HANDLER_TIMEOUT_SECONDS`: longest a request may be worked on before 503 `handler_timeout` (default 60).
+    public var handlerTimeoutSeconds: Int = 60
     /// `MIN_TRANSFER_RATE_BYTES`: slowest request or response transfer accepted, bytes/s over 10 s (default 1024, 0: off).
     public var minimumTransferRate: Int = 1024
     /// `TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of reverse proxies whose
@@ -91,6 +93,7 @@ public struct GrantsConfiguration: Sendable {
         r.int("MAX_CONNECTIONS_PER_ADDRESS", &c.maxConnectionsPerAddress, 0...1_000_000)
         r.int("FIRST_BYTE_TIMEOUT_SECONDS", &c.firstByteTimeoutSeconds, 1...300)
         r.int("MIN_TRANSFER_RATE_BYTES", &c.minimumTransferRate, 0...100_000_000)
+        r.int("HANDLER_TIMEOUT_SECONDS", &c.handlerTimeoutSeconds, 5...3600)
         r.int("TOKEN_TTL_HOURS", &c.tokenTTLHours, 1...8760)
         r.int("LOGIN_FREE_FAILURES_PER_ACCOUNT", &c.loginFreeFailuresPerAccount, 0...1000)
         r.int("LOGIN_FREE_FAILURES_PER_ADDRESS", &c.loginFreeFailuresPerAddress, 0...100_000)

@@ -51,6 +51,7 @@ public final class GrantsServer: Sendable {
         http.minimumTransferRate = configuration.minimumTransferRate
         http.trustedProxies = configuration.trustedProxies
         http.forwardedHeader = configuration.forwardedHeader
+        http.handlerDeadline = .seconds(configuration.handlerTimeoutSeconds)
         // Bounded by the settings reader (0...3600 s); clamped again so no value can trap here.
         http.shutdownGrace = .milliseconds(Int64(min(max(configuration.shutdownGraceSeconds, 0), 3600) * 1000))
         let server = HTTPServer(configuration: http, router: table.router, logger: logger)
