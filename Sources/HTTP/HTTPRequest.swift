@@ -76,8 +76,13 @@ public struct HTTPRequest: Sendable {
         guard String(validating: body, as: UTF8.self) != nil else {
             throw ProblemDetails.malformedJSON("The request body is not valid UTF-8.")
         }
-        if JSONStructure.nestsDeeper(than: 32, body) {
-            throw ProblemDetails.malformedJSON("The JSON document nests deeper than 32 levels.")
+        switch JSONStructure.check(body) {
+        case .tooDeep(let limit)?:
+            throw ProblemDetails.malformedJSON("The JSON document nests deeper than \(limit) levels.")
+        case .duplicateMember(let path)?:
+            throw ProblemDetails.malformedJSON("the member '\(path.prefix(200))' appears more than once; send each member once")
+        case nil:
+            break
         }
         do {
             return try JSON.decoder.decode(T.self, from: Data(body))
