@@ -19,9 +19,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             bytes = withUnsafeBytes(of: &v4) { Array($0) }
             return
         }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, s, &v6) == 1 {
-            let raw = withUnsafeBytes(of: &v6) { Array($0) }
+        if let raw = Self.ipv6Bytes(s) {
             // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is that IPv4 address.
             if raw[0..<10].allSatisfy({ $0 == 0 }) && raw[10] == 0xFF && raw[11] == 0xFF {
                 bytes = Array(raw[12..<16])
@@ -31,6 +29,19 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             return
         }
         return nil
+    }
+
+    /// The 16 bytes of an IPv6 address in text form (RFC 4291 §2.2, as inet_pton reads it), or nil.
+    static func ipv6Bytes(_ text: String) -> [UInt8]? {
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
+        return withUnsafeBytes(of: &v6) { Array($0) }
+    }
+
+    /// Whether the bytes inside a Host's brackets are an IPv6 address (the one address parser,
+    /// shared with `TRUSTED_PROXIES` and the forwarding headers).
+    static func isIPv6Literal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count <= 64 && ipv6Bytes(String(decoding: bytes, as: UTF8.self)) != nil
     }
 
     /// What per-client limits count: an IPv4 address, or an IPv6 address's /64, since one host

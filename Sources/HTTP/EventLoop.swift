@@ -397,11 +397,12 @@ final class EventLoop: @unchecked Sendable {
             let remote = Socket.addressAndPort(storage).address
             // The per-address slot first: a client that will be refused anyway must not shed
             // another client's idle connection on its way out.
-            let addressKey = IPAddress(remote)?.limitKey ?? remote
+            let peer = IPAddress(remote)
+            let addressKey = peer?.limitKey ?? remote
             var addressCounted = false
             var admitted = !shuttingDown
             var refusal = ProblemDetails.serviceUnavailable()
-            if admitted && configuration.maxConnectionsPerAddress > 0 && !context.addresses.isTrusted(remote) {
+            if admitted && configuration.maxConnectionsPerAddress > 0 && !(peer.map(context.addresses.isTrusted) ?? false) {
                 addressCounted = context.acquireAddressSlot(addressKey)
                 if !addressCounted {
                     admitted = false

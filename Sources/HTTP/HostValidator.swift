@@ -10,7 +10,7 @@ enum HostValidator {
         if v[0] == UInt8(ascii: "[") {
             guard let close = v.firstIndex(of: UInt8(ascii: "]")) else { return false }
             let literal = UnsafeBufferPointer(rebasing: v[1..<close])
-            guard isIPv6(literal) || isIPvFuture(literal) else { return false }
+            guard IPAddress.isIPv6Literal(literal) || isIPvFuture(literal) else { return false }
             i = close + 1
         } else {
             while i < v.count && v[i] != UInt8(ascii: ":") {
@@ -35,61 +35,6 @@ enum HostValidator {
             port = port * 10 + Int(b - 0x30)
         }
         return port <= 65535
-    }
-
-    /// RFC 3986 IPv6address: eight h16 groups, one `::` for a run of zero
-    /// groups, optionally an IPv4 address as the last 32 bits.
-    static func isIPv6(_ a: UnsafeBufferPointer<UInt8>) -> Bool {
-        let n = a.count
-        var i = 0
-        var groups = 0
-        var compressed = false
-        if n >= 2 && a[0] == UInt8(ascii: ":") && a[1] == UInt8(ascii: ":") {
-            compressed = true
-            i = 2
-        }
-        while i < n {
-            let start = i
-            while i < n && RequestTarget.hexValue(a[i]) != nil { i += 1 }
-            if i < n && a[i] == UInt8(ascii: ".") {
-                guard isIPv4(UnsafeBufferPointer(rebasing: a[start..<n])) else { return false }
-                groups += 2
-                break
-            }
-            guard i - start >= 1 && i - start <= 4 else { return false }
-            groups += 1
-            if i == n { break }
-            guard a[i] == UInt8(ascii: ":") else { return false }
-            i += 1
-            if i < n && a[i] == UInt8(ascii: ":") {
-                if compressed { return false }
-                compressed = true
-                i += 1
-            } else if i == n {
-                return false  // a trailing single colon
-            }
-        }
-        return compressed ? groups <= 7 : groups == 8
-    }
-
-    /// Four dec-octets, no leading zeros.
-    static func isIPv4(_ a: UnsafeBufferPointer<UInt8>) -> Bool {
-        var octets = 0
-        var i = 0
-        while true {
-            let start = i
-            var value = 0
-            while i < a.count && isDigit(a[i]) && i - start < 3 {
-                value = value * 10 + Int(a[i] - 0x30)
-                i += 1
-            }
-            let length = i - start
-            guard length >= 1, value <= 255, length == 1 || a[start] != UInt8(ascii: "0") else { return false }
-            octets += 1
-            if octets == 4 { return i == a.count }
-            guard i < a.count, a[i] == UInt8(ascii: ".") else { return false }
-            i += 1
-        }
     }
 
     /// IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )

@@ -390,9 +390,8 @@ public struct RequestParser: Sendable {
         let invalid = HTTPParseError.badRequest("Invalid request target (origin-form, absolute-form or OPTIONS * expected).")
         guard let colon = t.firstIndex(of: UInt8(ascii: ":")), colon + 2 < t.count,
               t[colon + 1] == UInt8(ascii: "/"), t[colon + 2] == UInt8(ascii: "/") else { throw invalid }
-        let scheme = t[0..<colon]
-        let isHTTP = scheme.count == 4 && equalsLowercased(scheme, "http")
-        let isHTTPS = scheme.count == 5 && equalsLowercased(scheme, "https")
+        let isHTTP = equalsIgnoringCase(t, 0..<colon, "http")
+        let isHTTPS = equalsIgnoringCase(t, 0..<colon, "https")
         guard isHTTP || isHTTPS else { throw .badRequest("Only http and https absolute-form targets are accepted.") }
         let authorityStart = colon + 3
         var authorityEnd = authorityStart
@@ -405,17 +404,6 @@ public struct RequestParser: Sendable {
         guard !authority.isEmpty, HostValidator.isValid(authority) else { throw .badRequest("Invalid host in the request target.") }
         try checkPathAndQuery(t, from: authorityEnd)
         return String(decoding: authority, as: UTF8.self)
-    }
-
-    private static func equalsLowercased(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ lower: StaticString) -> Bool {
-        var i = 0
-        let p = lower.utf8Start
-        for b in bytes {
-            let l = (b >= 65 && b <= 90) ? b | 0x20 : b
-            if l != p[i] { return false }
-            i += 1
-        }
-        return true
     }
 
     /// One field line (header or trailer): the name and the OWS-trimmed value.
@@ -573,8 +561,10 @@ public struct RequestParser: Sendable {
         return n
     }
 
+    /// Whether `buf[range]` is `lower` (an ASCII lower-case literal), ignoring ASCII case.
     @inline(__always)
     private static func equalsIgnoringCase(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ lower: StaticString) -> Bool {
+        guard range.count == lower.utf8CodeUnitCount else { return false }
         let p = lower.utf8Start
         var j = 0
         for i in range {
