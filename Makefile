@@ -10,7 +10,7 @@ DRILL_PGDATA := $(CURDIR)/.data/drill-postgres
 PG_BINDIR    := $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 RUN_AS_PG    := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --")
 
-.PHONY: all deps build release run test test-swift test-fuzz-replay test-api fuzz bench clean stop-test-db
+.PHONY: all deps build release run test test-swift test-fuzz-replay test-api fuzz bench clean stop-test-db openapi
 
 all: build
 
@@ -56,6 +56,10 @@ test-api:
 stop-test-db:
 	@for d in "$(TEST_PGDATA)" "$(DRILL_PGDATA)"; do if [ -f "$$d/postmaster.pid" ]; then \
 	  $(RUN_AS_PG) "$(PG_BINDIR)/pg_ctl" -D "$$d" -m fast -w stop >/dev/null 2>&1 || true; fi; done
+
+## Rewrites openapi.json from the route declarations (a test fails while it is stale).
+openapi: build
+	$(BIN_DEBUG) openapi > openapi.json
 
 ## Benchmarks against the release build; figures go to Benchmarks/results.md.
 bench: release

@@ -36,7 +36,7 @@ public enum JSON {
 
     /// Converts a Swift property name to the wire name clients see, so field
     /// errors name `organisation.legal_name`, not `organisation.legalName`.
-    static func snakeCase(_ key: String) -> String {
+    public static func snakeCase(_ key: String) -> String {
         let chars = Array(key)
         guard chars.contains(where: { $0.isUppercase }) else { return key }
         var out = ""

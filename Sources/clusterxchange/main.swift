@@ -3,7 +3,7 @@ import Grants
 import HTTP
 import Postgres
 
-/// `clusterxchange serve | migrate | seed [--demo] | create-user --email E --name N --role R`
+/// `clusterxchange serve | migrate | seed [--demo] | create-user --email E --name N --role R | openapi`
 let usage = """
 usage: clusterxchange <command>
   serve                         start the HTTP API (migrates first unless MIGRATE_ON_START=false)
@@ -11,6 +11,7 @@ usage: clusterxchange <command>
   seed [--demo]                 load seeds/ (MEDIC-NEST programme, partners, lump sums, call); --demo adds demo users
   create-user --email E --name N --role R
                                 create an evaluator, coordinator or auditor; the password is read from standard input
+  openapi                       print the OpenAPI document (the bytes served at /openapi.json)
   --help                        this text
 configuration: environment variables, see README.md (DATABASE_URL unset: private PostgreSQL under .data/postgres)
 """
@@ -57,6 +58,8 @@ func withDatabase<T: Sendable>(_ body: @Sendable (PostgresPool, String) async th
 }
 
 switch command {
+case "openapi":
+    do { FileHandle.standardOutput.write(Data(try GrantsRoutes.openAPIDocument().utf8)) } catch { fail("openapi: \(error)") }
 case "migrate":
     let applied = await withDatabase { pool, _ in try await Migrator(pool: pool, directory: configuration.migrationsDirectory).migrate() }
     print(applied.isEmpty ? "migrations: up to date" : "migrations applied: \(applied.joined(separator: ", "))")

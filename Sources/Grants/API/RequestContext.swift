@@ -26,7 +26,7 @@ public struct RequestContext: Sendable {
 
     /// Decodes a JSON body strictly: unknown members are refused (422) so a typo in an
     /// optional field never silently drops the caller's intent.
-    public func body<T: RequestBody>(_ type: T.Type) throws -> T {
+    func body<T: RequestBody>(_ type: T.Type) throws -> T {
         try StrictJSON.decode(type, from: request)
     }
 

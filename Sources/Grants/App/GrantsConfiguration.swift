@@ -138,7 +138,6 @@ public struct GrantsConfiguration: Sendable {
 
     public var migrationsDirectory: URL { root.appendingPathComponent("Migrations") }
     public var seedsDirectory: URL { root.appendingPathComponent("seeds") }
-    public var openAPIFile: URL { root.appendingPathComponent("openapi.json") }
     public var embeddedDataDirectory: URL { dataDirectory ?? root.appendingPathComponent(".data/postgres") }
 }
 

@@ -20,25 +20,14 @@ public final class GrantsServer: Sendable {
         pg.noticeHandler = PostgresNoticeLog.handler(logger)
         let pool = PostgresPool(configuration: pg, logger: { message in logger.warning("postgres", ["message": message]) })
         let services = GrantsServices(pool: pool, configuration: configuration, logger: logger)
-        let openAPI = (try? Data(contentsOf: configuration.openAPIFile)).map { [UInt8]($0) } ?? Array("{}".utf8)
         let serverBox = Mutex<HTTPServer?>(nil)
-        var table = RouteTable(services: services)
-        OperationalRoutes.register(into: &table, metrics: {
-            let http = serverBox.withLock { $0?.metrics.prometheusText() } ?? ""
-            return http + PoolMetrics.text(pool.statistics)
-        }, openAPI: openAPI, migrations: Result { try Migrator.load(configuration.migrationsDirectory) })
-        AuthRoutes.register(into: &table)
-        OrganisationRoutes.register(into: &table)
-        ProgrammeRoutes.register(into: &table)
-        ApplicationRoutes.register(into: &table)
-        DocumentRoutes.register(into: &table, maxDocumentBytes: configuration.maxDocumentBytes)
-        AuditRoutes.register(into: &table)
-        EvaluationRoutes.register(into: &table)
-        RankingRoutes.register(into: &table)
-        DecisionRoutes.register(into: &table)
-        PaymentRoutes.register(into: &table)
-        LedgerRoutes.register(into: &table)
-        ReportRoutes.register(into: &table)
+        let operational = GrantsRoutes.Operational(
+            metrics: {
+                let http = serverBox.withLock { $0?.metrics.prometheusText() } ?? ""
+                return http + PoolMetrics.text(pool.statistics)
+            },
+            migrations: Result { try Migrator.load(configuration.migrationsDirectory) })
+        let table = try GrantsRoutes.table(maxDocumentBytes: configuration.maxDocumentBytes, operational: operational)
 
         var http = HTTPServerConfiguration()
         http.host = configuration.host
@@ -54,7 +43,7 @@ public final class GrantsServer: Sendable {
         http.handlerDeadline = .seconds(configuration.handlerTimeoutSeconds)
         // Bounded by the settings reader (0...3600 s); clamped again so no value can trap here.
         http.shutdownGrace = .milliseconds(Int64(min(max(configuration.shutdownGraceSeconds, 0), 3600) * 1000))
-        let server = HTTPServer(configuration: http, router: table.router, logger: logger)
+        let server = HTTPServer(configuration: http, router: table.router(services: services), logger: logger)
         serverBox.withLock { $0 = server }
         try server.start()
         return GrantsServer(pool: pool, http: server, services: services, routes: table.entries)

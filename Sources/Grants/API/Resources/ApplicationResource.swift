@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 
 /// An exchange application with the figures the service computed for it.
-struct ApplicationResource: Encodable, Sendable {
+struct ApplicationResource: Codable, Sendable {
     struct Participant: Codable, Sendable { var name: String; var email: String; var position: String }
     struct Origin: Codable, Sendable { var city: String; var country: String; var latitude: Double; var longitude: Double }
 

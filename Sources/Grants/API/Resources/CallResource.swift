@@ -3,7 +3,7 @@ import Postgres
 
 /// A call for applications. Scores are shown in points (0..5, half points) and weights as
 /// fractions; storage keeps half points and basis points so no float decides a threshold.
-struct CallResource: Encodable, Sendable {
+struct CallResource: Codable, Sendable {
     struct CriterionView: Codable, Sendable {
         var key: String
         var weight: Double

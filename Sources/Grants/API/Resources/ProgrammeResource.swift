@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
 
-struct ProgrammeResource: Encodable, Sendable {
+struct ProgrammeResource: Codable, Sendable {
     var id: Int64
     var code: String
     var name: String
@@ -63,7 +63,7 @@ struct ProgrammeResource: Encodable, Sendable {
 }
 
 /// Budget figures, always sums over the ledger (DESIGN.md §3).
-struct BudgetResource: Encodable, Sendable {
+struct BudgetResource: Codable, Sendable {
     var programmeId: Int64
     var capCents: Int64
     var committedCents: Int64

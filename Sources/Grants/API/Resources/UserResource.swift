@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 
 /// A user as the API shows it; `organisation` is explicitly null for staff roles.
-struct UserResource: Encodable, Sendable {
+struct UserResource: Codable, Sendable {
     var id: Int64
     var email: String
     var name: String

@@ -10,28 +10,113 @@ enum ApplicationRoutes {
     struct Body: RequestBody {
         var callId: Int64?; var hostOrganisationId: Int64?; var participant: ParticipantInput?; var origin: OriginInput?
         var activityStart: String?; var activityEnd: String?; var activityType: String?; var objectives: String?
-        static let members = ["call_id", "host_organisation_id", "participant", "participant.name", "participant.email",
-                              "participant.position", "origin", "origin.city", "origin.country", "origin.latitude",
-                              "origin.longitude", "activity_start", "activity_end", "activity_type", "objectives"]
     }
     struct EligibilityBody: RequestBody {
         var eligible: Bool; var reason: String?
-        static let members = ["eligible", "reason"]
     }
     struct ReasonBody: RequestBody {
         var reason: String?
-        static let members = ["reason"]
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(.POST, "/v1/applications", roles: [.applicant], create)
-        table.add(.GET, "/v1/applications", roles: [.applicant, .evaluator, .coordinator, .auditor], list)
-        table.add(.GET, "/v1/applications/:id", roles: [.applicant, .evaluator, .coordinator, .auditor], get)
-        table.add(.PATCH, "/v1/applications/:id", roles: [.applicant], patch)
-        table.add(.DELETE, "/v1/applications/:id", roles: [.applicant], delete)
-        table.add(.POST, "/v1/applications/:id/submit", roles: [.applicant], submit)
-        table.add(.POST, "/v1/applications/:id/withdraw", roles: [.applicant], withdraw)
-        table.add(.POST, "/v1/applications/:id/eligibility", roles: [.coordinator], eligibility)
+        table.add(Route(
+            .POST,
+            "/v1/applications",
+            roles: [.applicant],
+            id: "createApplication",
+            tag: .applications,
+            summary: "Draft an application",
+            description: "Creates a draft with the computed `working_days`, `distance_km` and `lump_sum_cents`.",
+            body: .json(Body.self),
+            response: .json(ApplicationResource.self),
+            status: 201,
+            traits: [.etag]),
+            create)
+        table.add(Route(
+            .GET,
+            "/v1/applications",
+            roles: .everyone,
+            id: "listApplications",
+            tag: .applications,
+            summary: "List applications",
+            description: "Applicants see their organisation's, evaluators those assigned to them, staff all.",
+            response: .page(ApplicationResource.self),
+            query: [
+                .oneOf("status", ApplicationStatus.self, "only applications in this status"),
+                .id("call_id", "only applications to this call"),
+                .id("organisation_id", "only applications of this visitor organisation"),
+            ]),
+            list)
+        table.add(Route(
+            .GET,
+            "/v1/applications/:id",
+            roles: .everyone,
+            id: "getApplication",
+            tag: .applications,
+            summary: "Get an application",
+            response: .json(ApplicationResource.self),
+            traits: [.etag]),
+            get)
+        table.add(Route(
+            .PATCH,
+            "/v1/applications/:id",
+            roles: [.applicant],
+            id: "updateApplication",
+            tag: .applications,
+            summary: "Edit a draft",
+            body: .json(Body.self, schemaName: "ApplicationPatch", hints: Body.patchHints),
+            response: .json(ApplicationResource.self),
+            traits: [.etag, .ifMatch],
+            problems: [.invalidTransition]),
+            patch)
+        table.add(Route(
+            .DELETE,
+            "/v1/applications/:id",
+            roles: [.applicant],
+            id: "deleteApplication",
+            tag: .applications,
+            summary: "Delete a draft",
+            status: 204,
+            traits: [.ifMatch],
+            problems: [.invalidTransition]),
+            delete)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/submit",
+            roles: [.applicant],
+            id: "submitApplication",
+            tag: .applications,
+            summary: "Submit a draft",
+            description: "Checks the submission rules (validated organisation, call open, host country, working "
+                + "days, ...): 422 lists every rule broken.",
+            response: .json(ApplicationResource.self),
+            traits: [.etag, .ifMatch],
+            problems: [.invalidTransition, .validationFailed]),
+            submit)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/withdraw",
+            roles: [.applicant],
+            id: "withdrawApplication",
+            tag: .applications,
+            summary: "Withdraw an application",
+            body: .json(ReasonBody.self, required: false),
+            response: .json(ApplicationResource.self),
+            traits: [.etag],
+            problems: [.invalidTransition]),
+            withdraw)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/eligibility",
+            roles: [.coordinator],
+            id: "decideEligibility",
+            tag: .applications,
+            summary: "Record the eligibility check",
+            body: .json(EligibilityBody.self),
+            response: .json(ApplicationResource.self),
+            traits: [.etag],
+            problems: [.invalidTransition]),
+            eligibility)
     }
 
     /// The validated, normalised content of a draft.

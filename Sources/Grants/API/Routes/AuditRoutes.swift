@@ -4,12 +4,12 @@ import Postgres
 
 /// The audit trail and its verification.
 enum AuditRoutes {
-    struct Entry: Encodable, Sendable {
+    struct Entry: Codable, Sendable {
         var id: Int64; var occurredAt: Date; var actorId: Int64?; var actorRole: String?; var action: String
         var entityType: String; var entityId: Int64?; var before: JSONFragment?; var after: JSONFragment?
         var requestId: String?; var clientAddress: String?; var prevHash: String; var hash: String
     }
-    struct Verification: Encodable, Sendable { var valid: Bool; var checked: Int; var firstBrokenId: Int64?
+    struct Verification: Codable, Sendable { var valid: Bool; var checked: Int; var firstBrokenId: Int64?
         enum CodingKeys: String, CodingKey { case valid, checked, firstBrokenId }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -18,8 +18,35 @@ enum AuditRoutes {
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(.GET, "/v1/audit-log", roles: .staff, list)
-        table.add(.GET, "/v1/audit-log/verify", roles: .staff, verify)
+        table.add(Route(
+            .GET,
+            "/v1/audit-log",
+            roles: .staff,
+            id: "listAuditLog",
+            tag: .audit,
+            summary: "Audit trail",
+            response: .page(Entry.self),
+            query: [
+                QueryParameter(name: "entity_type", schema: ["type": "string"],
+                    description: "e.g. `application`, `organisation`, `user`"),
+                .id("entity_id", "only changes of this entity"),
+                .id("actor_id", "only changes by this user"),
+                QueryParameter(name: "from", schema: ["type": "string", "anyOf": [["format": "date-time"], ["format": "date"]]],
+                    description: "RFC 3339 timestamp (no fractional seconds) or YYYY-MM-DD; inclusive"),
+                QueryParameter(name: "to", schema: ["type": "string", "anyOf": [["format": "date-time"], ["format": "date"]]],
+                    description: "RFC 3339 timestamp (no fractional seconds) or YYYY-MM-DD; exclusive"),
+            ]),
+            list)
+        table.add(Route(
+            .GET,
+            "/v1/audit-log/verify",
+            roles: .staff,
+            id: "verifyAuditLog",
+            tag: .audit,
+            summary: "Verify the hash chain",
+            description: "Walks the whole chain recomputing every digest.",
+            response: .json(Verification.self)),
+            verify)
     }
 
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -87,7 +114,8 @@ enum AuditRoutes {
 }
 
 /// A JSON document stored by the database, embedded as-is in a response.
-struct JSONFragment: Encodable, Sendable {
+struct JSONFragment: Codable, Sendable {
+    init(from decoder: any Decoder) throws { value = try JSONValue(from: decoder) }
     var value: JSONValue
     init(_ text: String) {
         value = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)

@@ -11,28 +11,102 @@ enum AuthRoutes {
     }
     struct RegisterBody: RequestBody {
         var email: String; var password: String; var name: String; var organisation: OrganisationInput
-        static let members = ["email", "password", "name", "organisation", "organisation.legal_name", "organisation.country",
-                              "organisation.kind", "organisation.city", "organisation.latitude", "organisation.longitude",
-                              "organisation.vat_number", "organisation.iban"]
     }
     struct LoginBody: RequestBody {
         var email: String; var password: String
-        static let members = ["email", "password"]
     }
     struct CreateUserBody: RequestBody {
         var email: String; var password: String; var name: String; var role: String
-        static let members = ["email", "password", "name", "role"]
     }
-    struct LoginResponse: Encodable, Sendable { var token: String; var expiresAt: Date; var user: UserResource }
+    struct LoginResponse: Codable, Sendable { var token: String; var expiresAt: Date; var user: UserResource }
 
     static func register(into table: inout RouteTable) {
-        table.add(.POST, "/v1/auth/register", roles: nil, register)
-        table.add(.POST, "/v1/auth/login", roles: nil, login)
-        table.add(.POST, "/v1/auth/logout", roles: .everyone, logout)
-        table.add(.GET, "/v1/me", roles: .everyone, me)
-        table.add(.POST, "/v1/users", roles: [.coordinator], createUser)
-        table.add(.GET, "/v1/users", roles: [.coordinator, .auditor], listUsers)
-        table.add(.GET, "/v1/users/:id", roles: [.coordinator, .auditor], getUser)
+        table.add(Route(
+            .POST,
+            "/v1/auth/register",
+            roles: nil,
+            id: "register",
+            tag: .auth,
+            summary: "Register an applicant and its organisation",
+            description: "Creates the applicant account and its organisation (`pending_validation`). Attempts are "
+                + "limited per client address (default 10 an hour) and per e-mail domain (default 20 a day): "
+                + "beyond that 429 with `Retry-After`. 503 when too many registrations are being hashed at "
+                + "once.",
+            body: .json(RegisterBody.self),
+            response: .json(UserResource.self),
+            status: 201,
+            traits: [.rateLimited],
+            problems: [.emailTaken, .organisationExists]),
+            register)
+        table.add(Route(
+            .POST,
+            "/v1/auth/login",
+            roles: nil,
+            id: "login",
+            tag: .auth,
+            summary: "Log in",
+            description: "Returns a bearer token. After a number of free failures per account (default 5) and per "
+                + "client address (default 20), each further failure doubles the wait (1 s, 2 s, 4 s … at "
+                + "most 15 min) during which attempts answer 429 with `Retry-After`; the right password after "
+                + "the wait always logs in.",
+            body: .json(LoginBody.self),
+            response: .json(LoginResponse.self),
+            traits: [.rateLimited],
+            problems: [.unauthenticated],
+            errorNotes: [401: "The e-mail or password is wrong (`unauthenticated`)."]),
+            login)
+        table.add(Route(
+            .POST,
+            "/v1/auth/logout",
+            roles: .everyone,
+            id: "logout",
+            tag: .auth,
+            summary: "Log out",
+            description: "Revokes the bearer token of the request.",
+            status: 204),
+            logout)
+        table.add(Route(
+            .GET,
+            "/v1/me",
+            roles: .everyone,
+            id: "getMe",
+            tag: .auth,
+            summary: "Who am I",
+            response: .json(UserResource.self)),
+            me)
+        table.add(Route(
+            .POST,
+            "/v1/users",
+            roles: [.coordinator],
+            id: "createUser",
+            tag: .users,
+            summary: "Create a staff account",
+            body: .json(CreateUserBody.self),
+            response: .json(UserResource.self),
+            status: 201,
+            problems: [.emailTaken]),
+            createUser)
+        table.add(Route(
+            .GET,
+            "/v1/users",
+            roles: .staff,
+            id: "listUsers",
+            tag: .users,
+            summary: "List users",
+            response: .page(UserResource.self),
+            query: [
+                .oneOf("role", Role.self, "only users of this role"),
+            ]),
+            listUsers)
+        table.add(Route(
+            .GET,
+            "/v1/users/:id",
+            roles: .staff,
+            id: "getUser",
+            tag: .users,
+            summary: "Get a user",
+            response: .json(UserResource.self)),
+            getUser)
     }
 
     @Sendable static func register(_ ctx: RequestContext) async throws -> HTTPResponse {

@@ -9,25 +9,91 @@ import Postgres
 enum DecisionRoutes {
     struct DecisionBody: RequestBody {
         var decision: String; var reason: String?
-        static let members = ["decision", "reason"]
     }
-    struct ReasonBody: RequestBody { var reason: String?; static let members = ["reason"] }
+    struct ReasonBody: RequestBody { var reason: String? }
     struct ReportBody: RequestBody {
         var actualStart: String; var actualEnd: String; var summary: String
-        static let members = ["actual_start", "actual_end", "summary"]
     }
     struct ReviewBody: RequestBody {
         var accepted: Bool; var reason: String?
-        static let members = ["accepted", "reason"]
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(.POST, "/v1/applications/:id/decision", roles: [.coordinator], decision)
-        table.add(.POST, "/v1/applications/:id/agreement", roles: [.coordinator], agreement)
-        table.add(.POST, "/v1/applications/:id/cancel", roles: [.coordinator], cancel)
-        table.add(.POST, "/v1/applications/:id/report", roles: [.applicant], report)
-        table.add(.POST, "/v1/applications/:id/report/review", roles: [.coordinator], review)
-        table.add(.POST, "/v1/applications/:id/close", roles: [.coordinator], close)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/decision",
+            roles: [.coordinator],
+            id: "decideApplication",
+            tag: .decisions,
+            summary: "Decide an application",
+            description: "Approval commits the lump sum within the programme cap and the per-organisation limits.",
+            body: .json(DecisionBody.self),
+            response: .json(ApplicationResource.self),
+            traits: [.etag, .idempotent],
+            problems: [.invalidTransition, .budgetExceeded, .organisationLimit, .storedAmountOutOfRange]),
+            decision)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/agreement",
+            roles: [.coordinator],
+            id: "recordAgreement",
+            tag: .decisions,
+            summary: "Record the signed Commitment to Quality",
+            description: "Needs a `commitment_to_quality` document (422 otherwise).",
+            response: .json(ApplicationResource.self),
+            traits: [.etag],
+            problems: [.invalidTransition, .validationFailed]),
+            agreement)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/cancel",
+            roles: [.coordinator],
+            id: "cancelApplication",
+            tag: .decisions,
+            summary: "Cancel an approved exchange",
+            description: "Releases what was committed and not paid.",
+            body: .json(ReasonBody.self, required: false),
+            response: .json(ApplicationResource.self),
+            traits: [.etag],
+            problems: [.invalidTransition, .openPayment, .storedAmountOutOfRange]),
+            cancel)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/report",
+            roles: [.applicant],
+            id: "submitReport",
+            tag: .decisions,
+            summary: "File the closing report",
+            body: .json(ReportBody.self),
+            response: .json(ApplicationResource.self),
+            traits: [.etag],
+            problems: [.invalidTransition]),
+            report)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/report/review",
+            roles: [.coordinator],
+            id: "reviewReport",
+            tag: .decisions,
+            summary: "Accept or return the closing report",
+            description: "Accepting recomputes the final amount on the actual dates, releases the difference and "
+                + "sets `payment_due_on`.",
+            body: .json(ReviewBody.self),
+            response: .json(ApplicationResource.self),
+            traits: [.etag],
+            problems: [.invalidTransition, .storedAmountOutOfRange]),
+            review)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/close",
+            roles: [.coordinator],
+            id: "closeApplication",
+            tag: .decisions,
+            summary: "Close a paid exchange",
+            response: .json(ApplicationResource.self),
+            traits: [.etag],
+            problems: [.invalidTransition]),
+            close)
     }
 
     /// Locks the programme row: every approval, cancellation and cap change of a programme

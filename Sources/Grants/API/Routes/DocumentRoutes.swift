@@ -5,7 +5,7 @@ import Postgres
 /// Supporting documents, stored in PostgreSQL with their SHA-256 so an auditor can prove
 /// that what is served today is what was uploaded.
 enum DocumentRoutes {
-    struct DocumentResource: Encodable, Sendable {
+    struct DocumentResource: Codable, Sendable {
         var id: Int64; var applicationId: Int64; var kind: String; var filename: String; var mediaType: String
         var sizeBytes: Int64; var sha256: String; var uploadedBy: Int64; var createdAt: Date
         static let columns = "d.id, d.application_id, d.kind, d.filename, d.media_type, d.size_bytes, d.sha256, d.uploaded_by, d.created_at"
@@ -17,10 +17,57 @@ enum DocumentRoutes {
     }
 
     static func register(into table: inout RouteTable, maxDocumentBytes: Int) {
-        table.add(.POST, "/v1/applications/:id/documents", roles: [.applicant], bodyLimit: maxDocumentBytes, upload)
-        table.add(.GET, "/v1/applications/:id/documents", roles: [.applicant, .coordinator, .auditor], list)
-        table.add(.GET, "/v1/documents/:id", roles: [.applicant, .coordinator, .auditor], download)
-        table.add(.DELETE, "/v1/documents/:id", roles: [.applicant], delete)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/documents",
+            roles: [.applicant],
+            id: "uploadDocument",
+            tag: .documents,
+            summary: "Upload a document",
+            description: "The raw bytes of a PDF, PNG or JPEG, at most 10 MiB. The type is sniffed from the content, "
+                + "not taken from Content-Type (415 otherwise).",
+            body: .upload(description: "the document's bytes (PDF, PNG or JPEG; at most 10 MiB)", mediaTypes: DocumentSniffer.mediaTypes + ["application/octet-stream"]),
+            response: .json(DocumentResource.self),
+            status: 201,
+            query: [
+                QueryParameter(name: "kind", schema: DocumentKind.jsonSchema,
+                    description: "what the document is", required: true),
+                QueryParameter(name: "filename", schema: ["type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^/\\\\\"\\x00-\\x1f]+$"],
+                    description: "the original file name (no path)", required: true),
+            ],
+            problems: [.invalidTransition],
+            bodyLimit: maxDocumentBytes),
+            upload)
+        table.add(Route(
+            .GET,
+            "/v1/applications/:id/documents",
+            roles: [.applicant, .coordinator, .auditor],
+            id: "listDocuments",
+            tag: .documents,
+            summary: "List an application's documents",
+            response: .page(DocumentResource.self)),
+            list)
+        table.add(Route(
+            .GET,
+            "/v1/documents/:id",
+            roles: [.applicant, .coordinator, .auditor],
+            id: "downloadDocument",
+            tag: .documents,
+            summary: "Download a document",
+            description: "The stored bytes with their media type; the ETag is the quoted SHA-256.",
+            response: .content(["application/pdf": ["schema": ["type": "string", "format": "binary"]], "image/png": ["schema": ["type": "string", "format": "binary"]], "image/jpeg": ["schema": ["type": "string", "format": "binary"]], "application/octet-stream": ["schema": ["type": "string", "format": "binary"]]]),
+            traits: [.etag]),
+            download)
+        table.add(Route(
+            .DELETE,
+            "/v1/documents/:id",
+            roles: [.applicant],
+            id: "deleteDocument",
+            tag: .documents,
+            summary: "Delete a document of a draft",
+            status: 204,
+            problems: [.invalidTransition]),
+            delete)
     }
 
     /// Statuses in which the applicant may still add evidence.

@@ -6,23 +6,20 @@ import Postgres
 /// The evaluation workflow (DESIGN.md §5): assignments, conflict-of-interest declarations,
 /// score sheets, consensus, and the evaluation view. Scoring itself is the Evaluation module.
 enum EvaluationRoutes {
-    struct AssignBody: RequestBody { var evaluatorId: Int64; static let members = ["evaluator_id"] }
+    struct AssignBody: RequestBody { var evaluatorId: Int64 }
     struct DeclarationBody: RequestBody {
         var conflictOfInterest: Bool; var details: String?
-        static let members = ["conflict_of_interest", "details"]
     }
     struct ScoresBody: RequestBody {
         var scores: [String: Double]; var comments: [String: String]?; var comment: String?
-        static let members = ["scores", "comments", "comment"]
     }
     struct ConsensusBody: RequestBody {
         var scores: [String: Double]; var justification: String
-        static let members = ["scores", "justification"]
     }
 
     /// What an evaluator sees of an assignment: before its declaration only enough to judge
     /// a conflict (the application id, the call and the visitor organisation's name).
-    struct AssignmentResource: Encodable, Sendable {
+    struct AssignmentResource: Codable, Sendable {
         var id: Int64; var applicationId: Int64; var callId: Int64; var evaluatorId: Int64
         var visitorOrganisationName: String; var status: String; var conflictOfInterest: Bool?
         var conflictDetails: String?; var declaredAt: Date?; var createdAt: Date
@@ -40,12 +37,77 @@ enum EvaluationRoutes {
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(.POST, "/v1/applications/:id/assignments", roles: [.coordinator], assign)
-        table.add(.GET, "/v1/assignments", roles: [.evaluator, .coordinator, .auditor], listAssignments)
-        table.add(.POST, "/v1/assignments/:id/declaration", roles: [.evaluator], declare)
-        table.add(.PUT, "/v1/assignments/:id/scores", roles: [.evaluator], score)
-        table.add(.GET, "/v1/applications/:id/evaluation", roles: [.applicant, .coordinator, .auditor], view)
-        table.add(.POST, "/v1/applications/:id/consensus", roles: [.coordinator], consensus)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/assignments",
+            roles: [.coordinator],
+            id: "assignEvaluator",
+            tag: .evaluation,
+            summary: "Assign an evaluator",
+            description: "The application must be eligible (it moves to `in_evaluation`) or in evaluation.",
+            body: .json(AssignBody.self),
+            response: .json(AssignmentResource.self),
+            status: 201,
+            traits: [.noLocation],
+            problems: [.invalidTransition, .alreadyAssigned]),
+            assign)
+        table.add(Route(
+            .GET,
+            "/v1/assignments",
+            roles: [.evaluator, .coordinator, .auditor],
+            id: "listAssignments",
+            tag: .evaluation,
+            summary: "List assignments",
+            description: "An evaluator sees its own.",
+            response: .page(AssignmentResource.self),
+            query: [
+                .id("application_id", "only assignments of this application"),
+            ]),
+            listAssignments)
+        table.add(Route(
+            .POST,
+            "/v1/assignments/:id/declaration",
+            roles: [.evaluator],
+            id: "declareConflictOfInterest",
+            tag: .evaluation,
+            summary: "Declare (no) conflict of interest",
+            body: .json(DeclarationBody.self),
+            response: .json(AssignmentResource.self),
+            problems: [.alreadyDeclared]),
+            declare)
+        table.add(Route(
+            .PUT,
+            "/v1/assignments/:id/scores",
+            roles: [.evaluator],
+            id: "submitScores",
+            tag: .evaluation,
+            summary: "Score an application",
+            description: "403 `conflict_of_interest` until the declaration is made. The last sheet needed completes "
+                + "the evaluation.",
+            body: .json(ScoresBody.self),
+            response: .json(EvaluationView.self),
+            problems: [.assignmentVoid, .invalidTransition, .conflictOfInterest]),
+            score)
+        table.add(Route(
+            .GET,
+            "/v1/applications/:id/evaluation",
+            roles: [.applicant, .coordinator, .auditor],
+            id: "getEvaluation",
+            tag: .evaluation,
+            summary: "Evaluation of an application",
+            response: .json(EvaluationView.self)),
+            view)
+        table.add(Route(
+            .POST,
+            "/v1/applications/:id/consensus",
+            roles: [.coordinator],
+            id: "recordConsensus",
+            tag: .evaluation,
+            summary: "Record consensus scores",
+            body: .json(ConsensusBody.self),
+            response: .json(EvaluationView.self),
+            problems: [.invalidTransition]),
+            consensus)
     }
 
     @Sendable static func assign(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -204,18 +266,18 @@ enum EvaluationRoutes {
         return try await ApplicationRoutes.move(conn, app, .completeEvaluation, reason: nil, audit: audit, user: Principal.system)
     }
 
-    struct SheetView: Encodable, Sendable {
+    struct SheetView: Codable, Sendable {
         var assignmentId: Int64; var evaluatorId: Int64; var scores: [String: Double]; var comments: [String: String]
         var comment: String?; var submittedAt: Date
     }
-    struct AggregateView: Encodable, Sendable {
+    struct AggregateView: Codable, Sendable {
         var perCriterion: [String: Double]; var weighted: Double; var source: String; var passes: Bool
         var failedMinimums: [String]; var belowOverallMinimum: Bool
     }
-    struct ConsensusView: Encodable, Sendable {
+    struct ConsensusView: Codable, Sendable {
         var scores: [String: Double]; var justification: String; var recordedBy: Int64; var recordedAt: Date
     }
-    struct EvaluationView: Encodable, Sendable {
+    struct EvaluationView: Codable, Sendable {
         var applicationId: Int64; var status: String; var minimumEvaluators: Int
         var sheets: [SheetView]; var aggregate: AggregateView?; var divergence: [String]; var consensus: ConsensusView?
         var needsConsensus: Bool; var assignments: [AssignmentResource]

@@ -4,13 +4,32 @@ import Postgres
 
 /// The ledger export, JSON by default and CSV with `Accept: text/csv` or `?format=csv`.
 enum LedgerRoutes {
-    struct Entry: Encodable, Sendable {
+    struct Entry: Codable, Sendable {
         var id: Int64; var programmeId: Int64; var applicationId: Int64; var organisationId: Int64; var kind: String
         var amountCents: Int64; var actorId: Int64?; var reason: String?; var requestId: String?; var createdAt: Date
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(.GET, "/v1/ledger", roles: .staff, list)
+        table.add(Route(
+            .GET,
+            "/v1/ledger",
+            roles: .staff,
+            id: "listLedger",
+            tag: .ledger,
+            summary: "The ledger",
+            description: "JSON pages, or RFC 4180 CSV (amounts in euros, formula-like cells neutralised).",
+            response: .pageOrCSV(Entry.self, csvHeader: "id,created_at,programme_id,application_id,organisation_id,kind,amount_eur,actor_id,reason,request_id\r\n"),
+            query: [
+                .id("programme_id", "only this programme"),
+                .id("application_id", "only this application"),
+                QueryParameter(name: "from", schema: ["type": "string", "format": "date"],
+                    description: "entries on or after this day (UTC)"),
+                QueryParameter(name: "to", schema: ["type": "string", "format": "date"],
+                    description: "entries up to and including this day (UTC)"),
+                QueryParameter(name: "format", schema: ["type": "string", "enum": ["json", "csv"]],
+                    description: "`csv` (or `Accept: text/csv`): every matching entry as CSV"),
+            ]),
+            list)
     }
 
     static func wantsCSV(_ request: HTTPRequest) -> Bool {

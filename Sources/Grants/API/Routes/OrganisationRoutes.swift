@@ -7,26 +7,115 @@ enum OrganisationRoutes {
     struct PatchBody: RequestBody {
         var legalName: String?; var country: String?; var kind: String?; var city: String?
         var latitude: Double?; var longitude: Double?; var vatNumber: String?; var iban: String?; var openToHosting: Bool?
-        static let members = ["legal_name", "country", "kind", "city", "latitude", "longitude", "vat_number", "iban", "open_to_hosting"]
     }
     struct ValidationBody: RequestBody {
         var decision: String; var reason: String?
-        static let members = ["decision", "reason"]
     }
     struct ChangeDecisionBody: RequestBody {
         var decision: String; var reason: String?
-        static let members = ["decision", "reason"]
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(.GET, "/v1/organisations", roles: [.applicant, .coordinator, .auditor], list)
-        table.add(.GET, "/v1/organisations/:id", roles: [.applicant, .coordinator, .auditor], get)
-        table.add(.PATCH, "/v1/organisations/:id", roles: [.applicant, .coordinator], patch)
-        table.add(.POST, "/v1/organisations/:id/validation", roles: [.coordinator], validate)
-        table.add(.GET, "/v1/organisations/:id/changes", roles: [.applicant, .coordinator, .auditor], listChanges)
-        table.add(.GET, "/v1/organisations/:id/changes/:change_id", roles: [.applicant, .coordinator, .auditor], getChange)
-        table.add(.POST, "/v1/organisations/:id/changes/:change_id/decision", roles: [.coordinator], decideChange)
-        table.add(.GET, "/v1/hosts", roles: .everyone, hosts)
+        table.add(Route(
+            .GET,
+            "/v1/organisations",
+            roles: [.applicant, .coordinator, .auditor],
+            id: "listOrganisations",
+            tag: .organisations,
+            summary: "List organisations",
+            description: "An applicant sees only its own organisation.",
+            response: .page(OrganisationResource.self),
+            query: [
+                .oneOf("status", OrganisationStatus.self, "only organisations in this status"),
+            ]),
+            list)
+        table.add(Route(
+            .GET,
+            "/v1/organisations/:id",
+            roles: [.applicant, .coordinator, .auditor],
+            id: "getOrganisation",
+            tag: .organisations,
+            summary: "Get an organisation",
+            response: .json(OrganisationResource.self),
+            traits: [.etag]),
+            get)
+        table.add(Route(
+            .PATCH,
+            "/v1/organisations/:id",
+            roles: [.applicant, .coordinator],
+            id: "updateOrganisation",
+            tag: .organisations,
+            summary: "Update an organisation profile",
+            description: "Bank and legal details of a validated organisation go to `pending_change` (200 with the "
+                + "values in force); 409 `organisation_change_pending` while an earlier change waits: a "
+                + "coordinator must approve or reject it first.",
+            body: .json(PatchBody.self),
+            response: .json(OrganisationResource.self),
+            traits: [.etag, .ifMatch],
+            problems: [.organisationExists, .organisationChangePending]),
+            patch)
+        table.add(Route(
+            .POST,
+            "/v1/organisations/:id/validation",
+            roles: [.coordinator],
+            id: "validateOrganisation",
+            tag: .organisations,
+            summary: "Validate or reject an organisation",
+            body: .json(ValidationBody.self),
+            response: .json(OrganisationResource.self),
+            traits: [.etag, .ifMatch]),
+            validate)
+        table.add(Route(
+            .GET,
+            "/v1/organisations/:id/changes",
+            roles: [.applicant, .coordinator, .auditor],
+            id: "listOrganisationChanges",
+            tag: .organisations,
+            summary: "Changes of bank and legal details",
+            description: "An applicant sees its own organisation's.",
+            response: .page(OrganisationChangeResource.self),
+            query: [
+                QueryParameter(name: "status", schema: ["type": "string", "enum": ["pending", "approved", "rejected"]],
+                    description: "only changes in this status"),
+            ]),
+            listChanges)
+        table.add(Route(
+            .GET,
+            "/v1/organisations/:id/changes/:change_id",
+            roles: [.applicant, .coordinator, .auditor],
+            id: "getOrganisationChange",
+            tag: .organisations,
+            summary: "Get a change of bank or legal details",
+            response: .json(OrganisationChangeResource.self)),
+            getChange)
+        table.add(Route(
+            .POST,
+            "/v1/organisations/:id/changes/:change_id/decision",
+            roles: [.coordinator],
+            id: "decideOrganisationChange",
+            tag: .organisations,
+            summary: "Approve or reject a change of bank or legal details",
+            description: "Four eyes: 403 `four_eyes` when the coordinator who requested the change decides it "
+                + "(another coordinator must). Approving puts the proposed values in force; rejecting keeps "
+                + "the old ones.",
+            body: .json(ChangeDecisionBody.self),
+            response: .json(OrganisationChangeResource.self),
+            problems: [.changeAlreadyDecided, .organisationExists, .fourEyes]),
+            decideChange)
+        table.add(Route(
+            .GET,
+            "/v1/hosts",
+            roles: .everyone,
+            id: "listHosts",
+            tag: .organisations,
+            summary: "Host directory",
+            description: "Validated organisations open to hosting; public profile only.",
+            response: .page(HostResource.self),
+            query: [
+                QueryParameter(name: "country", schema: ["type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2 code, upper case"],
+                    description: "only hosts in this country"),
+            ]),
+            hosts)
     }
 
     /// An applicant's view is limited to its own organisation; someone else's is "not found".

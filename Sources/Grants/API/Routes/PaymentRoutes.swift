@@ -5,7 +5,7 @@ import Postgres
 /// Payments: requested with a computed amount, approved by a second coordinator (four
 /// eyes), executed with the bank reference — the ledger entry in the same transaction.
 enum PaymentRoutes {
-    struct PaymentResource: Encodable, Sendable {
+    struct PaymentResource: Codable, Sendable {
         var id: Int64; var applicationId: Int64; var programmeId: Int64; var kind: String; var amountCents: Int64; var status: String
         var requestedBy: Int64; var requestedAt: Date; var approvedBy: Int64?; var approvedAt: Date?; var executedBy: Int64?
         var bankReference: String?; var valueDate: CalendarDate?; var paidAt: Date?; var failureReason: String?
@@ -41,20 +41,90 @@ enum PaymentRoutes {
             try c.encode(payeeIban, forKey: .payeeIban)
         }
     }
-    struct CreateBody: RequestBody { var applicationId: Int64; var kind: String; static let members = ["application_id", "kind"] }
+    struct CreateBody: RequestBody { var applicationId: Int64; var kind: String }
     struct ExecuteBody: RequestBody {
         var bankReference: String; var valueDate: String
-        static let members = ["bank_reference", "value_date"]
     }
-    struct FailBody: RequestBody { var reason: String; static let members = ["reason"] }
+    struct FailBody: RequestBody { var reason: String }
 
     static func register(into table: inout RouteTable) {
-        table.add(.POST, "/v1/payments", roles: [.coordinator], create)
-        table.add(.GET, "/v1/payments", roles: [.applicant, .coordinator, .auditor], list)
-        table.add(.GET, "/v1/payments/:id", roles: [.applicant, .coordinator, .auditor], get)
-        table.add(.POST, "/v1/payments/:id/approve", roles: [.coordinator], approve)
-        table.add(.POST, "/v1/payments/:id/execute", roles: [.coordinator], execute)
-        table.add(.POST, "/v1/payments/:id/fail", roles: [.coordinator], fail)
+        table.add(Route(
+            .POST,
+            "/v1/payments",
+            roles: [.coordinator],
+            id: "requestPayment",
+            tag: .payments,
+            summary: "Request a payment",
+            body: .json(CreateBody.self),
+            response: .json(PaymentResource.self),
+            status: 201,
+            traits: [.idempotent],
+            problems: [.invalidTransition, .noPrefinancing, .nothingToPay, .paymentExists, .storedAmountOutOfRange]),
+            create)
+        table.add(Route(
+            .GET,
+            "/v1/payments",
+            roles: [.applicant, .coordinator, .auditor],
+            id: "listPayments",
+            tag: .payments,
+            summary: "List payments",
+            description: "An applicant sees its organisation's.",
+            response: .page(PaymentResource.self),
+            query: [
+                QueryParameter(name: "status", schema: ["type": "string", "enum": ["requested", "approved", "paid"]],
+                    description: "only payments in this status"),
+                .id("application_id", "only payments of this application"),
+            ]),
+            list)
+        table.add(Route(
+            .GET,
+            "/v1/payments/:id",
+            roles: [.applicant, .coordinator, .auditor],
+            id: "getPayment",
+            tag: .payments,
+            summary: "Get a payment",
+            response: .json(PaymentResource.self)),
+            get)
+        table.add(Route(
+            .POST,
+            "/v1/payments/:id/approve",
+            roles: [.coordinator],
+            id: "approvePayment",
+            tag: .payments,
+            summary: "Approve a payment",
+            description: "Four eyes: 403 `four_eyes` when the requester approves.",
+            response: .json(PaymentResource.self),
+            traits: [.idempotent],
+            problems: [.invalidTransition, .fourEyes]),
+            approve)
+        table.add(Route(
+            .POST,
+            "/v1/payments/:id/execute",
+            roles: [.coordinator],
+            id: "executePayment",
+            tag: .payments,
+            summary: "Record the transfer",
+            description: "Books the payment in the ledger; a final payment moves the application to `paid`. Pays "
+                + "only a validated organisation, to its validated IBAN (recorded as `payee_iban`); a pending "
+                + "change of it does not count.",
+            body: .json(ExecuteBody.self),
+            response: .json(PaymentResource.self),
+            traits: [.idempotent],
+            problems: [.invalidTransition, .ibanMissing, .organisationNotValidated, .paymentExceedsGrant]),
+            execute)
+        table.add(Route(
+            .POST,
+            "/v1/payments/:id/fail",
+            roles: [.coordinator],
+            id: "failPayment",
+            tag: .payments,
+            summary: "Record a rejected transfer",
+            description: "The payment stays approved; nothing is booked.",
+            body: .json(FailBody.self),
+            response: .json(PaymentResource.self),
+            traits: [.idempotent],
+            problems: [.invalidTransition]),
+            fail)
     }
 
     static func load(_ conn: PostgresConnection, id: Int64, user: Principal, lock: Bool = false) async throws -> PaymentResource {

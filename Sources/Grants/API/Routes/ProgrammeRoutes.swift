@@ -11,27 +11,101 @@ enum ProgrammeRoutes {
     }
     struct PatchBody: RequestBody {
         var name: String?; var capCents: Int64?; var rules: RulesPatch?; var lumpSumsCents: [String: Int64]?
-        static let members = ["name", "cap_cents", "rules", "lump_sums_cents"] + [
-            "per_visit_cap_cents", "per_third_party_cap_cents", "halving_distance_km", "halving_working_days",
-            "minimum_working_days", "maximum_calendar_days", "max_funded_exchanges_per_visitor", "prefinancing_percent",
-            "payment_due_days", "four_eyes_payments"].map { "rules.\($0)" }
     }
     struct CriterionInput: Decodable, Sendable { var key: String; var weight: Double; var minimum: Double; var description: String? }
     struct CallBody: RequestBody {
         var title: String?; var opensAt: Date?; var closesAt: Date?; var criteria: [CriterionInput]?
         var overallMinimum: Double?; var divergenceLimit: Double?; var minimumEvaluators: Int?
-        static let members = ["title", "opens_at", "closes_at", "criteria", "overall_minimum", "divergence_limit", "minimum_evaluators"]
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(.GET, "/v1/programmes", roles: .everyone, list)
-        table.add(.GET, "/v1/programmes/:id", roles: .everyone, get)
-        table.add(.PATCH, "/v1/programmes/:id", roles: [.coordinator], patch)
-        table.add(.GET, "/v1/programmes/:id/budget", roles: .everyone, budget)
-        table.add(.GET, "/v1/programmes/:id/calls", roles: .everyone, listCalls)
-        table.add(.POST, "/v1/programmes/:id/calls", roles: [.coordinator], createCall)
-        table.add(.GET, "/v1/calls/:id", roles: .everyone, getCall)
-        table.add(.PATCH, "/v1/calls/:id", roles: [.coordinator], patchCall)
+        table.add(Route(
+            .GET,
+            "/v1/programmes",
+            roles: .everyone,
+            id: "listProgrammes",
+            tag: .programmes,
+            summary: "List programmes",
+            response: .page(ProgrammeResource.self)),
+            list)
+        table.add(Route(
+            .GET,
+            "/v1/programmes/:id",
+            roles: .everyone,
+            id: "getProgramme",
+            tag: .programmes,
+            summary: "Get a programme",
+            response: .json(ProgrammeResource.self),
+            traits: [.etag]),
+            get)
+        table.add(Route(
+            .PATCH,
+            "/v1/programmes/:id",
+            roles: [.coordinator],
+            id: "updateProgramme",
+            tag: .programmes,
+            summary: "Change a programme's rules, cap or lump sums",
+            description: "Money settings are bounded: the cap and the per-visit and per-third-party caps at most EUR "
+                + "100 million, each lump sum at most the per-visit cap, percentages 0..100, day counts "
+                + "bounded; 422 names the member and the bound.",
+            body: .json(PatchBody.self),
+            response: .json(ProgrammeResource.self),
+            traits: [.etag, .ifMatch],
+            problems: [.capBelowCommitted]),
+            patch)
+        table.add(Route(
+            .GET,
+            "/v1/programmes/:id/budget",
+            roles: .everyone,
+            id: "getProgrammeBudget",
+            tag: .programmes,
+            summary: "Budget figures",
+            response: .json(BudgetResource.self),
+            problems: [.storedAmountOutOfRange]),
+            budget)
+        table.add(Route(
+            .GET,
+            "/v1/programmes/:id/calls",
+            roles: .everyone,
+            id: "listProgrammeCalls",
+            tag: .calls,
+            summary: "List a programme's calls",
+            response: .page(CallResource.self)),
+            listCalls)
+        table.add(Route(
+            .POST,
+            "/v1/programmes/:id/calls",
+            roles: [.coordinator],
+            id: "createCall",
+            tag: .calls,
+            summary: "Open a call",
+            body: .json(CallBody.self),
+            response: .json(CallResource.self),
+            status: 201,
+            traits: [.etag]),
+            createCall)
+        table.add(Route(
+            .GET,
+            "/v1/calls/:id",
+            roles: .everyone,
+            id: "getCall",
+            tag: .calls,
+            summary: "Get a call",
+            response: .json(CallResource.self),
+            traits: [.etag]),
+            getCall)
+        table.add(Route(
+            .PATCH,
+            "/v1/calls/:id",
+            roles: [.coordinator],
+            id: "updateCall",
+            tag: .calls,
+            summary: "Change a call",
+            body: .json(CallBody.self, schemaName: "CallPatch", hints: CallBody.patchHints),
+            response: .json(CallResource.self),
+            traits: [.etag, .ifMatch],
+            problems: [.evaluationStarted]),
+            patchCall)
     }
 
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {

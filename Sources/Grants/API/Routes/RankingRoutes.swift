@@ -6,21 +6,40 @@ import Postgres
 /// The ranked list of a call with proposed decisions against the budget available now,
 /// and applying that proposal through the single decision path.
 enum RankingRoutes {
-    struct Item: Encodable, Sendable {
+    struct Item: Codable, Sendable {
         var rank: Int; var applicationId: Int64; var organisationId: Int64; var status: String; var weightedScore: Double
         var scores: [String: Double]; var sme: Bool; var submittedAt: Date?; var lumpSumCents: Int64; var passes: Bool
         var proposedDecision: String; var reason: String; var promotable: Bool
     }
-    struct Unranked: Encodable, Sendable { var applicationId: Int64; var reason: String; var diverging: [String] }
-    struct RankingView: Encodable, Sendable {
+    struct Unranked: Codable, Sendable { var applicationId: Int64; var reason: String; var diverging: [String] }
+    struct RankingView: Codable, Sendable {
         var callId: Int64; var availableCents: Int64; var items: [Item]; var unrankable: [Unranked]; var promotable: [Int64]
     }
-    struct Applied: Encodable, Sendable { var applicationId: Int64; var decision: String; var status: String }
-    struct ApplyResult: Encodable, Sendable { var callId: Int64; var applied: [Applied]; var budget: BudgetResource }
+    struct Applied: Codable, Sendable { var applicationId: Int64; var decision: String; var status: String }
+    struct ApplyResult: Codable, Sendable { var callId: Int64; var applied: [Applied]; var budget: BudgetResource }
 
     static func register(into table: inout RouteTable) {
-        table.add(.GET, "/v1/calls/:id/ranking", roles: .staff, get)
-        table.add(.POST, "/v1/calls/:id/ranking/apply", roles: [.coordinator], apply)
+        table.add(Route(
+            .GET,
+            "/v1/calls/:id/ranking",
+            roles: .staff,
+            id: "getRanking",
+            tag: .evaluation,
+            summary: "Ranking and proposed decisions",
+            response: .json(RankingView.self),
+            problems: [.storedAmountOutOfRange]),
+            get)
+        table.add(Route(
+            .POST,
+            "/v1/calls/:id/ranking/apply",
+            roles: [.coordinator],
+            id: "applyRanking",
+            tag: .evaluation,
+            summary: "Apply the proposed decisions",
+            response: .json(ApplyResult.self),
+            traits: [.idempotent],
+            problems: [.invalidTransition, .budgetExceeded, .organisationLimit, .storedAmountOutOfRange]),
+            apply)
     }
 
     /// Builds the ranking and the selection proposal from the database state seen by `conn`.

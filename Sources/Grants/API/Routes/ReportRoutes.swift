@@ -7,11 +7,72 @@ import Postgres
 /// `as_of` (DESIGN.md §3), so a report for a past instant shows the budget as it stood then.
 /// JSON by default; CSV with `Accept: text/csv` or `?format=csv`.
 enum ReportRoutes {
+    /// The programme and the instant every report is about.
+    static let reportScope: [QueryParameter] = [
+        QueryParameter(name: "programme_id", schema: QueryParameter.positiveID, description: "the programme (422 when unknown)",
+                       required: true),
+        QueryParameter(name: "as_of", schema: ["type": "string", "anyOf": [["format": "date"], ["format": "date-time"]]],
+                       description: "the instant reported on: a date (the end of that day, UTC) or an RFC 3339 timestamp; default now"),
+    ]
+    static let reportQuery = reportScope + [
+        QueryParameter(name: "format", schema: ["type": "string", "enum": ["json", "csv"]],
+                       description: "`csv` (or `Accept: text/csv`) for RFC 4180 CSV"),
+    ]
+
     static func register(into table: inout RouteTable) {
-        table.add(.GET, "/v1/reports/spending", roles: .staff, spending)
-        table.add(.GET, "/v1/reports/spending.svg", roles: .staff, spendingChart)
-        table.add(.GET, "/v1/reports/beneficiaries", roles: .staff, beneficiaries)
-        table.add(.GET, "/v1/reports/overdue-payments", roles: .staff, overduePayments)
+        table.add(Route(
+            .GET,
+            "/v1/reports/spending",
+            roles: .staff,
+            id: "getSpendingReport",
+            tag: .reports,
+            summary: "Spending report",
+            description: "Totals and breakdowns by host country, visitor country, organisation kind, call and month; "
+                + "SME share. JSON, or CSV with `format=csv` / `Accept: text/csv`.",
+            response: .jsonOrCSV(SpendingReport.self, csvHeader: "breakdown,key,count,committed_eur,paid_eur,label\r\n"),
+            query: reportQuery,
+            problems: [.storedAmountOutOfRange]),
+            spending)
+        table.add(Route(
+            .GET,
+            "/v1/reports/spending.svg",
+            roles: .staff,
+            id: "getSpendingChart",
+            tag: .reports,
+            summary: "Spending chart",
+            description: "Committed and paid money over time against the cap, as SVG.",
+            response: .content(["image/svg+xml": ["schema": ["type": "string"]]]),
+            query: reportScope + [
+                QueryParameter(name: "format", schema: ["type": "string"],
+                    description: "refused (422): this report is only available as SVG"),
+            ],
+            problems: [.storedAmountOutOfRange]),
+            spendingChart)
+        table.add(Route(
+            .GET,
+            "/v1/reports/beneficiaries",
+            roles: .staff,
+            id: "getBeneficiariesReport",
+            tag: .reports,
+            summary: "Beneficiaries report",
+            description: "One row per supported third party: name, country, kind, amounts, payment dates. JSON or "
+                + "CSV.",
+            response: .jsonOrCSV(BeneficiariesReport.self, csvHeader: "organisation_id,legal_name,country,kind,vat_number,exchanges,committed_eur,paid_eur,first_payment_on,last_payment_on\r\n"),
+            query: reportQuery,
+            problems: [.storedAmountOutOfRange]),
+            beneficiaries)
+        table.add(Route(
+            .GET,
+            "/v1/reports/overdue-payments",
+            roles: .staff,
+            id: "getOverduePaymentsReport",
+            tag: .reports,
+            summary: "Overdue payments",
+            description: "Accepted reports past `payment_due_on` and not fully paid. JSON or CSV.",
+            response: .jsonOrCSV(OverdueReport.self, csvHeader: "application_id,organisation_id,organisation,final_amount_eur,paid_eur,outstanding_eur,payment_due_on,days_overdue\r\n"),
+            query: reportQuery,
+            problems: [.storedAmountOutOfRange]),
+            overduePayments)
     }
 
     // MARK: parameters
@@ -76,7 +137,7 @@ enum ReportRoutes {
 
     // MARK: spending
 
-    struct BreakdownItem: Encodable, Sendable {
+    struct BreakdownItem: Codable, Sendable {
         var key: String
         /// Human-readable name where the key is an id (calls).
         var label: String?
@@ -85,7 +146,7 @@ enum ReportRoutes {
         var paidCents: Int64
     }
 
-    struct SpendingReport: Encodable, Sendable {
+    struct SpendingReport: Codable, Sendable {
         var programmeId: Int64
         var programmeCode: String
         var asOf: String
@@ -178,7 +239,7 @@ enum ReportRoutes {
 
     // MARK: beneficiaries
 
-    struct Beneficiary: Encodable, Sendable {
+    struct Beneficiary: Codable, Sendable {
         var organisationId: Int64
         var legalName: String
         var country: String
@@ -204,13 +265,13 @@ enum ReportRoutes {
         }
     }
 
-    struct Totals: Encodable, Sendable {
+    struct Totals: Codable, Sendable {
         var count: Int
         var committedCents: Int64
         var paidCents: Int64
     }
 
-    struct BeneficiariesReport: Encodable, Sendable {
+    struct BeneficiariesReport: Codable, Sendable {
         var programmeId: Int64
         var programmeCode: String
         var asOf: String
@@ -281,7 +342,7 @@ enum ReportRoutes {
 
     // MARK: overdue payments
 
-    struct OverduePayment: Encodable, Sendable {
+    struct OverduePayment: Codable, Sendable {
         var applicationId: Int64
         var organisationId: Int64
         var organisation: String
@@ -292,7 +353,7 @@ enum ReportRoutes {
         var daysOverdue: Int
     }
 
-    struct OverdueReport: Encodable, Sendable {
+    struct OverdueReport: Codable, Sendable {
         var programmeId: Int64
         var programmeCode: String
         var asOf: String
@@ -300,7 +361,7 @@ enum ReportRoutes {
         var totals: OverdueTotals
     }
 
-    struct OverdueTotals: Encodable, Sendable {
+    struct OverdueTotals: Codable, Sendable {
         var count: Int
         var finalAmountCents: Int64
         var paidCents: Int64

@@ -1,0 +1,49 @@
+/// Documentation of payments, the ledger and the audit trail (PaymentRoutes, LedgerRoutes, AuditRoutes).
+private typealias F = SchemaFragments
+
+extension PaymentRoutes.PaymentResource: DocumentedSchema {
+    static let schemaName = "Payment"
+    static let schemaHints = SchemaHints(
+        fields: [
+            "kind": F.oneOf(["prefinancing", "final"]), "status": F.oneOf(["requested", "approved", "paid"]),
+            "payee_iban": ["description": "the IBAN paid to: the organisation's validated IBAN when the payment was executed"],
+        ],
+        alwaysPresent: ["approved_by", "approved_at", "executed_by", "bank_reference", "value_date", "paid_at", "failure_reason",
+                        "payee_iban"])
+}
+
+extension PaymentRoutes.CreateBody {
+    static let schemaName = "PaymentRequest"
+    static let schemaHints = SchemaHints(
+        "The amount is computed: pre-financing = granted x the programme's percentage; final = final amount - paid.",
+        fields: ["application_id": F.positive, "kind": F.oneOf(["prefinancing", "final"])])
+}
+
+extension PaymentRoutes.ExecuteBody {
+    static let schemaName = "PaymentExecution"
+    static let schemaHints = SchemaHints(fields: ["bank_reference": ["minLength": 1, "maxLength": 100], "value_date": F.date])
+}
+
+extension PaymentRoutes.FailBody {
+    static let schemaName = "PaymentFailure"
+    static let schemaHints = SchemaHints(fields: ["reason": ["minLength": 1, "maxLength": 2000]])
+}
+
+extension LedgerRoutes.Entry: DocumentedSchema {
+    static let schemaName = "LedgerEntry"
+    static let schemaHints = SchemaHints(
+        "An append-only movement: budget figures are sums over these.",
+        fields: ["kind": F.oneOf(["commitment", "release", "payment"])])
+}
+
+extension AuditRoutes.Entry: DocumentedSchema {
+    static let schemaName = "AuditEntry"
+    static let schemaHints = SchemaHints(
+        "One change: who, what, when, from which request; hash-chained to the previous entry.",
+        fields: ["prev_hash": F.sha256, "hash": F.sha256])
+}
+
+extension AuditRoutes.Verification: DocumentedSchema {
+    static let schemaName = "AuditVerification"
+    static let schemaHints = SchemaHints(alwaysPresent: ["first_broken_id"])
+}
