@@ -240,9 +240,16 @@ struct AbuseLimitTests {
             let r = c.readResponse()
             let took = Date().timeIntervalSince(start)
             usleep(2_000_000)  // the late completion arrives and must be dropped quietly
-            let d = RawClient(port: port)!
-            d.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
-            return (r, took, d.readResponse()?.status)
+            // The next client is served. Under the whole suite on 2 cores even /hello can outlast
+            // the 300 ms deadline (503 handler_timeout), so a few attempts are allowed.
+            var status: Int?
+            for _ in 0..<5 {
+                let d = RawClient(port: port)!
+                d.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                status = d.readResponse()?.status
+                if status == 200 { break }
+            }
+            return (r, took, status)
         }
         #expect(stuck?.status == 503)
         #expect(stuck?.json?["code"] as? String == "handler_timeout")
