@@ -97,4 +97,55 @@ struct ProgrammeRulesTests {
         #expect(try await s.decide(ids[1], "approved").status == 200)
         #expect(try await s.budget()["committed_cents"] as? Int == 2 * 78_000)
     }
+
+    /// The known bug of issue 9: with two funded exchanges allowed per visitor, the ranking put
+    /// an organisation's second application on reserve although a direct decision approves it.
+    /// One rule (Evaluation/FundingRule.swift) now decides both.
+    @Test func rankingHonoursTwoFundedExchangesPerVisitor() async throws {
+        let app = try await TestApp.start()
+        defer { Task { await app.stop() } }
+        let s = try await Scenario.make(app)
+        let pid = try await app.programmeID()
+        let call = try await app.openCallID()
+        #expect(try await app.request("PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token,
+                                      json: ["rules": ["max_funded_exchanges_per_visitor": 2]]).status == 200)
+        let applicant = try await app.applicant(validatedBy: s.coordinator.token)
+        var ids: [Int] = []
+        for host in ["BIOTECYL / SIVI", "Basque Health Cluster", "FHTech / MEDVIA"] {
+            let d = try await app.request("POST", "/v1/applications", token: applicant.token,
+                                          json: app.applicationBody(call: call, host: try await app.host(host)))
+            let id = try #require(d.json["id"] as? Int, "\(d.text)")
+            #expect(try await app.request("POST", "/v1/applications/\(id)/submit", token: applicant.token).status == 200)
+            #expect(try await app.request("POST", "/v1/applications/\(id)/eligibility", token: s.coordinator.token,
+                                          json: ["eligible": true]).status == 200)
+            let sheet: [String: Double] = ["relevance": 4, "quality": 4, "impact": 4]
+            _ = try await s.evaluate(id, scores: [sheet, sheet])
+            ids.append(id)
+        }
+        #expect(try await s.decide(ids[0], "approved").status == 200)
+
+        let ranking = try await app.request("GET", "/v1/calls/\(call)/ranking", token: s.coordinator.token)
+        let items = ranking.json["items"] as? [[String: Any]] ?? []
+        let proposed = Dictionary(uniqueKeysWithValues: items.compactMap { item -> (Int, String)? in
+            guard let id = item["application_id"] as? Int, let decision = item["proposed_decision"] as? String else { return nil }
+            return (id, decision)
+        })
+        // The second exchange fits the setting; the third does not.
+        #expect(proposed[ids[1]] == "approved", "\(ranking.text)")
+        #expect(proposed[ids[2]] == "reserve", "\(ranking.text)")
+
+        let apply = try await app.request("POST", "/v1/calls/\(call)/ranking/apply", token: s.coordinator.token)
+        #expect(apply.status == 200, "\(apply.text)")
+        let applied = apply.json["applied"] as? [[String: Any]] ?? []
+        let status = Dictionary(uniqueKeysWithValues: applied.compactMap { a -> (Int, String)? in
+            guard let id = a["application_id"] as? Int, let st = a["status"] as? String else { return nil }
+            return (id, st)
+        })
+        #expect(status[ids[1]] == "approved")
+        #expect(status[ids[2]] == "reserve")
+        // A direct decision agrees with the ranking: the third is refused for the organisation limit.
+        let third = try await s.decide(ids[2], "approved")
+        #expect(third.status == 409)
+        #expect(third.code == "organisation_limit")
+    }
 }

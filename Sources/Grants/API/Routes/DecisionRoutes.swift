@@ -127,19 +127,23 @@ enum DecisionRoutes {
         }
         guard app.status.apply(.approve) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "approve") }
         let amount = app.lumpSumCents
-        if amount > available {
-            throw GrantsError.budgetExceeded(availableCents: available, requestedCents: amount)
-        }
         let funded: Int64 = try await conn.query("""
             SELECT count(*)::bigint AS n FROM applications WHERE programme_id = \(app.programmeId) AND organisation_id = \(app.organisationId)
               AND id <> \(app.id) AND status IN \(unescaped: ApplicationStatus.fundedSQLList)
             """).single().decode("n")
-        if funded >= Int64(rules.maxFundedExchangesPerVisitor) {
-            throw GrantsError.organisationLimit("the visitor organisation already has a funded exchange in this programme")
-        }
         let orgCommitted = try await Ledger.organisationCommitted(conn, programmeID: app.programmeId, organisationID: app.organisationId)
-        if try CheckedAmounts.sum(orgCommitted, amount, "the third party's committed total") > rules.perThirdPartyCapCents {
+        let rule = FundingRule(maxFundedExchangesPerOrganisation: rules.maxFundedExchangesPerVisitor,
+                               perOrganisationCapCents: rules.perThirdPartyCapCents)
+        switch rule.decide(requestedCents: amount, fundedExchanges: Int(clamping: funded), committedCents: orgCommitted,
+                           availableCents: available) {
+        case .exchangeLimit:
+            throw GrantsError.organisationLimit("the visitor organisation already has a funded exchange in this programme")
+        case .ceiling:
             throw GrantsError.organisationLimit("support to this third party would exceed \(rules.perThirdPartyCapCents) cents")
+        case .budget:
+            throw GrantsError.budgetExceeded(availableCents: available, requestedCents: amount)
+        case .fund:
+            break
         }
         try await Ledger.append(conn, .commitment, app: app, cents: amount, reason: reason ?? "approved", audit: audit)
         _ = try await conn.query("UPDATE applications SET granted_cents = \(amount), decided_at = now() WHERE id = \(app.id)")

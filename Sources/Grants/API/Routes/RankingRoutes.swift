@@ -68,17 +68,19 @@ enum RankingRoutes {
                                         requestedCents: try r.decode("lump_sum_cents"),
                                         sheets: (sheets[id] ?? []).map(\.sheet), consensus: consensus[id]?.sheet))
         }
-        let funded = try await conn.query("""
-            SELECT DISTINCT organisation_id FROM applications WHERE programme_id = \(call.programmeId)
-              AND status IN \(unescaped: ApplicationStatus.fundedSQLList)
-            """).rows.map { try $0.decode("organisation_id", as: Int64.self) }
+        var funded: [Int64: Int] = [:]
+        for r in try await conn.query("""
+            SELECT organisation_id, count(*)::bigint AS n FROM applications WHERE programme_id = \(call.programmeId)
+              AND status IN \(unescaped: ApplicationStatus.fundedSQLList) GROUP BY organisation_id
+            """).rows { funded[try r.decode("organisation_id")] = Int(clamping: try r.decode("n", as: Int64.self)) }
         var committedByOrg: [Int64: Int64] = [:]
         for r in try await conn.query("""
             SELECT organisation_id, sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END)::bigint AS c
             FROM ledger_entries WHERE programme_id = \(call.programmeId) GROUP BY organisation_id
             """).rows { committedByOrg[try r.decode("organisation_id")] = try r.decode("c") }
-        let context = SelectionContext(availableCents: budget.availableCents, fundedOrganisations: Set(funded),
-                                       committedCentsByOrganisation: committedByOrg, perOrganisationCapCents: rules.perThirdPartyCapCents)
+        let context = SelectionContext(availableCents: budget.availableCents, committedCentsByOrganisation: committedByOrg,
+                                       perOrganisationCapCents: rules.perThirdPartyCapCents, fundedExchangesByOrganisation: funded,
+                                       maxFundedExchangesPerOrganisation: rules.maxFundedExchangesPerVisitor)
         let ranking = Evaluation.rank(candidates, policy: call.policy)
         let proposals = Evaluation.select(ranking, context: context)
         let byID = Dictionary(uniqueKeysWithValues: proposals.map { ($0.candidateID, $0) })
