@@ -1,7 +1,15 @@
+import HTTP
+
 /// RFC 4180 CSV, UTF-8, with spreadsheet formula neutralisation (DESIGN.md §6): a cell that
 /// begins with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` so a
 /// spreadsheet shows it as text instead of executing it.
 struct CSVWriter {
+    /// A client asks for CSV with `?format=csv` or `Accept: text/csv` (the ledger and the reports).
+    static func isWanted(by request: HTTPRequest) -> Bool {
+        request.query["format"] == "csv" || (request.headers["Accept"]?.contains("text/csv") ?? false)
+    }
+
+
     private(set) var text = ""
 
     init(header: [String]) { row(header) }

@@ -8,8 +8,8 @@ public enum GrantsCommands {
                                   bcryptCost: Int) async throws -> Int64 {
         do {
             let audit = AuditContext(actorID: nil, actorRole: "system", requestID: "cli", clientAddress: "local")
-            return try await AuthRoutes.createStaff(pool, email: email, password: password, name: name, role: role,
-                                                    cost: bcryptCost, audit: audit).id
+            return try await AccountWorkflow.createStaff(pool, email: email, password: password, name: name, role: role,
+                                                         cost: bcryptCost, audit: audit).id
         } catch let error as GrantsError {
             let p = error.problem
             throw CommandError(message: ([p.detail ?? p.title] + p.errors.map { "\($0.field): \($0.message)" }).joined(separator: "; "))

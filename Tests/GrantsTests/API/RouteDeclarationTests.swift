@@ -38,7 +38,7 @@ struct RouteDeclarationTests {
     }
 
     @Test func recorderSeesOptionalityAndTypesInDeclarationOrder() throws {
-        let properties = try SchemaRecorder.properties(of: PaymentRoutes.PaymentResource.self)
+        let properties = try SchemaRecorder.properties(of: PaymentResource.self)
         #expect(properties.prefix(4).map(\.key) == ["id", "application_id", "programme_id", "kind"])
         #expect(properties.first { $0.key == "approved_by" }?.optional == true)
         #expect(properties.first { $0.key == "amount_cents" }?.optional == false)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Postgres
 
 /// An exchange application with the figures the service computed for it.
@@ -91,5 +92,16 @@ struct ApplicationResource: Codable, Sendable {
               AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
             \(unescaped: lock ? "FOR UPDATE OF a" : "")
             """).single())
+    }
+}
+
+extension ApplicationResource {
+    /// The answer of every route that returns an application: its JSON with its ETag (and
+    /// `Location` when created).
+    static func respond(_ app: ApplicationResource, status: Int = 200) throws -> HTTPResponse {
+        var r = try HTTPResponse.json(app, status: status)
+        r.headers.set("ETag", app.etag)
+        if status == 201 { r.headers.set("Location", "/v1/applications/\(app.id)") }
+        return r
     }
 }

@@ -199,12 +199,6 @@ enum ApplicationRoutes {
                        callOpen: try callRow.decode("is_open"))
     }
 
-    static func respond(_ app: ApplicationResource, status: Int = 200) throws -> HTTPResponse {
-        var r = try HTTPResponse.json(app, status: status)
-        r.headers.set("ETag", app.etag)
-        if status == 201 { r.headers.set("Location", "/v1/applications/\(app.id)") }
-        return r
-    }
 
     @Sendable static func create(_ ctx: RequestContext) async throws -> HTTPResponse {
         let user = try ctx.user
@@ -228,7 +222,7 @@ enum ApplicationRoutes {
             try await AuditTrail.record(conn, audit, action: "application.created", entity: "application", id: id, after: app)
             return app
         }
-        return try respond(app, status: 201)
+        return try ApplicationResource.respond(app, status: 201)
     }
 
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -257,7 +251,7 @@ enum ApplicationRoutes {
 
     @Sendable static func get(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
-        return try respond(try await ctx.db.withConnection { try await ApplicationResource.load($0, id: id, for: user) })
+        return try ApplicationResource.respond(try await ctx.db.withConnection { try await ApplicationResource.load($0, id: id, for: user) })
     }
 
     @Sendable static func patch(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -285,7 +279,7 @@ enum ApplicationRoutes {
             try await AuditTrail.record(conn, audit, action: "application.updated", entity: "application", id: id, before: before, after: after)
             return after
         }
-        return try respond(app)
+        return try ApplicationResource.respond(app)
     }
 
     @Sendable static func delete(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -303,22 +297,6 @@ enum ApplicationRoutes {
         return .noContent()
     }
 
-    /// Moves an application along the lifecycle graph and audits it; the one place that
-    /// writes `status`. Extra column updates ride along in the same statement.
-    static func move(_ conn: PostgresConnection, _ app: ApplicationResource, _ event: ApplicationStatus.Event,
-                     reason: String?, audit: AuditContext, user: Principal) async throws -> ApplicationResource {
-        guard let next = app.status.apply(event) else { throw GrantsError.invalidTransition(from: app.status, action: event.rawValue) }
-        _ = try await conn.query("""
-            UPDATE applications SET status = \(next.rawValue), status_reason = coalesce(\(reason), status_reason),
-              submitted_at = CASE WHEN \(next.rawValue) = 'submitted' THEN now() ELSE submitted_at END,
-              version = version + 1, updated_at = now()
-            WHERE id = \(app.id)
-            """)
-        let after = try await ApplicationResource.load(conn, id: app.id, for: user)
-        try await AuditTrail.record(conn, audit, action: "application.\(event.rawValue)", entity: "application", id: app.id,
-                                    before: ["status": app.status.rawValue], after: ["status": next.rawValue, "reason": reason ?? ""])
-        return after
-    }
 
     @Sendable static func submit(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
@@ -347,9 +325,9 @@ enum ApplicationRoutes {
                 UPDATE applications SET working_days = \(f.workingDays), distance_km = \(f.distanceKm), lump_sum_cents = \(f.lumpSum.amountCents)
                 WHERE id = \(id)
                 """)
-            return try await move(conn, app, .submit, reason: nil, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(conn, app, .submit, reason: nil, audit: audit, user: user)
         }
-        return try respond(app)
+        return try ApplicationResource.respond(app)
     }
 
     @Sendable static func withdraw(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -361,9 +339,9 @@ enum ApplicationRoutes {
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
-            return try await move(conn, app, .withdraw, reason: reason, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(conn, app, .withdraw, reason: reason, audit: audit, user: user)
         }
-        return try respond(app)
+        return try ApplicationResource.respond(app)
     }
 
     @Sendable static func eligibility(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -376,8 +354,8 @@ enum ApplicationRoutes {
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
-            return try await move(conn, app, b.eligible ? .declareEligible : .declareIneligible, reason: reason, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(conn, app, b.eligible ? .declareEligible : .declareIneligible, reason: reason, audit: audit, user: user)
         }
-        return try respond(app)
+        return try ApplicationResource.respond(app)
     }
 }

@@ -260,33 +260,11 @@ enum AuthRoutes {
         let cost = ctx.services.configuration.bcryptCost
         let audit = ctx.audit
         let user = try await ctx.services.staffHashing.run {
-            try await createStaff(pool, email: b.email, password: b.password, name: b.name, role: b.role, cost: cost, audit: audit)
+            try await AccountWorkflow.createStaff(pool, email: b.email, password: b.password, name: b.name, role: b.role, cost: cost, audit: audit)
         }
         var response = try HTTPResponse.json(user, status: 201)
         response.headers.set("Location", "/v1/users/\(user.id)")
         return response
-    }
-
-    /// Shared by `POST /v1/users` and the `create-user` command (which makes the first coordinator).
-    static func createStaff(_ pool: PostgresPool, email rawEmail: String, password: String, name rawName: String,
-                            role: String, cost: Int, audit: AuditContext) async throws -> UserResource {
-        var v = Validator()
-        let email = v.email("email", rawEmail)
-        v.password("password", password)
-        let name = v.text("name", rawName, max: 200)
-        if ![Role.evaluator, .coordinator, .auditor].map(\.rawValue).contains(role) {
-            v.fail("role", "must be evaluator, coordinator or auditor (applicants register themselves)", rule: "enum")
-        }
-        try v.finish()
-        return try await pool.write { conn in
-            let id: Int64 = try await conn.query("""
-                INSERT INTO users (email, password_hash, name, role)
-                VALUES (\(email), crypt(\(password), gen_salt('bf', \(cost)::int)), \(name), \(role)) RETURNING id
-                """).single().decode("id")
-            let user = try await UserResource.load(conn, id: id)
-            try await AuditTrail.record(conn, audit, action: "user.created", entity: "user", id: id, after: user)
-            return user
-        }
     }
 
     @Sendable static func listUsers(_ ctx: RequestContext) async throws -> HTTPResponse {

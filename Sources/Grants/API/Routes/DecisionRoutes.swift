@@ -96,60 +96,6 @@ enum DecisionRoutes {
             close)
     }
 
-    /// Locks the programme row: every approval, cancellation and cap change of a programme
-    /// is serialised here, across all service instances, so "check then commit" is atomic.
-    @discardableResult
-    static func lockProgramme(_ conn: PostgresConnection, applicationID: Int64) async throws -> ProgrammeRules {
-        try await lockedProgramme(conn, applicationID: applicationID).rules
-    }
-
-    /// The locked programme's rules and the money still available (cap minus the running
-    /// committed total that the ledger trigger maintains under this same lock).
-    static func lockedProgramme(_ conn: PostgresConnection, applicationID: Int64) async throws -> (rules: ProgrammeRules, availableCents: Int64) {
-        let row = try await conn.prepared("""
-            SELECT \(unescaped: ProgrammeResource.columns), p.committed_cents AS running_committed FROM programmes p
-            WHERE p.id = (SELECT programme_id FROM applications WHERE id = \(applicationID)) FOR UPDATE
-            """).single()
-        let available = try CheckedAmounts.difference(try row.decode("cap_cents"), try row.decode("running_committed"),
-                                                      "the available amount")
-        return (try ProgrammeResource.rules(from: row), available)
-    }
-
-    /// The one decision path (single decisions and `ranking/apply` both come here).
-    static func decide(_ conn: PostgresConnection, applicationID: Int64, decision: ProposedDecision, reason: String?,
-                       user: Principal, audit: AuditContext) async throws -> ApplicationResource {
-        let (rules, available) = try await lockedProgramme(conn, applicationID: applicationID)
-        let app = try await ApplicationResource.load(conn, id: applicationID, for: user, lock: true)
-        switch decision {
-        case .reserve: return try await ApplicationRoutes.move(conn, app, .placeOnReserve, reason: reason, audit: audit, user: user)
-        case .rejected: return try await ApplicationRoutes.move(conn, app, .reject, reason: reason, audit: audit, user: user)
-        case .approved: break
-        }
-        guard app.status.apply(.approve) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "approve") }
-        let amount = app.lumpSumCents
-        let funded: Int64 = try await conn.query("""
-            SELECT count(*)::bigint AS n FROM applications WHERE programme_id = \(app.programmeId) AND organisation_id = \(app.organisationId)
-              AND id <> \(app.id) AND status IN \(unescaped: ApplicationStatus.fundedSQLList)
-            """).single().decode("n")
-        let orgCommitted = try await Ledger.organisationCommitted(conn, programmeID: app.programmeId, organisationID: app.organisationId)
-        let rule = FundingRule(maxFundedExchangesPerOrganisation: rules.maxFundedExchangesPerVisitor,
-                               perOrganisationCapCents: rules.perThirdPartyCapCents)
-        switch rule.decide(requestedCents: amount, fundedExchanges: Int(clamping: funded), committedCents: orgCommitted,
-                           availableCents: available) {
-        case .exchangeLimit:
-            throw GrantsError.organisationLimit("the visitor organisation already has a funded exchange in this programme")
-        case .ceiling:
-            throw GrantsError.organisationLimit("support to this third party would exceed \(rules.perThirdPartyCapCents) cents")
-        case .budget:
-            throw GrantsError.budgetExceeded(availableCents: available, requestedCents: amount)
-        case .fund:
-            break
-        }
-        try await Ledger.append(conn, .commitment, app: app, cents: amount, reason: reason ?? "approved", audit: audit)
-        _ = try await conn.query("UPDATE applications SET granted_cents = \(amount), decided_at = now() WHERE id = \(app.id)")
-        return try await ApplicationRoutes.move(conn, app, .approve, reason: reason, audit: audit, user: user)
-    }
-
     @Sendable static func decision(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
         let b = try ctx.body(DecisionBody.self)
@@ -162,7 +108,7 @@ enum DecisionRoutes {
         let audit = ctx.audit
         return try await ctx.db.write { conn in
             try await Idempotency.run(ctx, conn) {
-                try ApplicationRoutes.respond(try await decide(conn, applicationID: id, decision: decision!, reason: reason, user: user, audit: audit))
+                try ApplicationResource.respond(try await ApprovalWorkflow.decide(conn, applicationID: id, decision: decision!, reason: reason, user: user, audit: audit))
             }
         }
     }
@@ -180,9 +126,9 @@ enum DecisionRoutes {
                 throw GrantsError.validation([RuleViolation(field: "documents", rule: "commitment_to_quality_missing",
                     message: "upload the Commitment to Quality signed by visitor and host (kind commitment_to_quality) first")])
             }
-            return try await ApplicationRoutes.move(conn, app, .signAgreement, reason: nil, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(conn, app, .signAgreement, reason: nil, audit: audit, user: user)
         }
-        return try ApplicationRoutes.respond(app)
+        return try ApplicationResource.respond(app)
     }
 
     /// Cancelling releases what was committed and not paid; the money goes back to `available`.
@@ -194,7 +140,7 @@ enum DecisionRoutes {
         try v.finish()
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
-            _ = try await lockProgramme(conn, applicationID: id)
+            _ = try await ApprovalWorkflow.lockProgramme(conn, applicationID: id)
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
             guard app.status.apply(.cancel) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "cancel") }
             let open: Int64 = try await conn.query("""
@@ -204,9 +150,9 @@ enum DecisionRoutes {
             let totals = try await Ledger.applicationTotals(conn, applicationID: id)
             let unpaid = try CheckedAmounts.difference(totals.committed, totals.paid, "the unpaid commitment")
             try await Ledger.append(conn, .release, app: app, cents: unpaid, reason: reason ?? "cancelled", audit: audit)
-            return try await ApplicationRoutes.move(conn, app, .cancel, reason: reason, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(conn, app, .cancel, reason: reason, audit: audit, user: user)
         }
-        return try ApplicationRoutes.respond(app)
+        return try ApplicationResource.respond(app)
     }
 
     @Sendable static func report(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -234,9 +180,9 @@ enum DecisionRoutes {
             _ = try await conn.query("""
                 UPDATE applications SET actual_start = \(start!.iso)::date, actual_end = \(end!.iso)::date, report_summary = \(summary) WHERE id = \(id)
                 """)
-            return try await ApplicationRoutes.move(conn, app, .submitReport, reason: nil, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(conn, app, .submitReport, reason: nil, audit: audit, user: user)
         }
-        return try ApplicationRoutes.respond(app)
+        return try ApplicationResource.respond(app)
     }
 
     /// Accepting recomputes the lump sum on the actual dates (never above the grant), releases
@@ -250,9 +196,9 @@ enum DecisionRoutes {
         try v.finish()
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
-            let rules = try await lockProgramme(conn, applicationID: id)
+            let rules = try await ApprovalWorkflow.lockProgramme(conn, applicationID: id)
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
-            guard b.accepted else { return try await ApplicationRoutes.move(conn, app, .returnReport, reason: reason, audit: audit, user: user) }
+            guard b.accepted else { return try await ApplicationLifecycle.move(conn, app, .returnReport, reason: reason, audit: audit, user: user) }
             guard app.status.apply(.acceptReport) != nil, let start = app.actualStart, let end = app.actualEnd, let granted = app.grantedCents else {
                 throw GrantsError.invalidTransition(from: app.status, action: "accept_report")
             }
@@ -270,9 +216,9 @@ enum DecisionRoutes {
                   payment_due_on = (now() AT TIME ZONE 'UTC')::date + \(rules.paymentDueDays)::int
                 WHERE id = \(id)
                 """)
-            return try await ApplicationRoutes.move(conn, app, .acceptReport, reason: reason, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(conn, app, .acceptReport, reason: reason, audit: audit, user: user)
         }
-        return try ApplicationRoutes.respond(app)
+        return try ApplicationResource.respond(app)
     }
 
     @Sendable static func close(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -280,8 +226,8 @@ enum DecisionRoutes {
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
-            return try await ApplicationRoutes.move(conn, app, .close, reason: nil, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(conn, app, .close, reason: nil, audit: audit, user: user)
         }
-        return try ApplicationRoutes.respond(app)
+        return try ApplicationResource.respond(app)
     }
 }

@@ -134,7 +134,7 @@ enum EvaluationRoutes {
             guard let row else { throw GrantsError.conflict(code: "already_assigned", detail: "this evaluator is already assigned") }
             let assignmentID: Int64 = try row.decode("id")
             if app.status == .eligible {
-                app = try await ApplicationRoutes.move(conn, app, .startEvaluation, reason: nil, audit: audit, user: user)
+                app = try await ApplicationLifecycle.move(conn, app, .startEvaluation, reason: nil, audit: audit, user: user)
             }
             let a = try AssignmentResource(row: try await conn.query(
                 "SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from) WHERE s.id = \(assignmentID)").single())
@@ -177,12 +177,11 @@ enum EvaluationRoutes {
         let audit = ctx.audit
         let a = try await ctx.db.write { conn in
             let before = try await loadAssignment(conn, id: id, evaluator: user.userID)
-            guard before.status == "pending_declaration" else {
-                throw GrantsError.conflict(code: "already_declared", detail: "the declaration was already made")
-            }
             // A conflict voids the assignment: the evaluator never sees the application.
+            guard let next = AssignmentStatus(rawValue: before.status)?.apply(b.conflictOfInterest ? .declareConflict : .declareNoConflict)
+            else { throw GrantsError.conflict(code: "already_declared", detail: "the declaration was already made") }
             _ = try await conn.query("""
-                UPDATE assignments SET status = \(b.conflictOfInterest ? "void" : "declared"), conflict_of_interest = \(b.conflictOfInterest),
+                UPDATE assignments SET status = \(next.rawValue), conflict_of_interest = \(b.conflictOfInterest),
                   conflict_details = \(details), declared_at = now() WHERE id = \(id)
                 """)
             let after = try AssignmentResource(row: try await conn.query(
@@ -200,10 +199,14 @@ enum EvaluationRoutes {
         let audit = ctx.audit
         let view = try await ctx.db.write { conn in
             let assignment = try await loadAssignment(conn, id: id, evaluator: user.userID)
-            switch assignment.status {
-            case "pending_declaration": throw GrantsError.conflictOfInterest("declare whether you have a conflict of interest first")
-            case "void": throw GrantsError.conflict(code: "assignment_void", detail: "the assignment was voided by a declared conflict of interest")
+            let status = AssignmentStatus(rawValue: assignment.status)
+            switch status {
+            case .pendingDeclaration: throw GrantsError.conflictOfInterest("declare whether you have a conflict of interest first")
+            case .void: throw GrantsError.conflict(code: "assignment_void", detail: "the assignment was voided by a declared conflict of interest")
             default: break
+            }
+            guard let submitted = status?.apply(.submitScores) else {
+                throw GrantsError.conflict(code: "invalid_transition", detail: "the assignment is '\(assignment.status)'")
             }
             var app = try await ApplicationResource.load(conn, id: assignment.applicationId, for: Principal.system, lock: true)
             guard app.status == .inEvaluation else { throw GrantsError.invalidTransition(from: app.status, action: "score") }
@@ -224,7 +227,7 @@ enum EvaluationRoutes {
                 ON CONFLICT (assignment_id) DO UPDATE SET scores = excluded.scores, comments = excluded.comments,
                   comment = excluded.comment, updated_at = now()
                 """)
-            _ = try await conn.query("UPDATE assignments SET status = 'submitted' WHERE id = \(id)")
+            _ = try await conn.query("UPDATE assignments SET status = \(submitted.rawValue) WHERE id = \(id)")
             try await AuditTrail.record(conn, audit, action: "score_sheet.submitted", entity: "assignment", id: id,
                                         after: ["application_id": String(app.id), "scores": sheet])
             let inputs = try await Inputs.load(conn, app.id)
@@ -263,7 +266,7 @@ enum EvaluationRoutes {
                                 audit: AuditContext) async throws -> ApplicationResource {
         guard app.status == .inEvaluation else { return app }
         guard case .ready = Evaluation.aggregate(sheets: inputs.sheets.map(\.sheet), consensus: inputs.consensus?.sheet, policy: call.policy) else { return app }
-        return try await ApplicationRoutes.move(conn, app, .completeEvaluation, reason: nil, audit: audit, user: Principal.system)
+        return try await ApplicationLifecycle.move(conn, app, .completeEvaluation, reason: nil, audit: audit, user: Principal.system)
     }
 
     struct SheetView: Codable, Sendable {

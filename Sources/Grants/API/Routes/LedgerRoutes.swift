@@ -32,10 +32,6 @@ enum LedgerRoutes {
             list)
     }
 
-    static func wantsCSV(_ request: HTTPRequest) -> Bool {
-        request.query["format"] == "csv" || (request.headers["Accept"]?.contains("text/csv") ?? false)
-    }
-
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
         let q = ctx.request.query
         var v = Validator()
@@ -44,7 +40,7 @@ enum LedgerRoutes {
         let to = q["to"].flatMap { s -> String? in v.date("to", s).map(\.iso) }
         if let f = q["format"], !["json", "csv"].contains(f) { v.fail("format", "must be json or csv", rule: "enum") }
         try v.finish()
-        let csv = wantsCSV(ctx.request)
+        let csv = CSVWriter.isWanted(by: ctx.request)
         let page = try Page(ctx.request)
         let limit = csv ? Int.max / 2 : page.fetchLimit
         let rows = try await ctx.db.query("""

@@ -106,7 +106,7 @@ enum RankingRoutes {
         return try .json(try await ctx.db.withConnection { try await compute($0, callID: id).0 })
     }
 
-    /// Applies the proposal under the programme lock, through `DecisionRoutes.decide`, so the
+    /// Applies the proposal under the programme lock, through `ApprovalWorkflow.decide`, so the
     /// cap is enforced in exactly one place. Reserve entries that stay reserve are left alone.
     @Sendable static func apply(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
@@ -121,7 +121,7 @@ enum RankingRoutes {
                 for p in proposals {
                     let current = status[p.candidateID]
                     if current == "reserve" && p.decision != .approved { continue }
-                    let app = try await DecisionRoutes.decide(conn, applicationID: p.candidateID, decision: p.decision,
+                    let app = try await ApprovalWorkflow.decide(conn, applicationID: p.candidateID, decision: p.decision,
                                                               reason: "ranking: \(p.reason.code)", user: user, audit: audit)
                     applied.append(Applied(applicationId: app.id, decision: p.decision.rawValue, status: app.status.rawValue))
                 }

@@ -106,7 +106,7 @@ enum ReportRoutes {
             programmeID = programme!
             self.asOf = asOf
             asOfDate = AsOf.utcDate(asOf)
-            csv = formats && (q["format"] == "csv" || (q["format"] == nil && LedgerRoutes.wantsCSV(request)))
+            csv = formats && (q["format"] == "csv" || (q["format"] == nil && CSVWriter.isWanted(by: request)))
         }
     }
 

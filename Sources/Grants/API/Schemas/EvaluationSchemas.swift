@@ -34,7 +34,7 @@ extension EvaluationRoutes.ConsensusBody {
 
 extension EvaluationRoutes.AssignmentResource: DocumentedSchema {
     static let schemaName = "Assignment"
-    static let schemaHints = SchemaHints(fields: ["status": F.oneOf(["pending_declaration", "declared", "submitted", "void"])])
+    static let schemaHints = SchemaHints(fields: ["status": F.oneOf(AssignmentStatus.self)])
 }
 
 extension EvaluationRoutes.SheetView: DocumentedSchema {

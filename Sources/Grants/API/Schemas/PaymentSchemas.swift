@@ -1,11 +1,11 @@
 /// Documentation of payments, the ledger and the audit trail (PaymentRoutes, LedgerRoutes, AuditRoutes).
 private typealias F = SchemaFragments
 
-extension PaymentRoutes.PaymentResource: DocumentedSchema {
+extension PaymentResource: DocumentedSchema {
     static let schemaName = "Payment"
     static let schemaHints = SchemaHints(
         fields: [
-            "kind": F.oneOf(["prefinancing", "final"]), "status": F.oneOf(["requested", "approved", "paid"]),
+            "kind": F.oneOf(PaymentKind.self), "status": F.oneOf(PaymentStatus.self),
             "payee_iban": ["description": "the IBAN paid to: the organisation's validated IBAN when the payment was executed"],
         ],
         alwaysPresent: ["approved_by", "approved_at", "executed_by", "bank_reference", "value_date", "paid_at", "failure_reason",
@@ -16,7 +16,7 @@ extension PaymentRoutes.CreateBody {
     static let schemaName = "PaymentRequest"
     static let schemaHints = SchemaHints(
         "The amount is computed: pre-financing = granted x the programme's percentage; final = final amount - paid.",
-        fields: ["application_id": F.positive, "kind": F.oneOf(["prefinancing", "final"])])
+        fields: ["application_id": F.positive, "kind": F.oneOf(PaymentKind.self)])
 }
 
 extension PaymentRoutes.ExecuteBody {

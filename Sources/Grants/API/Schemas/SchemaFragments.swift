@@ -24,6 +24,9 @@ extension Role: SchemaEnum {}
 extension OrganisationKind: SchemaEnum {}
 extension OrganisationStatus: SchemaEnum {}
 extension DocumentKind: SchemaEnum {}
+extension PaymentStatus: SchemaEnum {}
+extension PaymentKind: SchemaEnum {}
+extension AssignmentStatus: SchemaEnum {}
 extension ApplicationStatus: NamedSchemaLeaf, SchemaEnum {
     static var schemaName: String { "ApplicationStatus" }
 }

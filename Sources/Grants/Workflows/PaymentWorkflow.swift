@@ -1,0 +1,107 @@
+import Foundation
+import Postgres
+
+/// Payments as transactions: each locks what it changes, asks the pure rules
+/// (`PaymentStatus`, `PaymentRules`), writes, books the ledger and audits. The caller holds the
+/// transaction (and the idempotency record around it).
+enum PaymentWorkflow {
+    /// Requests a payment of the computed amount; the programme row is locked like an approval's.
+    static func request(_ conn: PostgresConnection, applicationID: Int64, kind: PaymentKind, user: Principal,
+                        audit: AuditContext) async throws -> PaymentResource {
+        guard try await conn.query("SELECT id FROM applications WHERE id = \(applicationID)").rows.first != nil else {
+            throw GrantsError.invalid("application_id", "no such application", rule: "not_found")
+        }
+        let rules = try await ApprovalWorkflow.lockProgramme(conn, applicationID: applicationID)
+        let app = try await ApplicationResource.load(conn, id: applicationID, for: user, lock: true)
+        let totals = try await Ledger.applicationTotals(conn, applicationID: app.id)
+        let amount: Int64
+        switch PaymentRules.amount(kind: kind, status: app.status, grantedCents: app.grantedCents, finalAmountCents: app.finalAmountCents,
+                                   paidCents: totals.paid, prefinancingPercent: rules.prefinancingPercent) {
+        case .due(let cents): amount = cents
+        case .notNow(let action): throw GrantsError.invalidTransition(from: app.status, action: action)
+        case .noPrefinancing:
+            throw GrantsError.conflict(code: "no_prefinancing", detail: "the programme pays in one payment after the exchange (pre-financing 0%)")
+        case .nothingToPay: throw GrantsError.conflict(code: "nothing_to_pay", detail: "no amount is due for this payment")
+        case .outOfRange: throw GrantsError.storedAmountOutOfRange(kind == .prefinancing ? "the pre-financing amount" : "the final payment amount")
+        }
+        let existing: Int64 = try await conn.query("""
+            SELECT count(*)::bigint AS n FROM payments WHERE application_id = \(app.id) AND (kind = \(kind.rawValue) OR status <> 'paid')
+            """).single().decode("n")
+        if existing > 0 { throw GrantsError.conflict(code: "payment_exists", detail: "this payment was already requested") }
+        let id: Int64 = try await conn.query("""
+            INSERT INTO payments (application_id, programme_id, kind, amount_cents, requested_by)
+            VALUES (\(app.id), \(app.programmeId), \(kind.rawValue), \(amount), \(user.userID)) RETURNING id
+            """).single().decode("id")
+        let p = try await PaymentResource.load(conn, id: id, user: user)
+        try await AuditTrail.record(conn, audit, action: "payment.requested", entity: "payment", id: id, after: p)
+        return p
+    }
+
+    /// Approval by a second coordinator when the programme asks for four eyes.
+    static func approve(_ conn: PostgresConnection, id: Int64, user: Principal, audit: AuditContext) async throws -> PaymentResource {
+        let before = try await locked(conn, id: id, user: user, for: .approve)
+        let fourEyes: Bool = try await conn.query("SELECT four_eyes_payments FROM programmes WHERE id = \(before.programmeId)").single()
+            .decode("four_eyes_payments")
+        guard PaymentRules.mayApprove(requestedBy: before.requestedBy, approver: user.userID, fourEyes: fourEyes) else {
+            throw GrantsError.fourEyes
+        }
+        _ = try await conn.query("""
+            UPDATE payments SET status = 'approved', approved_by = \(user.userID), approved_at = now(), version = version + 1 WHERE id = \(id)
+            """)
+        return try await audited(conn, "payment.approved", id: id, before: before, user: user, audit: audit)
+    }
+
+    /// Records the transfer: only a validated organisation is paid, to the IBAN in force (a
+    /// change of it waits in organisation_changes until a second person approves it).
+    static func execute(_ conn: PostgresConnection, id: Int64, reference: String, valueDate: CalendarDate, user: Principal,
+                        audit: AuditContext) async throws -> PaymentResource {
+        let before = try await locked(conn, id: id, user: user, for: .execute)
+        var app = try await ApplicationResource.load(conn, id: before.applicationId, for: user, lock: true)
+        let org = try await conn.query("SELECT iban, status FROM organisations WHERE id = \(app.organisationId) FOR SHARE").single()
+        guard try org.decode("status", as: String.self) == OrganisationStatus.validated.rawValue else {
+            throw GrantsError.conflict(code: "organisation_not_validated",
+                detail: "the beneficiary organisation is not validated; a coordinator must validate it (and its IBAN) before it is paid")
+        }
+        let iban: String? = try org.decode("iban")
+        guard let iban, let payee = IBAN.normalised(iban) else {
+            throw GrantsError.conflict(code: "iban_missing",
+                detail: "the beneficiary organisation has no valid IBAN on file; its owner must request one and a coordinator approve it")
+        }
+        try await Ledger.append(conn, .payment, app: app, cents: before.amountCents, reason: "\(before.kind) payment \(reference)", audit: audit)
+        _ = try await conn.query("""
+            UPDATE payments SET status = 'paid', executed_by = \(user.userID), bank_reference = \(reference), payee_iban = \(payee),
+              value_date = \(valueDate.iso)::date, paid_at = now(), failure_reason = NULL, version = version + 1 WHERE id = \(id)
+            """)
+        if before.kind == PaymentKind.final.rawValue {
+            app = try await ApplicationLifecycle.move(conn, app, .pay, reason: nil, audit: audit, user: user)
+        }
+        return try await audited(conn, "payment.executed", id: id, before: before, user: user, audit: audit)
+    }
+
+    /// A transfer the bank rejected: the payment stays approved, nothing is booked.
+    static func fail(_ conn: PostgresConnection, id: Int64, reason: String, user: Principal, audit: AuditContext) async throws
+        -> PaymentResource
+    {
+        let before = try await locked(conn, id: id, user: user, for: .fail)
+        _ = try await conn.query("UPDATE payments SET failure_reason = \(reason), version = version + 1 WHERE id = \(id)")
+        return try await audited(conn, "payment.failed", id: id, before: before, user: user, audit: audit)
+    }
+
+    /// The payment, locked, when `event` is allowed in its status.
+    private static func locked(_ conn: PostgresConnection, id: Int64, user: Principal, for event: PaymentStatus.Event) async throws
+        -> PaymentResource
+    {
+        let p = try await PaymentResource.load(conn, id: id, user: user, lock: true)
+        guard PaymentStatus(rawValue: p.status)?.apply(event) != nil else {
+            throw GrantsError.conflict(code: "invalid_transition", detail: "'\(event.rawValue)' is not allowed while the payment is '\(p.status)'")
+        }
+        return p
+    }
+
+    private static func audited(_ conn: PostgresConnection, _ action: String, id: Int64, before: PaymentResource, user: Principal,
+                                audit: AuditContext) async throws -> PaymentResource {
+        let after = try await PaymentResource.load(conn, id: id, user: user)
+        try await AuditTrail.record(conn, audit, action: action, entity: "payment", id: id, before: before, after: after)
+        return after
+    }
+}
