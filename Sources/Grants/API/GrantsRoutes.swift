@@ -1,6 +1,5 @@
 import Foundation
 import Postgres
-import Synchronization
 
 /// Every route of the service, in the order of the OpenAPI document. The server and the
 /// `openapi` command build the same table, so the document always describes what is served.
@@ -11,10 +10,16 @@ public enum GrantsRoutes {
         var migrations: Result<[Migrator.Migration], any Error> = .success([])
     }
 
+    /// The routes, failing when the declarations cannot be documented (a type the schema
+    /// recorder cannot walk, two routes with one operationId): the service then does not start.
     static func table(maxDocumentBytes: Int, operational: Operational = Operational()) throws -> RouteTable {
-        let document = Mutex<[UInt8]>([])
+        _ = try document.get()
+        return routes(maxDocumentBytes: maxDocumentBytes, operational: operational)
+    }
+
+    private static func routes(maxDocumentBytes: Int, operational: Operational = Operational()) -> RouteTable {
         var table = RouteTable()
-        OperationalRoutes.register(into: &table, metrics: operational.metrics, openAPI: { document.withLock { $0 } },
+        OperationalRoutes.register(into: &table, metrics: operational.metrics, openAPI: { (try? document.get()) ?? [] },
                                    migrations: operational.migrations)
         AuthRoutes.register(into: &table)
         OrganisationRoutes.register(into: &table)
@@ -28,13 +33,17 @@ public enum GrantsRoutes {
         LedgerRoutes.register(into: &table)
         ReportRoutes.register(into: &table)
         AuditRoutes.register(into: &table)
-        let bytes = Array(try OpenAPIDocument.rendered(table.declarations).utf8)
-        document.withLock { $0 = bytes }
         return table
     }
 
-    /// The document of the service as configured by default (what `openapi.json` holds).
+    /// The document depends on the declarations only, which no setting changes (the document
+    /// body limit is a handler's, not a schema's): rendered once per process, not per start.
+    private static let document = Result<[UInt8], any Error> {
+        Array(try OpenAPIDocument.rendered(routes(maxDocumentBytes: GrantsConfiguration().maxDocumentBytes).declarations).utf8)
+    }
+
+    /// The document of the service (what `openapi.json` holds and `/openapi.json` serves).
     public static func openAPIDocument() throws -> String {
-        try OpenAPIDocument.rendered(table(maxDocumentBytes: GrantsConfiguration().maxDocumentBytes).declarations)
+        String(decoding: try document.get(), as: UTF8.self)
     }
 }

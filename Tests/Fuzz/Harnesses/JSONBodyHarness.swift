@@ -14,7 +14,7 @@ enum JSONBodyHarness {
     static let bodies: [Decode] = [
         body(ApplicationRoutes.Body.self) { _ = try ApplicationRoutes.validate($0, over: nil) },
         body(ApplicationRoutes.EligibilityBody.self),
-        body(ApplicationRoutes.ReasonBody.self),
+        body(ReasonBody.self),
         body(PaymentRoutes.CreateBody.self),
         body(PaymentRoutes.ExecuteBody.self),
         body(PaymentRoutes.FailBody.self),
@@ -28,7 +28,6 @@ enum JSONBodyHarness {
         body(AuthRoutes.LoginBody.self),
         body(AuthRoutes.CreateUserBody.self),
         body(DecisionRoutes.DecisionBody.self),
-        body(DecisionRoutes.ReasonBody.self),
         body(DecisionRoutes.ReportBody.self),
         body(DecisionRoutes.ReviewBody.self),
         body(ProgrammeRoutes.PatchBody.self),

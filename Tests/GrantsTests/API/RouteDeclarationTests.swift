@@ -34,7 +34,7 @@ struct RouteDeclarationTests {
         ])
         #expect(EvaluationRoutes.ScoresBody.members == ["scores", "comments", "comment"])
         #expect(PaymentRoutes.ExecuteBody.members == ["bank_reference", "value_date"])
-        #expect(DecisionRoutes.ReasonBody.members == ["reason"])
+        #expect(ReasonBody.members == ["reason"])
     }
 
     @Test func recorderSeesOptionalityAndTypesInDeclarationOrder() throws {

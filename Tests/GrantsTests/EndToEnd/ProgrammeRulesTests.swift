@@ -143,7 +143,10 @@ struct ProgrammeRulesTests {
         })
         #expect(status[ids[1]] == "approved")
         #expect(status[ids[2]] == "reserve")
-        // A direct decision agrees with the ranking: the third is refused for the organisation limit.
+        // A direct decision agrees with the ranking: the third is refused for the organisation
+        // limit, which comes before the budget (the cap now equals what is committed, so both fail).
+        #expect(try await app.request("PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token,
+                                      json: ["cap_cents": 2 * 78_000]).status == 200)
         let third = try await s.decide(ids[2], "approved")
         #expect(third.status == 409)
         #expect(third.code == "organisation_limit")

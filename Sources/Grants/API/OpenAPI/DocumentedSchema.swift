@@ -39,7 +39,9 @@ struct SchemaHints: Sendable {
 /// recorder can hand to an `init(from:)` that validates.
 protocol SchemaLeaf: Decodable {
     static var jsonSchema: OrderedJSON { get }
-    static var sampleValue: Self { get }
+    /// Nil only for a type without values (an enum without cases): the recorder then fails
+    /// with an error, as for any type it cannot walk.
+    static var sampleValue: Self? { get }
 }
 
 /// A leaf with a component of its own (the document refers to it by name).
@@ -52,10 +54,7 @@ protocol SchemaEnum: SchemaLeaf, CaseIterable, RawRepresentable where RawValue =
 
 extension SchemaEnum {
     static var jsonSchema: OrderedJSON { ["type": "string", "enum": .strings(allCases.map(\.rawValue))] }
-    static var sampleValue: Self {
-        guard let first = allCases.first else { preconditionFailure("\(Self.self) has no cases") }
-        return first
-    }
+    static var sampleValue: Self? { allCases.first }
 }
 
 // Markers that let the schema builder see through generic containers.

@@ -31,17 +31,12 @@ enum OpenAPIDocument {
                 paths.append((path, [route.method.rawValue.lowercased(): operation]))
             }
         }
-        var schemas = catalog.components
-        // The list envelopes, after the resources they hold.
+        // The list envelopes, after the resources they hold (registered by the operations).
         for route in routes where route.isPaged {
             let name = try pageName(route, catalog: &catalog)
-            if !schemas.contains(where: { $0.0 == name }) {
-                schemas.append((name, listSchema(of: String(name.dropLast(4)))))
+            if !catalog.components.contains(where: { $0.0 == name }) {
+                catalog.add(name, listSchema(of: String(name.dropLast(4))))
             }
-        }
-        // Components registered while building the list envelopes' items.
-        for component in catalog.components where !schemas.contains(where: { $0.0 == component.0 }) {
-            schemas.append(component)
         }
         return [
             "openapi": "3.1.0",
@@ -65,7 +60,7 @@ enum OpenAPIDocument {
                 "parameters": parameters,
                 "headers": headers,
                 "responses": .object(ErrorStatus.allCases.map { ($0.component, problemResponse($0)) }),
-                "schemas": .object(schemas),
+                "schemas": .object(catalog.components),
             ],
         ]
     }

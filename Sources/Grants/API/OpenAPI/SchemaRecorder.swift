@@ -25,7 +25,12 @@ enum SchemaRecorder {
     /// A sample value of `T`, built without any input. Leaf types give theirs; containers
     /// come out empty; other types are decoded from samples in turn.
     static func sample<T: Decodable>(_ type: T.Type) throws -> T {
-        if let leaf = type as? any SchemaLeaf.Type, let value = leaf.sampleValue as? T { return value }
+        if let leaf = type as? any SchemaLeaf.Type {
+            guard let value = leaf.sampleValue as? T else {
+                throw DecodingError.valueNotFound(T.self, .init(codingPath: [], debugDescription: "\(T.self) has no sample value"))
+            }
+            return value
+        }
         switch type {
         case is String.Type: if let v = "" as? T { return v }
         case is Bool.Type: if let v = false as? T { return v }

@@ -14,9 +14,6 @@ enum ApplicationRoutes {
     struct EligibilityBody: RequestBody {
         var eligible: Bool; var reason: String?
     }
-    struct ReasonBody: RequestBody {
-        var reason: String?
-    }
 
     static func register(into table: inout RouteTable) {
         table.add(Route(
@@ -332,10 +329,7 @@ enum ApplicationRoutes {
 
     @Sendable static func withdraw(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
-        let raw = try ctx.request.body.isEmpty ? nil : ctx.body(ReasonBody.self).reason
-        var v = Validator()
-        let reason = v.optionalText("reason", raw, max: 2000, multiline: true)
-        try v.finish()
+        let reason = try ReasonBody.reason(of: ctx)
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)

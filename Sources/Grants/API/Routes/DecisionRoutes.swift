@@ -10,7 +10,6 @@ enum DecisionRoutes {
     struct DecisionBody: RequestBody {
         var decision: String; var reason: String?
     }
-    struct ReasonBody: RequestBody { var reason: String? }
     struct ReportBody: RequestBody {
         var actualStart: String; var actualEnd: String; var summary: String
     }
@@ -105,10 +104,11 @@ enum DecisionRoutes {
         let reason = v.optionalText("reason", b.reason, max: 2000, multiline: true)
         if decision == .rejected && reason == nil { v.fail("reason", "a rejection needs a reason", rule: "required") }
         try v.finish()
+        guard let decision else { throw GrantsError.invalid("decision", "must be approved, reserve or rejected", rule: "enum") }
         let audit = ctx.audit
         return try await ctx.db.write { conn in
             try await Idempotency.run(ctx, conn) {
-                try ApplicationResource.respond(try await ApprovalWorkflow.decide(conn, applicationID: id, decision: decision!, reason: reason, user: user, audit: audit))
+                try ApplicationResource.respond(try await ApprovalWorkflow.decide(conn, applicationID: id, decision: decision, reason: reason, user: user, audit: audit))
             }
         }
     }
@@ -134,10 +134,7 @@ enum DecisionRoutes {
     /// Cancelling releases what was committed and not paid; the money goes back to `available`.
     @Sendable static func cancel(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
-        let raw = try ctx.request.body.isEmpty ? nil : ctx.body(ReasonBody.self).reason
-        var v = Validator()
-        let reason = v.optionalText("reason", raw, max: 2000, multiline: true)
-        try v.finish()
+        let reason = try ReasonBody.reason(of: ctx)
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             _ = try await ApprovalWorkflow.lockProgramme(conn, applicationID: id)

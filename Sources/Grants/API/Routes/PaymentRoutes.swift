@@ -149,10 +149,11 @@ enum PaymentRoutes {
         let reference = v.text("bank_reference", b.bankReference, max: 100)
         let valueDate = v.date("value_date", b.valueDate)
         try v.finish()
+        guard let valueDate else { throw GrantsError.invalid("value_date", "must be a date YYYY-MM-DD", rule: "date") }
         let audit = ctx.audit
         return try await ctx.db.write { conn in
             try await Idempotency.run(ctx, conn) {
-                try respond(try await PaymentWorkflow.execute(conn, id: id, reference: reference, valueDate: valueDate!, user: user,
+                try respond(try await PaymentWorkflow.execute(conn, id: id, reference: reference, valueDate: valueDate, user: user,
                                                               audit: audit))
             }
         }

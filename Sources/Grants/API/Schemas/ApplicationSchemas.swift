@@ -51,14 +51,9 @@ extension ApplicationRoutes.EligibilityBody {
     static let schemaHints = SchemaHints(fields: ["reason": ["maxLength": 2000, "description": "required when eligible is false"]])
 }
 
-extension ApplicationRoutes.ReasonBody {
+extension ReasonBody {
     static let schemaName = "Reason"
     static let schemaHints = SchemaHints(fields: ["reason": ["maxLength": 2000, "description": "multi-line text"]])
-}
-
-extension DecisionRoutes.ReasonBody {
-    static let schemaName = "Reason"
-    static let schemaHints = ApplicationRoutes.ReasonBody.schemaHints
 }
 
 extension DocumentRoutes.DocumentResource: DocumentedSchema {

@@ -3,12 +3,12 @@ private typealias F = SchemaFragments
 
 extension CalendarDate: SchemaLeaf {
     static let jsonSchema: OrderedJSON = ["type": "string", "format": "date"]
-    static var sampleValue: CalendarDate { CalendarDate(dayNumber: 0) }
+    static var sampleValue: CalendarDate? { CalendarDate(dayNumber: 0) }
 }
 
 extension JSONFragment: SchemaLeaf {
     static let jsonSchema: OrderedJSON = ["description": "any JSON value"]
-    static var sampleValue: JSONFragment { JSONFragment("null") }
+    static var sampleValue: JSONFragment? { JSONFragment("null") }
 }
 
 extension ProgrammeRules: DocumentedSchema {
