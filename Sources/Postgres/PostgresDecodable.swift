@@ -7,12 +7,12 @@ public struct PostgresCell: Sendable {
     public var typeOID: UInt32
     public var columnName: String
 
-    func failure(_ type: Any.Type) -> PostgresError {
+    public func failure(_ type: Any.Type) -> PostgresError {
         .decoding("column \"\(columnName)\" (type oid \(typeOID)) is not decodable as \(type)")
     }
 
     /// The text of a non-NULL cell; NULL into a non-optional is an error, not a default.
-    func require(_ type: Any.Type) throws(PostgresError) -> String {
+    public func require(_ type: Any.Type) throws(PostgresError) -> String {
         guard let text else {
             throw .decoding("column \"\(columnName)\" is NULL but \(type) is not optional")
         }

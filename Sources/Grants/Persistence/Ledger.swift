@@ -17,8 +17,8 @@ enum Ledger {
     /// Committed (net of releases) and paid money of one application.
     static func applicationTotals(_ conn: PostgresConnection, applicationID: Int64) async throws -> (committed: Int64, paid: Int64) {
         let row = try await conn.query("""
-            SELECT coalesce(sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END), 0)::bigint AS committed,
-                   coalesce(sum(amount_cents) FILTER (WHERE kind = 'payment'), 0)::bigint AS paid
+            SELECT coalesce(sum(ledger_committed_delta(kind, amount_cents)), 0)::bigint AS committed,
+                   coalesce(sum(ledger_paid_delta(kind, amount_cents)), 0)::bigint AS paid
             FROM ledger_entries WHERE application_id = \(applicationID)
             """).single()
         return (try row.decode("committed"), try row.decode("paid"))
@@ -27,7 +27,7 @@ enum Ledger {
     /// Net committed money of one organisation in one programme (the per-third-party limit).
     static func organisationCommitted(_ conn: PostgresConnection, programmeID: Int64, organisationID: Int64) async throws -> Int64 {
         try await conn.query("""
-            SELECT coalesce(sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END), 0)::bigint AS committed
+            SELECT coalesce(sum(ledger_committed_delta(kind, amount_cents)), 0)::bigint AS committed
             FROM ledger_entries WHERE programme_id = \(programmeID) AND organisation_id = \(organisationID)
             """).single().decode("committed")
     }

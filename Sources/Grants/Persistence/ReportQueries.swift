@@ -34,8 +34,8 @@ enum ReportQueries {
     static func perApplication(programmeID: Int64, asOf: Date) -> PostgresQuery {
         """
         SELECT l.application_id,
-               sum(CASE l.kind WHEN 'commitment' THEN l.amount_cents WHEN 'release' THEN -l.amount_cents ELSE 0 END)::bigint AS committed,
-               coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'payment'), 0)::bigint AS paid,
+               sum(ledger_committed_delta(l.kind, l.amount_cents))::bigint AS committed,
+               sum(ledger_paid_delta(l.kind, l.amount_cents))::bigint AS paid,
                min(l.created_at) FILTER (WHERE l.kind = 'commitment') AS committed_at,
                min(l.created_at) FILTER (WHERE l.kind = 'payment') AS first_payment_at,
                max(l.created_at) FILTER (WHERE l.kind = 'payment') AS last_payment_at
@@ -163,8 +163,8 @@ enum ReportQueries {
             SELECT coalesce(to_char(m.month, 'YYYY-MM'), m.month::text), m.committed, m.paid
             FROM (
                 SELECT date_trunc('month', created_at AT TIME ZONE 'UTC') AS month,
-                       coalesce(sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END), 0)::bigint AS committed,
-                       coalesce(sum(amount_cents) FILTER (WHERE kind = 'payment'), 0)::bigint AS paid
+                       sum(ledger_committed_delta(kind, amount_cents))::bigint AS committed,
+                       sum(ledger_paid_delta(kind, amount_cents))::bigint AS paid
                 FROM ledger_entries
                 WHERE programme_id = \(programmeID) AND created_at <= \(asOf)
                 GROUP BY 1
@@ -195,8 +195,8 @@ enum ReportQueries {
                    sum(d.paid) OVER (ORDER BY d.day)::bigint
             FROM (
                 SELECT (created_at AT TIME ZONE 'UTC')::date AS day, min(created_at) AS first_at,
-                       coalesce(sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END), 0)::bigint AS committed,
-                       coalesce(sum(amount_cents) FILTER (WHERE kind = 'payment'), 0)::bigint AS paid
+                       sum(ledger_committed_delta(kind, amount_cents))::bigint AS committed,
+                       sum(ledger_paid_delta(kind, amount_cents))::bigint AS paid
                 FROM ledger_entries
                 WHERE programme_id = \(programmeID) AND created_at <= \(asOf)
                 GROUP BY 1
@@ -211,15 +211,15 @@ enum ReportQueries {
 
     /// One visitor organisation with money on the ledger up to `asOf`, in the report's column order:
     /// organisation_id, legal_name, country, kind, vat_number, exchanges (funded applications),
-    /// committed, paid, first_payment_on, last_payment_on (UTC dates, text). Ordered by organisation.
+    /// committed, paid, first_payment_on, last_payment_on (UTC dates). Ordered by organisation.
     static func beneficiaries(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [PostgresRow] {
         try await conn.query("""
             WITH per_app AS (\(fragment: perApplication(programmeID: programmeID, asOf: asOf)))
             SELECT a.organisation_id, vo.legal_name, vo.country::text, vo.kind, vo.vat_number,
                    count(*) FILTER (WHERE t.committed > 0) AS exchanges,
                    sum(t.committed)::bigint AS committed, sum(t.paid)::bigint AS paid,
-                   ((min(t.first_payment_at) AT TIME ZONE 'UTC')::date)::text AS first_payment_on,
-                   ((max(t.last_payment_at) AT TIME ZONE 'UTC')::date)::text AS last_payment_on
+                   (min(t.first_payment_at) AT TIME ZONE 'UTC')::date AS first_payment_on,
+                   (max(t.last_payment_at) AT TIME ZONE 'UTC')::date AS last_payment_on
             FROM per_app t
             JOIN applications a ON a.id = t.application_id
             JOIN organisations vo ON vo.id = a.organisation_id
@@ -246,9 +246,9 @@ enum ReportQueries {
     /// `asOfDate`, that the ledger does not show as fully paid at `asOf`; by due date, then id.
     static func overdue(_ conn: PostgresConnection, programmeID: Int64, asOf: Date, asOfDate: CalendarDate) async throws -> [Overdue] {
         try await conn.query("""
-            SELECT a.id, a.organisation_id, vo.legal_name, a.final_amount_cents, t.paid, a.payment_due_on::text
+            SELECT a.id, a.organisation_id, vo.legal_name, a.final_amount_cents, t.paid, a.payment_due_on
             FROM (
-                SELECT l.application_id, coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'payment'), 0)::bigint AS paid
+                SELECT l.application_id, sum(ledger_paid_delta(l.kind, l.amount_cents))::bigint AS paid
                 FROM ledger_entries l
                 WHERE l.programme_id = \(programmeID) AND l.created_at <= \(asOf)
                 GROUP BY l.application_id
@@ -257,12 +257,12 @@ enum ReportQueries {
             JOIN organisations vo ON vo.id = a.organisation_id
             WHERE a.status IN ('report_accepted', 'paid', 'closed')
               AND a.final_amount_cents IS NOT NULL
-              AND a.payment_due_on < \(asOfDate.iso)::date
+              AND a.payment_due_on < \(asOfDate)
               AND t.paid < a.final_amount_cents
             ORDER BY a.payment_due_on, a.id
             """).rows.map { r in
             Overdue(applicationId: try r.decode(0), organisationId: try r.decode(1), legalName: try r.decode(2),
-                    finalAmountCents: try r.decode(3), paidCents: try r.decode(4), paymentDueOn: try CalendarDate(db: try r.decode(5)))
+                    finalAmountCents: try r.decode(3), paidCents: try r.decode(4), paymentDueOn: try r.decode(5))
         }
     }
 }

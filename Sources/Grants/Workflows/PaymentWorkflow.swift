@@ -70,7 +70,7 @@ enum PaymentWorkflow {
         try await Ledger.append(conn, .payment, app: app, cents: before.amountCents, reason: "\(before.kind) payment \(reference)", audit: audit)
         _ = try await conn.query("""
             UPDATE payments SET status = 'paid', executed_by = \(user.userID), bank_reference = \(reference), payee_iban = \(payee),
-              value_date = \(valueDate.iso)::date, paid_at = now(), failure_reason = NULL, version = version + 1 WHERE id = \(id)
+              value_date = \(valueDate), paid_at = now(), failure_reason = NULL, version = version + 1 WHERE id = \(id)
             """)
         if before.kind == PaymentKind.final.rawValue {
             app = try await ApplicationLifecycle.move(conn, app, .pay, reason: nil, audit: audit, user: user)

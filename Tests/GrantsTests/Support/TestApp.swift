@@ -53,6 +53,21 @@ final class TestApp: Sendable {
         return TestApp(server: server, databaseURL: url)
     }
 
+    /// Runs `body` against a started service and always stops it, also when `body` throws or a
+    /// `#require` fails, so no test leaves a server, its threads or its pool behind.
+    static func with<T>(databaseURL: String? = nil, configure: (inout GrantsConfiguration) -> Void = { _ in },
+                        _ body: (TestApp) async throws -> T) async throws -> T {
+        let app = try await start(databaseURL: databaseURL, configure: configure)
+        do {
+            let result = try await body(app)
+            await app.stop()
+            return result
+        } catch {
+            await app.stop()
+            throw error
+        }
+    }
+
     private init(server: GrantsServer, databaseURL: String) {
         self.server = server
         self.databaseURL = databaseURL

@@ -40,9 +40,9 @@ struct ApplicationResource: Codable, Sendable {
     static let columns = """
         a.id, a.status, a.programme_id, a.call_id, a.organisation_id, a.host_organisation_id, a.participant_name,
         a.participant_email, a.participant_position, a.origin_city, a.origin_country, a.origin_latitude, a.origin_longitude,
-        a.activity_start::text AS activity_start, a.activity_end::text AS activity_end, a.activity_type, a.objectives,
+        a.activity_start, a.activity_end, a.activity_type, a.objectives,
         a.working_days, a.distance_km, a.lump_sum_cents, a.granted_cents, a.final_amount_cents,
-        a.payment_due_on::text AS payment_due_on, a.actual_start::text AS actual_start, a.actual_end::text AS actual_end,
+        a.payment_due_on, a.actual_start, a.actual_end,
         a.report_summary, a.status_reason, a.submitted_at, a.decided_at, a.created_at, a.updated_at, a.version
         """
 
@@ -56,15 +56,15 @@ struct ApplicationResource: Codable, Sendable {
                                   position: try row.decode("participant_position"))
         origin = Origin(city: try row.decode("origin_city"), country: try row.decode("origin_country"),
                         latitude: try row.decode("origin_latitude"), longitude: try row.decode("origin_longitude"))
-        activityStart = try CalendarDate(db: row.decode("activity_start"))
-        activityEnd = try CalendarDate(db: row.decode("activity_end"))
+        activityStart = try row.decode("activity_start")
+        activityEnd = try row.decode("activity_end")
         activityType = try row.decode("activity_type"); objectives = try row.decode("objectives")
         workingDays = try row.decode("working_days"); distanceKm = try row.decode("distance_km")
         lumpSumCents = try row.decode("lump_sum_cents"); grantedCents = try row.decode("granted_cents")
         finalAmountCents = try row.decode("final_amount_cents")
-        paymentDueOn = try row.decode("payment_due_on", as: String?.self).map(CalendarDate.init(db:))
-        actualStart = try row.decode("actual_start", as: String?.self).map(CalendarDate.init(db:))
-        actualEnd = try row.decode("actual_end", as: String?.self).map(CalendarDate.init(db:))
+        paymentDueOn = try row.decode("payment_due_on")
+        actualStart = try row.decode("actual_start")
+        actualEnd = try row.decode("actual_end")
         reportSummary = try row.decode("report_summary"); statusReason = try row.decode("status_reason")
         submittedAt = try row.decode("submitted_at"); decidedAt = try row.decode("decided_at")
         createdAt = try row.decode("created_at"); updatedAt = try row.decode("updated_at"); version = try row.decode("version")

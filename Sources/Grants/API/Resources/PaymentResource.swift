@@ -10,7 +10,7 @@ struct PaymentResource: Codable, Sendable {
     var payeeIban: String?
     static let columns = """
         p.id, p.application_id, p.programme_id, p.kind, p.amount_cents, p.status, p.requested_by, p.requested_at, p.approved_by,
-        p.approved_at, p.executed_by, p.bank_reference, p.value_date::text AS value_date, p.paid_at, p.failure_reason, p.payee_iban
+        p.approved_at, p.executed_by, p.bank_reference, p.value_date, p.paid_at, p.failure_reason, p.payee_iban
         """
     init(row: PostgresRow) throws {
         id = try row.decode("id"); applicationId = try row.decode("application_id"); programmeId = try row.decode("programme_id")
@@ -18,7 +18,7 @@ struct PaymentResource: Codable, Sendable {
         requestedBy = try row.decode("requested_by"); requestedAt = try row.decode("requested_at")
         approvedBy = try row.decode("approved_by"); approvedAt = try row.decode("approved_at"); executedBy = try row.decode("executed_by")
         bankReference = try row.decode("bank_reference")
-        valueDate = try row.decode("value_date", as: String?.self).map(CalendarDate.init(db:))
+        valueDate = try row.decode("value_date")
         paidAt = try row.decode("paid_at"); failureReason = try row.decode("failure_reason")
         payeeIban = try row.decode("payee_iban")
     }

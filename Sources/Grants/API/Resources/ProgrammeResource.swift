@@ -17,7 +17,7 @@ struct ProgrammeResource: Codable, Sendable {
     var version: Int
 
     static let columns = """
-        p.id, p.code, p.name, p.period_start::text AS period_start, p.period_end::text AS period_end, p.cap_cents,
+        p.id, p.code, p.name, p.period_start, p.period_end, p.cap_cents,
         p.target_exchanges, p.per_visit_cap_cents, p.per_third_party_cap_cents, p.halving_distance_km,
         p.halving_working_days, p.minimum_working_days, p.maximum_calendar_days, p.max_funded_exchanges_per_visitor,
         p.prefinancing_percent, p.payment_due_days, p.four_eyes_payments, p.version
@@ -56,7 +56,7 @@ struct ProgrammeResource: Codable, Sendable {
         }
         return ProgrammeResource(
             id: try row.decode("id"), code: try row.decode("code"), name: try row.decode("name"),
-            periodStart: try CalendarDate(db: row.decode("period_start")), periodEnd: try CalendarDate(db: row.decode("period_end")),
+            periodStart: try row.decode("period_start"), periodEnd: try row.decode("period_end"),
             capCents: try row.decode("cap_cents"), targetExchanges: try row.decode("target_exchanges"),
             rules: try rules(from: row), lumpSumsCents: lumpSums, lumpSumSources: sources, version: try row.decode("version"))
     }
@@ -76,9 +76,8 @@ struct BudgetResource: Codable, Sendable {
     static func load(_ conn: PostgresConnection, programmeID: Int64) async throws -> BudgetResource {
         let row = try await conn.prepared("""
             SELECT p.cap_cents, p.committed_cents AS running_committed, p.paid_cents AS running_paid,
-                   (coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'commitment'), 0)
-                  - coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'release'), 0))::bigint AS committed,
-                   coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'payment'), 0)::bigint AS paid
+                   coalesce(sum(ledger_committed_delta(l.kind, l.amount_cents)), 0)::bigint AS committed,
+                   coalesce(sum(ledger_paid_delta(l.kind, l.amount_cents)), 0)::bigint AS paid
             FROM programmes p LEFT JOIN ledger_entries l ON l.programme_id = p.id
             WHERE p.id = \(programmeID) GROUP BY p.id
             """).single()
@@ -89,13 +88,5 @@ struct BudgetResource: Codable, Sendable {
         return BudgetResource(programmeId: programmeID, capCents: cap, committedCents: committed, paidCents: paid,
                               outstandingCents: try CheckedAmounts.difference(committed, paid, "the outstanding amount"),
                               availableCents: try CheckedAmounts.difference(cap, committed, "the available amount"), reconciled: reconciled)
-    }
-}
-
-extension CalendarDate {
-    /// Dates come from SQL as `::text` (ISO); a value that does not parse is a bug, not input.
-    init(db text: String) throws {
-        guard let d = CalendarDate(iso: text) else { throw GrantsError.unavailable("unreadable date in storage") }
-        self = d
     }
 }

@@ -211,7 +211,7 @@ enum ApplicationRoutes {
                   origin_longitude, activity_start, activity_end, activity_type, objectives, working_days, distance_km, lump_sum_cents)
                 VALUES (\(f.programmeID), \(d.callID), \(orgID), \(d.hostID), \(user.userID), \(d.participant.name),
                   \(d.participant.email), \(d.participant.position), \(d.origin.city), \(d.origin.country), \(d.origin.latitude),
-                  \(d.origin.longitude), \(d.start.iso)::date, \(d.end.iso)::date, \(d.activityType), \(d.objectives),
+                  \(d.origin.longitude), \(d.start), \(d.end), \(d.activityType), \(d.objectives),
                   \(f.workingDays), \(f.distanceKm), \(f.lumpSum.amountCents))
                 RETURNING id
                 """).single().decode("id")
@@ -267,7 +267,7 @@ enum ApplicationRoutes {
                   participant_name = \(d.participant.name), participant_email = \(d.participant.email),
                   participant_position = \(d.participant.position), origin_city = \(d.origin.city), origin_country = \(d.origin.country),
                   origin_latitude = \(d.origin.latitude), origin_longitude = \(d.origin.longitude),
-                  activity_start = \(d.start.iso)::date, activity_end = \(d.end.iso)::date, activity_type = \(d.activityType),
+                  activity_start = \(d.start), activity_end = \(d.end), activity_type = \(d.activityType),
                   objectives = \(d.objectives), working_days = \(f.workingDays), distance_km = \(f.distanceKm),
                   lump_sum_cents = \(f.lumpSum.amountCents), version = version + 1, updated_at = now()
                 WHERE id = \(id)
@@ -304,7 +304,7 @@ enum ApplicationRoutes {
             guard app.status.apply(.submit) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "submit") }
             let f = try await figures(conn, draft(of: app))
             let facts = try await conn.query("""
-                SELECT o.status, o.country, (now() AT TIME ZONE 'UTC')::date::text AS today,
+                SELECT o.status, o.country, (now() AT TIME ZONE 'UTC')::date AS today,
                   (SELECT count(*) FROM applications x WHERE x.programme_id = \(f.programmeID) AND x.organisation_id = o.id
                      AND x.id <> \(id) AND x.status IN \(unescaped: ApplicationStatus.fundedSQLList))::bigint AS funded
                 FROM organisations o WHERE o.id = \(app.organisationId)
@@ -313,7 +313,7 @@ enum ApplicationRoutes {
                 organisationStatus: OrganisationStatus(rawValue: try facts.decode("status")) ?? .pendingValidation,
                 visitorCountry: try facts.decode("country"), hostCountry: f.hostCountry, hostValidated: f.hostValidated,
                 hostIsVisitor: app.hostOrganisationId == app.organisationId, callOpen: f.callOpen,
-                activityStart: app.activityStart, activityEnd: app.activityEnd, today: try CalendarDate(db: facts.decode("today")),
+                activityStart: app.activityStart, activityEnd: app.activityEnd, today: try facts.decode("today"),
                 hostCountryHasLumpSum: f.baseCents != nil, otherFundedExchanges: Int(try facts.decode("funded", as: Int64.self))),
                 rules: f.rules)
             if !violations.isEmpty { throw GrantsError.validation(violations) }

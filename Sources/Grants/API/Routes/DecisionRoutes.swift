@@ -175,7 +175,7 @@ enum DecisionRoutes {
             }
             if !missing.isEmpty { throw GrantsError.validation(missing) }
             _ = try await conn.query("""
-                UPDATE applications SET actual_start = \(start!.iso)::date, actual_end = \(end!.iso)::date, report_summary = \(summary) WHERE id = \(id)
+                UPDATE applications SET actual_start = \(start!), actual_end = \(end!), report_summary = \(summary) WHERE id = \(id)
                 """)
             return try await ApplicationLifecycle.move(conn, app, .submitReport, reason: nil, audit: audit, user: user)
         }

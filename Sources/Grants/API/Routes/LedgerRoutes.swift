@@ -36,8 +36,8 @@ enum LedgerRoutes {
         let q = ctx.request.query
         var v = Validator()
         let programme = v.positiveID("programme_id", q["programme_id"]), application = v.positiveID("application_id", q["application_id"])
-        let from = q["from"].flatMap { s -> String? in v.date("from", s).map(\.iso) }
-        let to = q["to"].flatMap { s -> String? in v.date("to", s).map(\.iso) }
+        let from = q["from"].flatMap { v.date("from", $0) }
+        let to = q["to"].flatMap { v.date("to", $0) }
         if let f = q["format"], !["json", "csv"].contains(f) { v.fail("format", "must be json or csv", rule: "enum") }
         try v.finish()
         let csv = CSVWriter.isWanted(by: ctx.request)

@@ -75,7 +75,7 @@ enum RankingRoutes {
             """).rows { funded[try r.decode("organisation_id")] = Int(clamping: try r.decode("n", as: Int64.self)) }
         var committedByOrg: [Int64: Int64] = [:]
         for r in try await conn.query("""
-            SELECT organisation_id, sum(CASE kind WHEN 'commitment' THEN amount_cents WHEN 'release' THEN -amount_cents ELSE 0 END)::bigint AS c
+            SELECT organisation_id, sum(ledger_committed_delta(kind, amount_cents))::bigint AS c
             FROM ledger_entries WHERE programme_id = \(call.programmeId) GROUP BY organisation_id
             """).rows { committedByOrg[try r.decode("organisation_id")] = try r.decode("c") }
         let context = SelectionContext(availableCents: budget.availableCents, committedCentsByOrganisation: committedByOrg,

@@ -289,8 +289,8 @@ enum ReportRoutes {
             let b = Beneficiary(
                 organisationId: try r.decode(0), legalName: try r.decode(1), country: try r.decode(2), kind: try r.decode(3),
                 vatNumber: try r.decode(4), exchanges: try r.decode(5), committedCents: try r.decode(6), paidCents: try r.decode(7),
-                firstPaymentOn: try r.decode(8, as: String?.self).map(CalendarDate.init(db:)),
-                lastPaymentOn: try r.decode(9, as: String?.self).map(CalendarDate.init(db:)))
+                firstPaymentOn: try r.decode(8),
+                lastPaymentOn: try r.decode(9))
             committed = try CheckedAmounts.sum(committed, b.committedCents, "the beneficiaries' committed total")
             paid = try CheckedAmounts.sum(paid, b.paidCents, "the beneficiaries' paid total")
             items.append(b)
@@ -320,8 +320,8 @@ enum ReportRoutes {
             out.comma(); out.integer(Int64(rowExchanges))
             out.comma(); out.euros(rowCommitted)
             out.comma(); out.euros(rowPaid)
-            out.comma(); if let d = try r.decode(8, as: String?.self) { try out.date(d) }
-            out.comma(); if let d = try r.decode(9, as: String?.self) { try out.date(d) }
+            out.comma(); if let d = try r.decode(8, as: CalendarDate?.self) { out.append(d.iso) }
+            out.comma(); if let d = try r.decode(9, as: CalendarDate?.self) { out.append(d.iso) }
             out.append("\r\n")
         }
         out.append("TOTAL,,,,,"); out.integer(Int64(exchanges)); out.comma(); out.euros(committed); out.comma(); out.euros(paid)
@@ -547,15 +547,4 @@ struct CSVBytes {
     }
 
     mutating func cell(_ raw: String) { CSVWriter.appendCell(raw, to: &bytes) }
-
-    /// A date as PostgreSQL prints `date::text` (`YYYY-MM-DD`): written as it is once checked,
-    /// which is what `CalendarDate(db:).iso` gives back.
-    mutating func date(_ text: String) throws {
-        let u = text.utf8
-        var ok = u.count == 10
-        if ok {
-            for (i, c) in u.enumerated() where (i == 4 || i == 7) ? c != UInt8(ascii: "-") : !(48...57).contains(c) { ok = false; break }
-        }
-        if ok { bytes.append(contentsOf: u) } else { append(try CalendarDate(db: text).iso) }
-    }
 }
