@@ -1,4 +1,5 @@
 import Foundation
+import Timestamps
 
 /// The one JSON configuration of the API: snake_case keys both ways, ISO 8601
 /// dates, compact output. Shared instances because building a coder per request
@@ -28,11 +29,7 @@ public enum JSON {
         return decoder
     }()
 
-    static func parseISO8601(_ text: String) -> Date? {
-        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        return nil
-    }
+    static func parseISO8601(_ text: String) -> Date? { Timestamp.parse(text, .rfc3339) }
 
     /// Converts a Swift property name to the wire name clients see, so field
     /// errors name `organisation.legal_name`, not `organisation.legalName`.

@@ -1,4 +1,5 @@
 import Foundation
+import Timestamps
 
 /// timestamptz text conversion with exact microseconds. Done by hand because
 /// DateFormatter/ISO8601DateFormatter stop at milliseconds, and because the
@@ -29,78 +30,8 @@ enum PostgresTimestamp {
             + "\(pad(secondOfDay % 60, 2)).\(pad(micros, 6))Z"
     }
 
-    /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]{+|-}HH[:MM[:SS]]` plus `infinity`.
-    static func parse(_ text: String) -> Date? {
-        if text == "infinity" { return .distantFuture }
-        if text == "-infinity" { return .distantPast }
-        let s = Array(text.utf8)
-        var i = 0
-        func number(_ width: Int) -> Int64? {
-            guard i + width <= s.count else { return nil }
-            var v: Int64 = 0
-            for k in i..<(i + width) {
-                guard s[k] >= 48, s[k] <= 57 else { return nil }
-                v = v * 10 + Int64(s[k] - 48)
-            }
-            i += width
-            return v
-        }
-        func expect(_ c: UInt8) -> Bool {
-            guard i < s.count, s[i] == c else { return false }
-            i += 1
-            return true
-        }
-        guard let year = number(4), expect(UInt8(ascii: "-")), let month = number(2), expect(UInt8(ascii: "-")),
-              let day = number(2), expect(UInt8(ascii: " ")) || expect(UInt8(ascii: "T")),
-              let hour = number(2), expect(UInt8(ascii: ":")), let minute = number(2), expect(UInt8(ascii: ":")),
-              let second = number(2) else { return nil }
-        var micros: Int64 = 0
-        if expect(UInt8(ascii: ".")) {
-            var digits = 0
-            while i < s.count, s[i] >= 48, s[i] <= 57 {
-                if digits < 6 { micros = micros * 10 + Int64(s[i] - 48) }
-                digits += 1
-                i += 1
-            }
-            guard digits > 0 else { return nil }
-            if digits < 6 { for _ in digits..<6 { micros *= 10 } }
-        }
-        var offset: Int64 = 0
-        if i < s.count {
-            let sign: Int64
-            if expect(UInt8(ascii: "+")) { sign = 1 } else if expect(UInt8(ascii: "-")) { sign = -1 } else if expect(UInt8(ascii: "Z")) {
-                sign = 0
-            } else { return nil }
-            if sign != 0 {
-                guard let oh = number(2) else { return nil }
-                var om: Int64 = 0
-                var os: Int64 = 0
-                if expect(UInt8(ascii: ":")) {
-                    guard let v = number(2) else { return nil }
-                    om = v
-                    if expect(UInt8(ascii: ":")) {
-                        guard let v2 = number(2) else { return nil }
-                        os = v2
-                    }
-                }
-                offset = sign * (oh * 3600 + om * 60 + os)
-            }
-        }
-        guard i == s.count else { return nil }  // e.g. " BC" is out of range for Date anyway
-        let days = daysFromCivil(year, month, day)
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
-    }
-
-    /// Howard Hinnant's days_from_civil: proleptic Gregorian, no Calendar needed.
-    static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    /// The server's output, read by the one timestamp parser (`Timestamp.parse`, `.postgres`).
+    static func parse(_ text: String) -> Date? { Timestamp.parse(text, .postgres) }
 
     static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468

@@ -30,24 +30,24 @@ enum DatabaseProblems {
         case .uniqueViolation:
             switch error.constraint {
             case "users_email_unique":
-                return GrantsError.conflict(code: "email_taken", detail: "an account with this e-mail exists").problem
+                return GrantsError.conflict(code: .emailTaken, detail: "an account with this e-mail exists").problem
             case "organisations_legal_name_country":
-                return GrantsError.conflict(code: "organisation_exists", detail: "an organisation with this legal name is registered in this country").problem
+                return GrantsError.conflict(code: .organisationExists, detail: "an organisation with this legal name is registered in this country").problem
             default:
-                return GrantsError.conflict(code: "conflict", detail: "the resource already exists").problem
+                return GrantsError.conflict(code: .conflict, detail: "the resource already exists").problem
             }
         case .foreignKeyViolation:
             return GrantsError.invalid(error.constraint ?? "reference", "refers to something that does not exist", rule: "reference").problem
         case .checkViolation where error.constraint == "ledger_within_cap":
             // The database's own backstop of the budget invariant (Migrations/0005).
-            return GrantsError.conflict(code: "budget_exceeded", detail: "the programme cap would be exceeded").problem
+            return GrantsError.conflict(code: .budgetExceeded, detail: "the programme cap would be exceeded").problem
         case .checkViolation where error.constraint == "programmes_committed_within_cap":
-            return GrantsError.conflict(code: "cap_below_committed", detail: "the cap cannot be set below what is committed").problem
+            return GrantsError.conflict(code: .capBelowCommitted, detail: "the cap cannot be set below what is committed").problem
         case .checkViolation where error.constraint == "lump_sum_within_visit_cap":
             return GrantsError.invalid("lump_sums_cents", "each lump sum must be at most the per-visit cap (rules.per_visit_cap_cents)",
                                        rule: "lump_sum_above_visit_cap").problem
         case .checkViolation where error.constraint == "ledger_payment_within_grant":
-            return GrantsError.conflict(code: "payment_exceeds_grant", detail: "payments would exceed the granted amount").problem
+            return GrantsError.conflict(code: .paymentExceedsGrant, detail: "payments would exceed the granted amount").problem
         case .checkViolation, .notNullViolation, .invalidTextRepresentation:
             return GrantsError.invalid(error.constraint ?? "body", "a value is outside what the service stores", rule: "constraint").problem
         case .serializationFailure, .deadlockDetected, .lockNotAvailable:
@@ -55,9 +55,9 @@ enum DatabaseProblems {
         case .queryCanceled:
             return GrantsError.unavailable("the request took too long").problem
         case .raiseException:
-            return GrantsError.conflict(code: "immutable", detail: "the record is kept as it is and cannot be changed").problem
+            return GrantsError.conflict(code: .immutable, detail: "the record is kept as it is and cannot be changed").problem
         default:
-            return ProblemDetails(status: 500, code: "internal_error", title: "Internal error",
+            return ProblemDetails(.internalError, title: "Internal error",
                                   detail: "an unexpected error occurred; quote the request id \(requestID)")
         }
     }

@@ -46,6 +46,8 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case serviceUnavailable = "service_unavailable"
     case tooManyConnections = "too_many_connections"
     case handlerTimeout = "handler_timeout"
+    // 500: the safety net for what no rule above names; the answer carries the request id.
+    case internalError = "internal_error"
 
     public var status: Int {
         switch self {
@@ -64,6 +66,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
         case .validationFailed, .idempotencyKeyReused: 422
         case .rateLimited: 429
         case .serviceUnavailable, .tooManyConnections, .handlerTimeout: 503
+        case .internalError: 500
         }
     }
 }

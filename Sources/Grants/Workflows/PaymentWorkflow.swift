@@ -20,14 +20,14 @@ enum PaymentWorkflow {
         case .due(let cents): amount = cents
         case .notNow(let action): throw GrantsError.invalidTransition(from: app.status, action: action)
         case .noPrefinancing:
-            throw GrantsError.conflict(code: "no_prefinancing", detail: "the programme pays in one payment after the exchange (pre-financing 0%)")
-        case .nothingToPay: throw GrantsError.conflict(code: "nothing_to_pay", detail: "no amount is due for this payment")
+            throw GrantsError.conflict(code: .noPrefinancing, detail: "the programme pays in one payment after the exchange (pre-financing 0%)")
+        case .nothingToPay: throw GrantsError.conflict(code: .nothingToPay, detail: "no amount is due for this payment")
         case .outOfRange: throw GrantsError.storedAmountOutOfRange(kind == .prefinancing ? "the pre-financing amount" : "the final payment amount")
         }
         let existing: Int64 = try await conn.query("""
             SELECT count(*)::bigint AS n FROM payments WHERE application_id = \(app.id) AND (kind = \(kind.rawValue) OR status <> 'paid')
             """).single().decode("n")
-        if existing > 0 { throw GrantsError.conflict(code: "payment_exists", detail: "this payment was already requested") }
+        if existing > 0 { throw GrantsError.conflict(code: .paymentExists, detail: "this payment was already requested") }
         let id: Int64 = try await conn.query("""
             INSERT INTO payments (application_id, programme_id, kind, amount_cents, requested_by)
             VALUES (\(app.id), \(app.programmeId), \(kind.rawValue), \(amount), \(user.userID)) RETURNING id
@@ -59,12 +59,12 @@ enum PaymentWorkflow {
         var app = try await ApplicationResource.load(conn, id: before.applicationId, for: user, lock: true)
         let org = try await conn.query("SELECT iban, status FROM organisations WHERE id = \(app.organisationId) FOR SHARE").single()
         guard try org.decode("status", as: String.self) == OrganisationStatus.validated.rawValue else {
-            throw GrantsError.conflict(code: "organisation_not_validated",
+            throw GrantsError.conflict(code: .organisationNotValidated,
                 detail: "the beneficiary organisation is not validated; a coordinator must validate it (and its IBAN) before it is paid")
         }
         let iban: String? = try org.decode("iban")
         guard let iban, let payee = IBAN.normalised(iban) else {
-            throw GrantsError.conflict(code: "iban_missing",
+            throw GrantsError.conflict(code: .ibanMissing,
                 detail: "the beneficiary organisation has no valid IBAN on file; its owner must request one and a coordinator approve it")
         }
         try await Ledger.append(conn, .payment, app: app, cents: before.amountCents, reason: "\(before.kind) payment \(reference)", audit: audit)
@@ -93,7 +93,7 @@ enum PaymentWorkflow {
     {
         let p = try await PaymentResource.load(conn, id: id, user: user, lock: true)
         guard PaymentStatus(rawValue: p.status)?.apply(event) != nil else {
-            throw GrantsError.conflict(code: "invalid_transition", detail: "'\(event.rawValue)' is not allowed while the payment is '\(p.status)'")
+            throw GrantsError.conflict(code: .invalidTransition, detail: "'\(event.rawValue)' is not allowed while the payment is '\(p.status)'")
         }
         return p
     }

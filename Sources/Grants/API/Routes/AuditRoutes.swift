@@ -1,4 +1,5 @@
 import Foundation
+import Timestamps
 import HTTP
 import Postgres
 
@@ -57,7 +58,7 @@ enum AuditRoutes {
         let entityID = v.positiveID("entity_id", q["entity_id"]), actorID = v.positiveID("actor_id", q["actor_id"])
         func instant(_ name: String) -> Date? {
             guard let s = q[name] else { return nil }
-            if let d = ISO8601DateFormatter().date(from: s) { v.instant(name, d); return d }
+            if let d = Timestamp.parse(s, .query) { v.instant(name, d); return d }
             if let day = CalendarDate(iso: s) {
                 let d = Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400)
                 v.instant(name, d)

@@ -143,7 +143,7 @@ enum DecisionRoutes {
             let open: Int64 = try await conn.query("""
                 SELECT count(*)::bigint AS n FROM payments WHERE application_id = \(id) AND status <> 'paid'
                 """).single().decode("n")
-            if open > 0 { throw GrantsError.conflict(code: "open_payment", detail: "a payment of this application is requested or approved; settle it first") }
+            if open > 0 { throw GrantsError.conflict(code: .openPayment, detail: "a payment of this application is requested or approved; settle it first") }
             let totals = try await Ledger.applicationTotals(conn, applicationID: id)
             let unpaid = try CheckedAmounts.difference(totals.committed, totals.paid, "the unpaid commitment")
             try await Ledger.append(conn, .release, app: app, cents: unpaid, reason: reason ?? "cancelled", audit: audit)

@@ -131,7 +131,7 @@ enum EvaluationRoutes {
                 INSERT INTO assignments (application_id, evaluator_id, assigned_by) VALUES (\(id), \(b.evaluatorId), \(user.userID))
                 ON CONFLICT DO NOTHING RETURNING id
                 """).rows.first
-            guard let row else { throw GrantsError.conflict(code: "already_assigned", detail: "this evaluator is already assigned") }
+            guard let row else { throw GrantsError.conflict(code: .alreadyAssigned, detail: "this evaluator is already assigned") }
             let assignmentID: Int64 = try row.decode("id")
             if app.status == .eligible {
                 app = try await ApplicationLifecycle.move(conn, app, .startEvaluation, reason: nil, audit: audit, user: user)
@@ -179,7 +179,7 @@ enum EvaluationRoutes {
             let before = try await loadAssignment(conn, id: id, evaluator: user.userID)
             // A conflict voids the assignment: the evaluator never sees the application.
             guard let next = AssignmentStatus(rawValue: before.status)?.apply(b.conflictOfInterest ? .declareConflict : .declareNoConflict)
-            else { throw GrantsError.conflict(code: "already_declared", detail: "the declaration was already made") }
+            else { throw GrantsError.conflict(code: .alreadyDeclared, detail: "the declaration was already made") }
             _ = try await conn.query("""
                 UPDATE assignments SET status = \(next.rawValue), conflict_of_interest = \(b.conflictOfInterest),
                   conflict_details = \(details), declared_at = now() WHERE id = \(id)
@@ -202,11 +202,11 @@ enum EvaluationRoutes {
             let status = AssignmentStatus(rawValue: assignment.status)
             switch status {
             case .pendingDeclaration: throw GrantsError.conflictOfInterest("declare whether you have a conflict of interest first")
-            case .void: throw GrantsError.conflict(code: "assignment_void", detail: "the assignment was voided by a declared conflict of interest")
+            case .void: throw GrantsError.conflict(code: .assignmentVoid, detail: "the assignment was voided by a declared conflict of interest")
             default: break
             }
             guard let submitted = status?.apply(.submitScores) else {
-                throw GrantsError.conflict(code: "invalid_transition", detail: "the assignment is '\(assignment.status)'")
+                throw GrantsError.conflict(code: .invalidTransition, detail: "the assignment is '\(assignment.status)'")
             }
             var app = try await ApplicationResource.load(conn, id: assignment.applicationId, for: Principal.system, lock: true)
             guard app.status == .inEvaluation else { throw GrantsError.invalidTransition(from: app.status, action: "score") }

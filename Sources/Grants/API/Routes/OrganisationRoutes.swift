@@ -182,7 +182,7 @@ enum OrganisationRoutes {
             let held = (before.status == OrganisationStatus.validated.rawValue || user.role == .coordinator) && !proposed.isEmpty
             if held {
                 if let pending = before.pendingChange {
-                    throw GrantsError.conflict(code: "organisation_change_pending",
+                    throw GrantsError.conflict(code: .organisationChangePending,
                         detail: "change \(pending.id) of this organisation waits for a coordinator's decision; "
                             + "a coordinator must approve or reject it before another change of bank or legal details")
                 }
@@ -290,7 +290,7 @@ enum OrganisationRoutes {
             let before = try await load(conn, id: id, for: user, lock: true)
             let change = try await OrganisationChangeResource.load(conn, id: changeID, organisationID: id, lock: true)
             guard change.status == "pending" else {
-                throw GrantsError.conflict(code: "change_already_decided",
+                throw GrantsError.conflict(code: .changeAlreadyDecided,
                                            detail: "this change was already \(change.status); nothing is left to decide")
             }
             if change.requestedBy == user.userID { throw GrantsError.organisationChangeFourEyes }

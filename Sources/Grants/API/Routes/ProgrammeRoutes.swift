@@ -165,7 +165,7 @@ enum ProgrammeRoutes {
             if let cap = b.capCents {
                 let budget = try await BudgetResource.load(conn, programmeID: id)
                 if cap < budget.committedCents {
-                    throw GrantsError.conflict(code: "cap_below_committed",
+                    throw GrantsError.conflict(code: .capBelowCommitted,
                         detail: "the cap cannot be set below the \(budget.committedCents) cents already committed (paid included)")
                 }
             }
@@ -341,7 +341,7 @@ enum ProgrammeRoutes {
                     SELECT count(*)::bigint AS n FROM applications WHERE call_id = \(id)
                       AND status IN \(unescaped: ApplicationStatus.sqlList(ApplicationStatus.evaluationStarted))
                     """).single().decode("n")
-                if scored > 0 { throw GrantsError.conflict(code: "evaluation_started", detail: "criteria cannot change once evaluation has started") }
+                if scored > 0 { throw GrantsError.conflict(code: .evaluationStarted, detail: "criteria cannot change once evaluation has started") }
             }
             _ = try await conn.query("""
                 UPDATE calls SET title = coalesce(\(title), title), opens_at = \(opens), closes_at = \(closes),

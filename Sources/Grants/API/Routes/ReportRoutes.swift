@@ -1,4 +1,5 @@
 import Foundation
+import Timestamps
 import HTTP
 import Postgres
 
@@ -436,43 +437,7 @@ enum AsOf {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; a `+` that arrived as a space in a query is accepted.
-    static func parseTimestamp(_ raw: String) -> Date? {
-        let u = Array(raw.utf8)
-        guard u.count >= 20, let date = CalendarDate(iso: String(decoding: u[0..<10], as: UTF8.self)),
-              [UInt8(ascii: "T"), UInt8(ascii: "t")].contains(u[10]), u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":") else { return nil }
-        func number(_ r: Range<Int>) -> Int? {
-            var v = 0
-            for i in r { guard i < u.count, (48...57).contains(u[i]) else { return nil }; v = v * 10 + Int(u[i] - 48) }
-            return v
-        }
-        guard let hh = number(11..<13), let mm = number(14..<16), let ss = number(17..<19), hh < 24, mm < 60, ss < 60 else { return nil }
-        var i = 19
-        var micros = 0
-        if u[i] == UInt8(ascii: ".") {
-            i += 1
-            var digits = 0
-            while i < u.count, (48...57).contains(u[i]) {
-                if digits < 6 { micros = micros * 10 + Int(u[i] - 48) }
-                digits += 1; i += 1
-            }
-            guard digits > 0 else { return nil }
-            if digits < 6 { for _ in digits..<6 { micros *= 10 } }
-        }
-        guard i < u.count else { return nil }
-        var offset = 0
-        if u[i] == UInt8(ascii: "Z") || u[i] == UInt8(ascii: "z") {
-            i += 1
-        } else if [UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: " ")].contains(u[i]) {
-            let sign = u[i] == UInt8(ascii: "-") ? -1 : 1
-            guard u.count == i + 6, u[i + 3] == UInt8(ascii: ":"), let oh = number((i + 1)..<(i + 3)), let om = number((i + 4)..<(i + 6)),
-                  oh < 24, om < 60 else { return nil }
-            offset = sign * (oh * 3600 + om * 60)
-            i += 6
-        } else { return nil }
-        guard i == u.count else { return nil }
-        let seconds = Int64(date.dayNumber) * 86_400 + Int64(hh * 3600 + mm * 60 + ss - offset)
-        return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(micros) / 1_000_000)
-    }
+    static func parseTimestamp(_ raw: String) -> Date? { Timestamp.parse(raw, .query) }
 
     static func micros(_ d: Date) -> Int64 { Int64((d.timeIntervalSince1970 * 1_000_000).rounded()) }
 
