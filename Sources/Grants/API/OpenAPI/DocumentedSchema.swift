@@ -21,17 +21,11 @@ struct SchemaHints: Sendable {
     /// For bodies whose members are all optional so the handler can name every missing one
     /// in one 422: the members the handler requires.
     var required: [String]?
-    /// Optional members the type's `encode(to:)` writes as an explicit null: required and
-    /// nullable (clients rely on the key).
-    var alwaysPresent: Set<String> = []
 
-    init(_ description: String? = nil, fields: [String: OrderedJSON] = [:], required: [String]? = nil,
-         alwaysPresent: Set<String> = [])
-    {
+    init(_ description: String? = nil, fields: [String: OrderedJSON] = [:], required: [String]? = nil) {
         self.description = description
         self.fields = fields
         self.required = required
-        self.alwaysPresent = alwaysPresent
     }
 }
 

@@ -44,6 +44,7 @@ struct SchemaCatalog {
         var properties: [(String, OrderedJSON)] = []
         var required: [String] = []
         let recorded = try SchemaRecorder.properties(of: type)
+        let alwaysPresent = try SchemaRecorder.explicitNulls(of: type)
         for property in recorded {
             var schema = try self.schema(for: property.type, member: property.key)
             if let overrides = hints.fields[property.key] {
@@ -51,13 +52,13 @@ struct SchemaCatalog {
             }
             if property.optional {
                 schema = Self.nullable(schema)
-                if hints.alwaysPresent.contains(property.key) { required.append(property.key) }
+                if alwaysPresent.contains(property.key) { required.append(property.key) }
             } else {
                 required.append(property.key)
             }
             properties.append((property.key, schema))
         }
-        let unknown = Set(hints.fields.keys).union(hints.alwaysPresent).subtracting(recorded.map(\.key))
+        let unknown = Set(hints.fields.keys).subtracting(recorded.map(\.key))
         if !unknown.isEmpty {
             throw Failure(description: "schema hints of \(type) name unknown members \(unknown.sorted())")
         }

@@ -22,6 +22,16 @@ enum SchemaRecorder {
         return recording.properties
     }
 
+    /// The optional members `type` writes as an explicit `null` (its `encode(to:)` uses `encode`,
+    /// not `encodeIfPresent`): encodes a sample whose optionals are all nil and reads the keys
+    /// back. The schema marks them required and nullable, so a client can rely on the key.
+    static func explicitNulls(of type: any Decodable.Type) throws -> Set<String> {
+        guard let value = try type.init(from: RecordingDecoder(recording: nil)) as? any Encodable else { return [] }
+        let object = try JSONSerialization.jsonObject(with: try JSON.encoder.encode(value))
+        guard let members = object as? [String: Any] else { return [] }
+        return Set(members.filter { $0.value is NSNull }.map(\.key))
+    }
+
     /// A sample value of `T`, built without any input. Leaf types give theirs; containers
     /// come out empty; other types are decoded from samples in turn.
     static func sample<T: Decodable>(_ type: T.Type) throws -> T {

@@ -17,7 +17,7 @@ extension UserResource: DocumentedSchema {
     static let schemaName = "User"
     static let schemaHints = SchemaHints(
         "A user. `organisation` is the applicant's organisation, null for staff roles.",
-        fields: ["role": F.oneOf(Role.self)], alwaysPresent: ["organisation"])
+        fields: ["role": F.oneOf(Role.self)])
 }
 
 extension AuthRoutes.LoginResponse: DocumentedSchema {
@@ -58,7 +58,7 @@ extension OrganisationResource: DocumentedSchema {
             "country": F.country, "kind": F.oneOf(OrganisationKind.self), "status": F.oneOf(OrganisationStatus.self),
             "iban": ["description": "the validated IBAN in force: payments go here until a pending change is approved"],
             "pending_change": ["description": "a change of bank or legal details waiting for a coordinator; null when none waits"],
-        ], alwaysPresent: ["pending_change"])
+        ])
 }
 
 extension OrganisationChangeResource: DocumentedSchema {
@@ -72,7 +72,7 @@ extension OrganisationChangeResource: DocumentedSchema {
                          "description": "member -> proposed value (only the members that change)"],
             "previous": ["propertyNames": F.oneOf(guardedMembers),
                          "description": "the same members' values in force when the change was requested"],
-        ], alwaysPresent: ["decided_by", "decided_at", "decision_reason"])
+        ])
 }
 
 extension OrganisationRoutes.ChangeDecisionBody {

@@ -58,7 +58,7 @@ extension EvaluationRoutes.EvaluationView: DocumentedSchema {
         fields: [
             "status": F.oneOf(ApplicationStatus.self),
             "divergence": ["description": "criteria on which evaluators differ by more than the call's limit"],
-        ], alwaysPresent: ["aggregate", "consensus"])
+        ])
 }
 
 extension RankingRoutes.Item: DocumentedSchema {

@@ -7,9 +7,7 @@ extension PaymentResource: DocumentedSchema {
         fields: [
             "kind": F.oneOf(PaymentKind.self), "status": F.oneOf(PaymentStatus.self),
             "payee_iban": ["description": "the IBAN paid to: the organisation's validated IBAN when the payment was executed"],
-        ],
-        alwaysPresent: ["approved_by", "approved_at", "executed_by", "bank_reference", "value_date", "paid_at", "failure_reason",
-                        "payee_iban"])
+        ])
 }
 
 extension PaymentRoutes.CreateBody {
@@ -45,5 +43,4 @@ extension AuditRoutes.Entry: DocumentedSchema {
 
 extension AuditRoutes.Verification: DocumentedSchema {
     static let schemaName = "AuditVerification"
-    static let schemaHints = SchemaHints(alwaysPresent: ["first_broken_id"])
 }

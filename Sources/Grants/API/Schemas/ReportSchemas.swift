@@ -21,8 +21,7 @@ extension ReportRoutes.SpendingReport: DocumentedSchema {
 extension ReportRoutes.Beneficiary: DocumentedSchema {
     static let schemaName = "Beneficiary"
     static let schemaHints = SchemaHints(
-        fields: ["country": F.country, "kind": F.oneOf(OrganisationKind.self)],
-        alwaysPresent: ["vat_number", "first_payment_on", "last_payment_on"])
+        fields: ["country": F.country, "kind": F.oneOf(OrganisationKind.self)])
 }
 
 extension ReportRoutes.Totals: DocumentedSchema {
