@@ -1,33 +1,63 @@
+import Foundation
 import HTTP
 
-/// RFC 4180 CSV, UTF-8, with spreadsheet formula neutralisation (DESIGN.md §6): a cell that
-/// begins with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` so a
-/// spreadsheet shows it as text instead of executing it.
+/// The one CSV writer (the ledger export and every report): RFC 4180, UTF-8, CRLF, built as
+/// bytes cell by cell so a 50,000-row report makes no String per cell. Text cells get
+/// spreadsheet formula neutralisation (DESIGN.md §6): a cell that begins with `=`, `+`, `-`,
+/// `@`, tab or carriage return is prefixed with `'` so a spreadsheet shows it as text instead
+/// of executing it. Numbers the service computed itself (ids, counts, euros) are written as
+/// they are, so a negative monthly movement stays the number `-390.00`.
 struct CSVWriter {
+    /// One cell of a row written at once.
+    enum Cell {
+        case text(String)
+        case integer(Int64)
+        case euros(Int64)
+        case empty
+    }
+
+    private(set) var bytes: [UInt8] = []
+    private var rowStarted = false
+
     /// A client asks for CSV with `?format=csv` or `Accept: text/csv` (the ledger and the reports).
     static func isWanted(by request: HTTPRequest) -> Bool {
         request.query["format"] == "csv" || (request.headers["Accept"]?.contains("text/csv") ?? false)
     }
 
-
-    private(set) var text = ""
-
-    init(header: [String]) { row(header) }
-
-    mutating func row(_ cells: [String]) {
-        text += cells.map(Self.cell).joined(separator: ",") + "\r\n"
+    init(header: [String], rowsHint: Int = 0, bytesPerRow: Int = 96) {
+        bytes.reserveCapacity(128 + min(max(rowsHint, 0), 1_000_000) * bytesPerRow)
+        row(header.map(Cell.text))
     }
 
-    static func cell(_ raw: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(raw.utf8.count + 3)
-        appendCell(raw, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func row(_ cells: [Cell]) {
+        for cell in cells {
+            switch cell {
+            case .text(let s): text(s)
+            case .integer(let n): integer(n)
+            case .euros(let c): euros(c)
+            case .empty: empty()
+            }
+        }
+        endRow()
     }
 
-    /// The one implementation of a text cell, byte by byte (the large reports write 50k rows):
-    /// neutralise a formula start, then quote when the cell holds a comma, quote or line break.
-    static func appendCell(_ raw: String, to bytes: inout [UInt8]) {
+    mutating func endRow() {
+        bytes.append(contentsOf: [0x0D, 0x0A])
+        rowStarted = false
+    }
+
+    private mutating func separate() {
+        if rowStarted { bytes.append(UInt8(ascii: ",")) }
+        rowStarted = true
+    }
+
+    mutating func empty() { separate() }
+
+    /// Neutralise a formula start, then quote when the cell holds a comma, quote or line break.
+    mutating func text(_ raw: String) {
+        separate()
         let utf8 = raw.utf8
         var needsQuotes = false
         for byte in utf8 where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
@@ -35,7 +65,7 @@ struct CSVWriter {
             break
         }
         if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
-        if let first = utf8.first, formulaStarts.contains(first) { bytes.append(UInt8(ascii: "'")) }
+        if let first = utf8.first, Self.formulaStarts.contains(first) { bytes.append(UInt8(ascii: "'")) }
         for byte in utf8 {
             if byte == UInt8(ascii: "\"") { bytes.append(byte) }
             bytes.append(byte)
@@ -43,14 +73,62 @@ struct CSVWriter {
         if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
     }
 
+    /// Decimal digits, as `String(n)` writes them.
+    mutating func integer(_ n: Int64) {
+        separate()
+        digits(n)
+    }
+
+    /// Euros with two decimals from integer cents, without floating point: `-12.05` from -1205.
+    mutating func euros(_ cents: Int64) {
+        separate()
+        if cents < 0 { bytes.append(UInt8(ascii: "-")) }
+        let a = cents.magnitude
+        unsignedDigits(a / 100)
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(a % 100 / 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(a % 10))
+    }
+
+    private mutating func digits(_ n: Int64) {
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        unsignedDigits(n.magnitude)
+    }
+
+    private mutating func unsignedDigits(_ n: UInt64) {
+        var m = n
+        var divisor: UInt64 = 1
+        while m / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(m / divisor))
+            m %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// The download: `text/csv` as an attachment named `filename`.
+    func response(filename: String) -> HTTPResponse {
+        var r = HTTPResponse(status: 200, headers: ["Content-Type": "text/csv; charset=utf-8"], body: bytes)
+        r.headers.set("Content-Disposition", "attachment; filename=\"\(filename)\"")
+        return r
+    }
+
     /// First bytes that make a spreadsheet evaluate a cell: `=`, `+`, `-`, `@`, tab, CR.
     static let formulaStarts: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D]
 
-    /// Euros with two decimals from integer cents, without floating point.
-    static func euros(_ cents: Int64) -> String {
-        let sign = cents < 0 ? "-" : ""
-        let a = cents.magnitude
-        let frac = a % 100
-        return "\(sign)\(a / 100).\(frac < 10 ? "0" : "")\(frac)"
+    /// One text cell as the writer writes it (tests, fuzzing).
+    static func cell(_ raw: String) -> String {
+        var w = CSVWriter()
+        w.text(raw)
+        return w.string
     }
+
+    /// One euros cell as the writer writes it (tests, fuzzing).
+    static func euros(_ cents: Int64) -> String {
+        var w = CSVWriter()
+        w.euros(cents)
+        return w.string
+    }
+
+    private init() {}
 }

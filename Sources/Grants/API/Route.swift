@@ -76,9 +76,10 @@ enum RouteResponse: Sendable {
     case json(any DocumentedSchema.Type)
     /// `{items, next_cursor}` of the type.
     case page(any DocumentedSchema.Type)
-    /// JSON, or RFC 4180 CSV with `format=csv` / `Accept: text/csv` (the header row shown).
-    case jsonOrCSV(any DocumentedSchema.Type, csvHeader: String)
-    case pageOrCSV(any DocumentedSchema.Type, csvHeader: String)
+    /// JSON, or RFC 4180 CSV with `format=csv` / `Accept: text/csv`: the columns are the ones
+    /// the handler's `CSVWriter` writes, and the document shows them as the example header row.
+    case jsonOrCSV(any DocumentedSchema.Type, csvColumns: [String])
+    case pageOrCSV(any DocumentedSchema.Type, csvColumns: [String])
     /// Other media types: `{media type: media object}`.
     case content(OrderedJSON)
 }

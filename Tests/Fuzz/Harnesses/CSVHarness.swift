@@ -10,8 +10,8 @@ enum CSVHarness {
         while !input.isEmpty && cells.count < 16 { cells.append(input.string()) }
         if cells.isEmpty { cells = [""] }
         var writer = CSVWriter(header: ["h"])
-        writer.row(cells)
-        let rows = read(Array(writer.text.utf8))
+        writer.row(cells.map(CSVWriter.Cell.text))
+        let rows = read(Array(writer.string.utf8))
         FuzzCheck.that(rows.count == 2, "rows \(rows.count)")
         guard rows.count == 2 else { return }
         FuzzCheck.that(rows[1].count == cells.count, "cells \(rows[1].count) != \(cells.count)")

@@ -187,12 +187,12 @@ enum OpenAPIDocument {
             return ["application/json": ["schema": try catalog.reference(type)]]
         case .page:
             return ["application/json": ["schema": schemaRef(try pageName(route, catalog: &catalog))]]
-        case .jsonOrCSV(let type, let header):
+        case .jsonOrCSV(let type, let columns):
             return ["application/json": ["schema": try catalog.reference(type)],
-                    "text/csv": ["schema": ["type": "string"], "example": .string(header)]]
-        case .pageOrCSV(_, let header):
+                    "text/csv": ["schema": ["type": "string"], "example": .string(CSVWriter(header: columns).string)]]
+        case .pageOrCSV(_, let columns):
             return ["application/json": ["schema": schemaRef(try pageName(route, catalog: &catalog))],
-                    "text/csv": ["schema": ["type": "string"], "example": .string(header)]]
+                    "text/csv": ["schema": ["type": "string"], "example": .string(CSVWriter(header: columns).string)]]
         case .content(let content):
             return content
         }

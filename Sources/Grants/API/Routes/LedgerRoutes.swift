@@ -18,7 +18,7 @@ enum LedgerRoutes {
             tag: .ledger,
             summary: "The ledger",
             description: "JSON pages, or RFC 4180 CSV (amounts in euros, formula-like cells neutralised).",
-            response: .pageOrCSV(Entry.self, csvHeader: "id,created_at,programme_id,application_id,organisation_id,kind,amount_eur,actor_id,reason,request_id\r\n"),
+            response: .pageOrCSV(Entry.self, csvColumns: csvColumns),
             query: [
                 .id("programme_id", "only this programme"),
                 .id("application_id", "only this application"),
@@ -31,6 +31,9 @@ enum LedgerRoutes {
             ]),
             list)
     }
+
+    static let csvColumns = ["id", "created_at", "programme_id", "application_id", "organisation_id", "kind", "amount_eur", "actor_id",
+                             "reason", "request_id"]
 
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
         let q = ctx.request.query
@@ -58,13 +61,12 @@ enum LedgerRoutes {
                   createdAt: try r.decode("created_at"))
         }
         guard csv else { return try page.response(entries, id: \.id) }
-        var w = CSVWriter(header: ["id", "created_at", "programme_id", "application_id", "organisation_id", "kind", "amount_eur", "actor_id", "reason", "request_id"])
+        var w = CSVWriter(header: csvColumns, rowsHint: entries.count)
         for e in entries {
-            w.row([String(e.id), e.createdAt.ISO8601Format(), String(e.programmeId), String(e.applicationId), String(e.organisationId),
-                   e.kind, CSVWriter.euros(e.amountCents), e.actorId.map(String.init) ?? "", e.reason ?? "", e.requestId ?? ""])
+            w.row([.integer(e.id), .text(e.createdAt.ISO8601Format()), .integer(e.programmeId), .integer(e.applicationId),
+                   .integer(e.organisationId), .text(e.kind), .euros(e.amountCents), e.actorId.map(CSVWriter.Cell.integer) ?? .empty,
+                   .text(e.reason ?? ""), .text(e.requestId ?? "")])
         }
-        var r = HTTPResponse.text(w.text, contentType: "text/csv; charset=utf-8")
-        r.headers.set("Content-Disposition", "attachment; filename=\"ledger-\(Date().ISO8601Format().prefix(10)).csv\"")
-        return r
+        return w.response(filename: "ledger-\(Date().ISO8601Format().prefix(10)).csv")
     }
 }

@@ -3,7 +3,7 @@ private typealias F = SchemaFragments
 
 private let asOfSchema: OrderedJSON = ["format": "date-time"]
 
-extension ReportRoutes.BreakdownItem: DocumentedSchema {
+extension BreakdownItem: DocumentedSchema {
     static let schemaName = "BreakdownItem"
     static let schemaHints = SchemaHints(fields: [
         "label": ["description": "a human-readable name where the key is an id (calls)"],
@@ -11,37 +11,37 @@ extension ReportRoutes.BreakdownItem: DocumentedSchema {
     ])
 }
 
-extension ReportRoutes.SpendingReport: DocumentedSchema {
+extension SpendingReport: DocumentedSchema {
     static let schemaName = "SpendingReport"
     static let schemaHints = SchemaHints(
         "Sums over the ledger up to `as_of`; every breakdown adds up to the top figures.",
         fields: ["as_of": asOfSchema, "sme_share": ["description": "share of funded exchanges by SMEs (4 decimals)"]])
 }
 
-extension ReportRoutes.Beneficiary: DocumentedSchema {
+extension Beneficiary: DocumentedSchema {
     static let schemaName = "Beneficiary"
     static let schemaHints = SchemaHints(
         fields: ["country": F.country, "kind": F.oneOf(OrganisationKind.self)])
 }
 
-extension ReportRoutes.Totals: DocumentedSchema {
+extension ReportTotals: DocumentedSchema {
     static let schemaName = "ReportTotals"
 }
 
-extension ReportRoutes.BeneficiariesReport: DocumentedSchema {
+extension BeneficiariesReport: DocumentedSchema {
     static let schemaName = "BeneficiariesReport"
     static let schemaHints = SchemaHints("One row per supported third party.", fields: ["as_of": asOfSchema])
 }
 
-extension ReportRoutes.OverduePayment: DocumentedSchema {
+extension OverduePayment: DocumentedSchema {
     static let schemaName = "OverduePayment"
 }
 
-extension ReportRoutes.OverdueTotals: DocumentedSchema {
+extension OverdueTotals: DocumentedSchema {
     static let schemaName = "OverdueTotals"
 }
 
-extension ReportRoutes.OverdueReport: DocumentedSchema {
+extension OverdueReport: DocumentedSchema {
     static let schemaName = "OverdueReport"
     static let schemaHints = SchemaHints(
         "Accepted reports whose payment was due before `as_of` and is not fully paid at `as_of`.", fields: ["as_of": asOfSchema])

@@ -1,0 +1,104 @@
+import Foundation
+
+/// The auditor reports' answers (DESIGN.md §6): the JSON bodies, and the rows the CSV forms write.
+
+struct BreakdownItem: Codable, Sendable {
+    var key: String
+    /// Human-readable name where the key is an id (calls).
+    var label: String?
+    var count: Int
+    var committedCents: Int64
+    var paidCents: Int64
+}
+
+struct SpendingReport: Codable, Sendable {
+    var programmeId: Int64
+    var programmeCode: String
+    var asOf: String
+    var capCents: Int64
+    var committedCents: Int64
+    var paidCents: Int64
+    var outstandingCents: Int64
+    var availableCents: Int64
+    var approvedExchanges: Int
+    var completedExchanges: Int
+    var paidExchanges: Int
+    var targetExchanges: Int
+    var progress: Double
+    var smeExchanges: Int
+    var smeShare: Double
+    var smeCommittedCents: Int64
+    var smeShareOfMoney: Double
+    var byHostCountry: [BreakdownItem]
+    var byVisitorCountry: [BreakdownItem]
+    var byOrganisationKind: [BreakdownItem]
+    var byCall: [BreakdownItem]
+    var byMonth: [BreakdownItem]
+}
+
+struct Beneficiary: Codable, Sendable {
+    var organisationId: Int64
+    var legalName: String
+    var country: String
+    var kind: String
+    var vatNumber: String?
+    var exchanges: Int
+    var committedCents: Int64
+    var paidCents: Int64
+    var firstPaymentOn: CalendarDate?
+    var lastPaymentOn: CalendarDate?
+
+    enum CodingKeys: String, CodingKey {
+        case organisationId, legalName, country, kind, vatNumber, exchanges, committedCents, paidCents, firstPaymentOn, lastPaymentOn
+    }
+    /// Explicit nulls: every row has every column.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(organisationId, forKey: .organisationId); try c.encode(legalName, forKey: .legalName)
+        try c.encode(country, forKey: .country); try c.encode(kind, forKey: .kind); try c.encode(vatNumber, forKey: .vatNumber)
+        try c.encode(exchanges, forKey: .exchanges); try c.encode(committedCents, forKey: .committedCents)
+        try c.encode(paidCents, forKey: .paidCents); try c.encode(firstPaymentOn, forKey: .firstPaymentOn)
+        try c.encode(lastPaymentOn, forKey: .lastPaymentOn)
+    }
+}
+
+struct ReportTotals: Codable, Sendable {
+    var count: Int
+    var committedCents: Int64
+    var paidCents: Int64
+}
+
+struct BeneficiariesReport: Codable, Sendable {
+    var programmeId: Int64
+    var programmeCode: String
+    var asOf: String
+    var items: [Beneficiary]
+    /// `count` = beneficiaries; the amounts equal the spending report's top figures.
+    var totals: ReportTotals
+}
+
+struct OverduePayment: Codable, Sendable {
+    var applicationId: Int64
+    var organisationId: Int64
+    var organisation: String
+    var finalAmountCents: Int64
+    var paidCents: Int64
+    var outstandingCents: Int64
+    var paymentDueOn: CalendarDate
+    var daysOverdue: Int
+}
+
+struct OverdueReport: Codable, Sendable {
+    var programmeId: Int64
+    var programmeCode: String
+    var asOf: String
+    var items: [OverduePayment]
+    var totals: OverdueTotals
+}
+
+struct OverdueTotals: Codable, Sendable {
+    var count: Int
+    var finalAmountCents: Int64
+    var paidCents: Int64
+    var outstandingCents: Int64
+}
