@@ -10,7 +10,7 @@ DRILL_PGDATA := $(CURDIR)/.data/drill-postgres
 PG_BINDIR    := $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 RUN_AS_PG    := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --")
 
-.PHONY: all deps build release run test test-swift test-fuzz-replay test-api fuzz bench clean stop-test-db openapi
+.PHONY: all deps build release run test test-swift test-fuzz-replay test-api fuzz bench clean stop-test-db openapi lint format
 
 all: build
 
@@ -33,10 +33,18 @@ run: build
 
 ## Every test: Swift unit + end-to-end suites against a real PostgreSQL, then the API contract checks.
 test: deps
+	$(MAKE) lint
 	$(SWIFT) build --build-tests
 	$(MAKE) test-swift
 	$(MAKE) test-fuzz-replay
 	$(MAKE) test-api
+
+# The style in .swift-format; `make format` applies it.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests Benchmarks
 
 test-swift:
 	@status=0; $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt || status=$$?; \

@@ -7,7 +7,7 @@ let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 let package = Package(
     name: "ClusterXchange",
     products: [
-        .executable(name: "clusterxchange", targets: ["clusterxchange"]),
+        .executable(name: "clusterxchange", targets: ["clusterxchange"])
     ],
     targets: [
         .systemLibrary(
@@ -21,11 +21,13 @@ let package = Package(
         .target(name: "Evaluation", swiftSettings: strict),
         .target(name: "Grants", dependencies: ["HTTP", "Postgres", "Evaluation", "Timestamps"], swiftSettings: strict),
         .executableTarget(name: "clusterxchange", dependencies: ["Grants"], swiftSettings: strict),
-        .executableTarget(name: "EvaluationBenchmark", dependencies: ["Evaluation"],
-                          path: "Benchmarks/EvaluationBenchmark", swiftSettings: strict),
+        .executableTarget(
+            name: "EvaluationBenchmark", dependencies: ["Evaluation"],
+            path: "Benchmarks/EvaluationBenchmark", swiftSettings: strict),
         // Fuzz harnesses: a corpus replayer in normal builds, libFuzzer targets under `make fuzz`.
-        .executableTarget(name: "FuzzHarnesses", dependencies: ["Grants", "HTTP"],
-                          path: "Tests/Fuzz/Harnesses", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzHarnesses", dependencies: ["Grants", "HTTP"],
+            path: "Tests/Fuzz/Harnesses", swiftSettings: strict),
         .testTarget(name: "TimestampsTests", dependencies: ["Timestamps"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),

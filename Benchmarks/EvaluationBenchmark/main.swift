@@ -52,7 +52,8 @@ let candidates: [Candidate] = (0..<candidateCount).map { index in
 let context = SelectionContext(
     availableCents: 2_000_000_000,
     fundedOrganisations: Set((1...200).map { _ in Int64.random(in: 1...6_000, using: &rng) }),
-    committedCentsByOrganisation: Dictionary((1...500).map { _ in (Int64.random(in: 1...6_000, using: &rng), Int64(3_000_000)) }, uniquingKeysWith: { a, _ in a })
+    committedCentsByOrganisation: Dictionary(
+        (1...500).map { _ in (Int64.random(in: 1...6_000, using: &rng), Int64(3_000_000)) }, uniquingKeysWith: { a, _ in a })
 )
 
 func milliseconds(_ duration: Duration) -> Double {
@@ -62,7 +63,7 @@ func milliseconds(_ duration: Duration) -> Double {
 
 /// Two decimals without Foundation's String(format:).
 func format(_ ms: Double) -> String {
-    let hundredths = Int(ms * 100 + 0.5) // not rounded(): that would need libm
+    let hundredths = Int(ms * 100 + 0.5)  // not rounded(): that would need libm
     let fraction = hundredths % 100
     return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
 }
@@ -84,5 +85,9 @@ let last = select(rank(candidates, policy: policy), context: context)
 let approved = last.filter { $0.decision == .approved }.count
 let reserve = last.filter { $0.decision == .reserve }.count
 let rejected = last.filter { $0.decision == .rejected }.count
-print("| rank+select 10,000 candidates x 3 sheets | min \(format(timings[0])) ms | median \(format(median)) ms | max \(format(timings[runs - 1])) ms |")
-print("<!-- \(last.count) ranked (\(approved) approved, \(reserve) reserve, \(rejected) rejected), \(candidateCount - last.count) unrankable; checksum \(checksum) -->")
+print(
+    "| rank+select 10,000 candidates x 3 sheets | min \(format(timings[0])) ms | median \(format(median)) ms | max \(format(timings[runs - 1])) ms |"
+)
+print(
+    "<!-- \(last.count) ranked (\(approved) approved, \(reserve) reserve, \(rejected) rejected), \(candidateCount - last.count) unrankable; checksum \(checksum) -->"
+)

@@ -12,8 +12,10 @@ public struct FundingRule: Hashable, Sendable {
     /// Maximum total support to one third party, in cents (`per_third_party_cap_cents`).
     public var perOrganisationCapCents: Int64
 
-    public init(maxFundedExchangesPerOrganisation: Int = 1,
-                perOrganisationCapCents: Int64 = SelectionContext.defaultPerOrganisationCapCents) {
+    public init(
+        maxFundedExchangesPerOrganisation: Int = 1,
+        perOrganisationCapCents: Int64 = SelectionContext.defaultPerOrganisationCapCents
+    ) {
         self.maxFundedExchangesPerOrganisation = maxFundedExchangesPerOrganisation
         self.perOrganisationCapCents = perOrganisationCapCents
     }

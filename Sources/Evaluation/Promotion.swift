@@ -13,7 +13,8 @@
 public func promotable(_ proposals: [Proposal], context: SelectionContext) -> [Int64] {
     var walk = FundingWalk(context)
     var promoted: [Int64] = []
-    let reserve = proposals
+    let reserve =
+        proposals
         .filter { $0.decision == .reserve && $0.requestedCents >= 0 }
         .sorted { ($0.rank, $0.candidateID) < ($1.rank, $1.candidateID) }
     for entry in reserve

@@ -155,17 +155,18 @@ public func rank(_ candidates: [Candidate], policy: ScoringPolicy) -> Ranking {
         let candidate = candidates[entry.index]
         guard let aggregate = aggregates[entry.index] else { continue }
         let assessment = policy.assess(aggregate)
-        ranked.append(RankedCandidate(
-            rank: position + 1,
-            candidateID: candidate.id,
-            organisationID: candidate.organisationID,
-            isSME: candidate.isSME,
-            submittedAt: candidate.submittedAt,
-            requestedCents: candidate.requestedCents,
-            aggregate: aggregate,
-            failedMinimums: assessment.failedMinimums,
-            belowOverallMinimum: assessment.belowOverallMinimum
-        ))
+        ranked.append(
+            RankedCandidate(
+                rank: position + 1,
+                candidateID: candidate.id,
+                organisationID: candidate.organisationID,
+                isSME: candidate.isSME,
+                submittedAt: candidate.submittedAt,
+                requestedCents: candidate.requestedCents,
+                aggregate: aggregate,
+                failedMinimums: assessment.failedMinimums,
+                belowOverallMinimum: assessment.belowOverallMinimum
+            ))
     }
     return Ranking(ranked: ranked, unrankable: unrankable)
 }

@@ -60,7 +60,8 @@ struct ScoreMatrix {
     /// Largest minus smallest half points on one criterion (0 with < 2 sheets).
     func spread(criterion: Int) -> Int {
         guard sheetCount > 0 else { return 0 }
-        var low = Int.max, high = Int.min
+        var low = Int.max
+        var high = Int.min
         for sheet in 0..<sheetCount {
             let value = self[sheet, criterion]
             low = min(low, value)

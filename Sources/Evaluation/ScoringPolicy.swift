@@ -109,19 +109,31 @@ extension ScoringPolicy {
                 issues.append(PolicyIssue(kind: .duplicateKey, criterion: key, message: "criterion '\(key)' appears more than once"))
             }
             if criterion.weightBasisPoints < 0 {
-                issues.append(PolicyIssue(kind: .negativeWeight, criterion: key, message: "weight of '\(key)' is negative (\(criterion.weightBasisPoints) basis points)"))
+                issues.append(
+                    PolicyIssue(
+                        kind: .negativeWeight, criterion: key,
+                        message: "weight of '\(key)' is negative (\(criterion.weightBasisPoints) basis points)"))
             }
             if !Score.halfPointRange.contains(criterion.minimumHalfPoints) {
-                issues.append(PolicyIssue(kind: .minimumOffScale, criterion: key, message: "minimum of '\(key)' is \(criterion.minimumHalfPoints) half points, outside 0...10"))
+                issues.append(
+                    PolicyIssue(
+                        kind: .minimumOffScale, criterion: key,
+                        message: "minimum of '\(key)' is \(criterion.minimumHalfPoints) half points, outside 0...10"))
             }
             // Clamp so absurd inputs cannot overflow the sum.
             weightSum += min(max(criterion.weightBasisPoints, -1_000_000), 1_000_000)
         }
         if !criteria.isEmpty, weightSum != ScoringPolicy.totalWeightBasisPoints {
-            issues.append(PolicyIssue(kind: .weightsDoNotSum, criterion: nil, message: "weights sum to \(weightSum) basis points, expected \(ScoringPolicy.totalWeightBasisPoints)"))
+            issues.append(
+                PolicyIssue(
+                    kind: .weightsDoNotSum, criterion: nil,
+                    message: "weights sum to \(weightSum) basis points, expected \(ScoringPolicy.totalWeightBasisPoints)"))
         }
         if !Score.halfPointRange.contains(overallMinimumHalfPoints) {
-            issues.append(PolicyIssue(kind: .overallMinimumOffScale, criterion: nil, message: "overall minimum is \(overallMinimumHalfPoints) half points, outside 0...10"))
+            issues.append(
+                PolicyIssue(
+                    kind: .overallMinimumOffScale, criterion: nil,
+                    message: "overall minimum is \(overallMinimumHalfPoints) half points, outside 0...10"))
         }
         if divergenceLimitHalfPoints < 0 {
             issues.append(PolicyIssue(kind: .negativeDivergenceLimit, criterion: nil, message: "divergence limit must not be negative"))
@@ -130,7 +142,10 @@ extension ScoringPolicy {
             issues.append(PolicyIssue(kind: .tooFewEvaluators, criterion: nil, message: "at least one evaluator must be required"))
         }
         if !seen.contains(tieBreakCriterion) {
-            issues.append(PolicyIssue(kind: .unknownTieBreakCriterion, criterion: tieBreakCriterion, message: "tie-break criterion '\(tieBreakCriterion)' is not a criterion of this policy"))
+            issues.append(
+                PolicyIssue(
+                    kind: .unknownTieBreakCriterion, criterion: tieBreakCriterion,
+                    message: "tie-break criterion '\(tieBreakCriterion)' is not a criterion of this policy"))
         }
         return issues
     }

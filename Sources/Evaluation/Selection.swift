@@ -134,10 +134,11 @@ public func select(_ ranking: Ranking, context: SelectionContext) -> [Proposal] 
             reason = walk.consider(organisationID: entry.organisationID, requestedCents: entry.requestedCents)
             decision = reason == .passesAndFits ? .approved : .reserve
         }
-        proposals.append(Proposal(
-            rank: entry.rank, candidateID: entry.candidateID, organisationID: entry.organisationID,
-            requestedCents: entry.requestedCents, decision: decision, reason: reason
-        ))
+        proposals.append(
+            Proposal(
+                rank: entry.rank, candidateID: entry.candidateID, organisationID: entry.organisationID,
+                requestedCents: entry.requestedCents, decision: decision, reason: reason
+            ))
     }
     return proposals
 }

@@ -43,8 +43,9 @@ public struct SelectionContext: Hashable, Sendable, Codable {
     }
 
     var rule: FundingRule {
-        FundingRule(maxFundedExchangesPerOrganisation: maxFundedExchangesPerOrganisation,
-                    perOrganisationCapCents: perOrganisationCapCents)
+        FundingRule(
+            maxFundedExchangesPerOrganisation: maxFundedExchangesPerOrganisation,
+            perOrganisationCapCents: perOrganisationCapCents)
     }
 }
 
@@ -69,8 +70,10 @@ struct FundingWalk {
     mutating func consider(organisationID: Int64, requestedCents: Int64) -> ProposalReason {
         let funded = context.fundedExchanges(of: organisationID).addingReportingOverflow(fundedInWalk[organisationID] ?? 0)
         let already = max(committed[organisationID] ?? 0, 0)
-        switch rule.decide(requestedCents: requestedCents, fundedExchanges: funded.overflow ? .max : funded.partialValue,
-                           committedCents: already, availableCents: remainingCents) {
+        switch rule.decide(
+            requestedCents: requestedCents, fundedExchanges: funded.overflow ? .max : funded.partialValue,
+            committedCents: already, availableCents: remainingCents)
+        {
         case .exchangeLimit, .ceiling: return .organisationLimit
         case .budget: return .budget
         case .fund:

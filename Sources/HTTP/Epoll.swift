@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// epoll, eventfd and accept4 for Swift on Linux.
@@ -27,11 +27,11 @@ enum Epoll {
     static let nonblock: Int32 = 0o4000
 
     #if arch(x86_64)
-    static let eventSize = 12
-    static let dataOffset = 4
+        static let eventSize = 12
+        static let dataOffset = 4
     #else
-    static let eventSize = 16
-    static let dataOffset = 8
+        static let eventSize = 16
+        static let dataOffset = 8
     #endif
 
     private typealias CreateFn = @convention(c) (Int32) -> Int32
@@ -56,7 +56,9 @@ enum Epoll {
 
     static func eventfd() -> Int32 { eventfdFn(0, nonblock | cloexec) }
 
-    static func accept4(_ fd: Int32, _ addr: UnsafeMutablePointer<sockaddr>?, _ len: UnsafeMutablePointer<socklen_t>?, _ flags: Int32) -> Int32 {
+    static func accept4(_ fd: Int32, _ addr: UnsafeMutablePointer<sockaddr>?, _ len: UnsafeMutablePointer<socklen_t>?, _ flags: Int32)
+        -> Int32
+    {
         accept4Fn(fd, addr, len, flags)
     }
 

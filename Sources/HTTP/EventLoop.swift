@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One client connection. Owned and touched only by its event loop's thread.
 final class Connection {
@@ -501,12 +502,15 @@ final class EventLoop: @unchecked Sendable {
         }
         for completion in completions {
             guard Int(completion.fd) < connections.count, let c = connections[Int(completion.fd)],
-                  c.id == completion.connectionID, c.state == .processing else { continue }
+                c.id == completion.connectionID, c.state == .processing
+            else { continue }
             if let failure = completion.failure {
-                context.logger.error("handler failed", [
-                    "error": failure, "request_id": c.inflight?.requestID ?? "-",
-                    "path": c.inflight?.path ?? "-", "method": c.inflight?.method.rawValue ?? "-",
-                ])
+                context.logger.error(
+                    "handler failed",
+                    [
+                        "error": failure, "request_id": c.inflight?.requestID ?? "-",
+                        "path": c.inflight?.path ?? "-", "method": c.inflight?.method.rawValue ?? "-",
+                    ])
             }
             respond(c, completion.response)
             drive(c)
@@ -648,7 +652,8 @@ final class EventLoop: @unchecked Sendable {
             request.path = info.path
             c.state = .processing
             c.processingSinceNs = now
-            let fd = c.fd, id = c.id
+            let fd = c.fd
+            let id = c.id
             Task { [self] in
                 var completion = Completion(fd: fd, connectionID: id, response: HTTPResponse(), failure: nil)
                 do {
@@ -695,11 +700,13 @@ final class EventLoop: @unchecked Sendable {
         context.metrics.record(shard: index, method: info.method, route: route, status: response.status, seconds: seconds)
         let logger = context.logger
         if logger.isEnabled(.info) {
-            logger.info("request", [
-                "method": info.method.rawValue, "path": info.path, "route": route,
-                "status": String(response.status), "duration_ms": String(Double(Int(seconds * 1_000_000)) / 1000),
-                "bytes": String(info.isHead ? 0 : response.body.count), "request_id": info.requestID, "remote": c.remote,
-            ])
+            logger.info(
+                "request",
+                [
+                    "method": info.method.rawValue, "path": info.path, "route": route,
+                    "status": String(response.status), "duration_ms": String(Double(Int(seconds * 1_000_000)) / 1000),
+                    "bytes": String(info.isHead ? 0 : response.body.count), "request_id": info.requestID, "remote": c.remote,
+                ])
         }
     }
 

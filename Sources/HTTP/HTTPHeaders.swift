@@ -74,12 +74,14 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
     /// would only cost time and could make distinct tokens compare equal.
     @inlinable
     static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
+        var a = a
+        var b = b
         return a.withUTF8 { ua in
             b.withUTF8 { ub in
                 guard ua.count == ub.count else { return false }
                 for i in 0..<ua.count {
-                    let x = ua[i], y = ub[i]
+                    let x = ua[i]
+                    let y = ub[i]
                     if x == y { continue }
                     let lx = (x >= 65 && x <= 90) ? x | 0x20 : x
                     let ly = (y >= 65 && y <= 90) ? y | 0x20 : y

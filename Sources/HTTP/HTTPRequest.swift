@@ -93,9 +93,10 @@ public struct HTTPRequest: Sendable {
 
     /// `application/json`, `application/*+json`, parameters allowed.
     static func isJSONMediaType(_ value: String) -> Bool {
-        let mediaType = value.split(separator: ";", maxSplits: 1).first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
-        } ?? ""
+        let mediaType =
+            value.split(separator: ";", maxSplits: 1).first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            } ?? ""
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 }
@@ -127,8 +128,11 @@ enum RequestTarget {
         var items: [(name: String, value: String)] = []
         for pair in raw.split(separator: "&", omittingEmptySubsequences: true) {
             if let eq = pair.firstIndex(of: "=") {
-                items.append((name: decodeComponent(pair[..<eq], plusAsSpace: true),
-                              value: decodeComponent(pair[pair.index(after: eq)...], plusAsSpace: true)))
+                items.append(
+                    (
+                        name: decodeComponent(pair[..<eq], plusAsSpace: true),
+                        value: decodeComponent(pair[pair.index(after: eq)...], plusAsSpace: true)
+                    ))
             } else {
                 items.append((name: decodeComponent(pair, plusAsSpace: true), value: ""))
             }
@@ -180,7 +184,7 @@ enum RequestID {
         for b in utf8 {
             switch b {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
                 continue
             default:
                 return false

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The HTTP/1.1 server: a fixed set of epoll event-loop threads sharing one
 /// listening socket, with handlers running as Swift tasks.
@@ -43,8 +44,11 @@ public final class HTTPServer: Sendable {
         let effectiveCap = Self.clampedConnectionCap(configuration)
         context.maxConnections.store(effectiveCap, ordering: .releasing)
         if effectiveCap < configuration.maxConnections {
-            context.logger.warning("maxConnections clamped to the descriptor limit", [
-                "configured": String(configuration.maxConnections), "effective": String(effectiveCap)])
+            context.logger.warning(
+                "maxConnections clamped to the descriptor limit",
+                [
+                    "configured": String(configuration.maxConnections), "effective": String(effectiveCap),
+                ])
         }
         let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         boundPort.store(port, ordering: .releasing)

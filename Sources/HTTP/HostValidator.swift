@@ -18,7 +18,8 @@ enum HostValidator {
                 if b == UInt8(ascii: "%") {
                     // pct-encoded, but never an encoded control byte.
                     guard i + 2 < v.count, let hi = RequestTarget.hexValue(v[i + 1]), let lo = RequestTarget.hexValue(v[i + 2]),
-                          (hi << 4 | lo) >= 0x20, (hi << 4 | lo) != 0x7F else { return false }
+                        (hi << 4 | lo) >= 0x20, (hi << 4 | lo) != 0x7F
+                    else { return false }
                     i += 3
                     continue
                 }
@@ -52,7 +53,7 @@ enum HostValidator {
     static func isUnreserved(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
             return true
         default:
             return false
@@ -63,7 +64,7 @@ enum HostValidator {
     static func isSubDelim(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
-             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="):
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="):
             return true
         default:
             return false

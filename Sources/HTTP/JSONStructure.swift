@@ -123,7 +123,8 @@ public enum JSONStructure {
                 i += 4
                 var scalar = UInt32(unit)
                 if (0xD800..<0xDC00).contains(unit), i + 1 < n, bytes[i] == UInt8(ascii: "\\"),
-                   bytes[i + 1] == UInt8(ascii: "u"), let low = hex4(bytes, at: i + 2), (0xDC00..<0xE000).contains(low) {
+                    bytes[i + 1] == UInt8(ascii: "u"), let low = hex4(bytes, at: i + 2), (0xDC00..<0xE000).contains(low)
+                {
                     scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
                     i += 6
                 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A structured logger: one JSON object per line on stderr, the format log
@@ -97,13 +97,20 @@ public struct Logger: Sendable {
         var t = ts.tv_sec
         var tm = tm()
         gmtime_r(&t, &tm)
-        appendDigits(&out, Int(tm.tm_year) + 1900, 4); out.append(UInt8(ascii: "-"))
-        appendDigits(&out, Int(tm.tm_mon) + 1, 2); out.append(UInt8(ascii: "-"))
-        appendDigits(&out, Int(tm.tm_mday), 2); out.append(UInt8(ascii: "T"))
-        appendDigits(&out, Int(tm.tm_hour), 2); out.append(UInt8(ascii: ":"))
-        appendDigits(&out, Int(tm.tm_min), 2); out.append(UInt8(ascii: ":"))
-        appendDigits(&out, Int(tm.tm_sec), 2); out.append(UInt8(ascii: "."))
-        appendDigits(&out, Int(ts.tv_nsec) / 1_000_000, 3); out.append(UInt8(ascii: "Z"))
+        appendDigits(&out, Int(tm.tm_year) + 1900, 4)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(&out, Int(tm.tm_mon) + 1, 2)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(&out, Int(tm.tm_mday), 2)
+        out.append(UInt8(ascii: "T"))
+        appendDigits(&out, Int(tm.tm_hour), 2)
+        out.append(UInt8(ascii: ":"))
+        appendDigits(&out, Int(tm.tm_min), 2)
+        out.append(UInt8(ascii: ":"))
+        appendDigits(&out, Int(tm.tm_sec), 2)
+        out.append(UInt8(ascii: "."))
+        appendDigits(&out, Int(ts.tv_nsec) / 1_000_000, 3)
+        out.append(UInt8(ascii: "Z"))
     }
 
     static func appendDigits(_ out: inout [UInt8], _ value: Int, _ width: Int) {

@@ -86,9 +86,11 @@ public final class HTTPMetrics: Sendable {
         }
         var out = "# HELP http_requests_total HTTP requests by route, method and status.\n# TYPE http_requests_total counter\n"
         for key in requests.keys.sorted(by: { ($0.route, $0.method, $0.status) < ($1.route, $1.method, $1.status) }) {
-            out += "http_requests_total{method=\"\(key.method)\",route=\"\(escape(key.route))\",status=\"\(key.status)\"} \(requests[key]!)\n"
+            out +=
+                "http_requests_total{method=\"\(key.method)\",route=\"\(escape(key.route))\",status=\"\(key.status)\"} \(requests[key]!)\n"
         }
-        out += "# HELP http_request_duration_seconds Time from the first request byte to the response being queued.\n# TYPE http_request_duration_seconds histogram\n"
+        out +=
+            "# HELP http_request_duration_seconds Time from the first request byte to the response being queued.\n# TYPE http_request_duration_seconds histogram\n"
         for route in latency.keys.sorted() {
             let h = latency[route]!
             var cumulative = 0
@@ -109,6 +111,7 @@ public final class HTTPMetrics: Sendable {
     }
 
     private func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
+            of: "\n", with: "\\n")
     }
 }

@@ -332,7 +332,8 @@ public struct RequestParser: Sendable {
         // HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive.
         let s = v.startIndex
         guard v.count == 8, v[s] == 0x48, v[s + 1] == 0x54, v[s + 2] == 0x54, v[s + 3] == 0x50, v[s + 4] == 0x2F,
-              v[s + 6] == 0x2E, isDigit(v[s + 5]), isDigit(v[s + 7]) else {
+            v[s + 6] == 0x2E, isDigit(v[s + 5]), isDigit(v[s + 7])
+        else {
             throw .badRequest("Invalid HTTP version.")
         }
         let major = Int(v[s + 5] - 0x30)
@@ -389,14 +390,16 @@ public struct RequestParser: Sendable {
     private static func checkAbsoluteForm(_ t: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> String {
         let invalid = HTTPParseError.badRequest("Invalid request target (origin-form, absolute-form or OPTIONS * expected).")
         guard let colon = t.firstIndex(of: UInt8(ascii: ":")), colon + 2 < t.count,
-              t[colon + 1] == UInt8(ascii: "/"), t[colon + 2] == UInt8(ascii: "/") else { throw invalid }
+            t[colon + 1] == UInt8(ascii: "/"), t[colon + 2] == UInt8(ascii: "/")
+        else { throw invalid }
         let isHTTP = equalsIgnoringCase(t, 0..<colon, "http")
         let isHTTPS = equalsIgnoringCase(t, 0..<colon, "https")
         guard isHTTP || isHTTPS else { throw .badRequest("Only http and https absolute-form targets are accepted.") }
         let authorityStart = colon + 3
         var authorityEnd = authorityStart
         while authorityEnd < t.count, t[authorityEnd] != UInt8(ascii: "/"), t[authorityEnd] != UInt8(ascii: "?"),
-              t[authorityEnd] != UInt8(ascii: "#") {
+            t[authorityEnd] != UInt8(ascii: "#")
+        {
             authorityEnd += 1
         }
         let authority = UnsafeBufferPointer(rebasing: t[authorityStart..<authorityEnd])
@@ -409,7 +412,8 @@ public struct RequestParser: Sendable {
     /// One field line (header or trailer): the name and the OWS-trimmed value.
     /// CR and LF cannot occur inside `range` (the line scan refused them).
     static func splitFieldLine(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(HTTPParseError)
-        -> (name: Range<Int>, value: Range<Int>) {
+        -> (name: Range<Int>, value: Range<Int>)
+    {
         let first = buf[range.lowerBound]
         if first == 0x20 || first == 0x09 { throw .badRequest("Obsolete line folding is not accepted.") }
         var colon = range.lowerBound
@@ -434,8 +438,10 @@ public struct RequestParser: Sendable {
 
     /// Header fields between `start` and `end` (the final CRLF CRLF excluded,
     /// every line known to end with CRLF) and the framing they imply.
-    static func parseFields(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, requestLine: RequestLine,
-                            limits: ParserLimits) throws(HTTPParseError) -> RequestHead {
+    static func parseFields(
+        _ buf: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, requestLine: RequestLine,
+        limits: ParserLimits
+    ) throws(HTTPParseError) -> RequestHead {
         var headers = HTTPHeaders()
         headers.storage.reserveCapacity(16)
         var hostCount = 0
@@ -472,8 +478,11 @@ public struct RequestParser: Sendable {
             default:
                 break
             }
-            headers.storage.append((name: String(decoding: UnsafeBufferPointer(rebasing: buf[name]), as: UTF8.self),
-                                    value: String(decoding: UnsafeBufferPointer(rebasing: buf[value]), as: UTF8.self)))
+            headers.storage.append(
+                (
+                    name: String(decoding: UnsafeBufferPointer(rebasing: buf[name]), as: UTF8.self),
+                    value: String(decoding: UnsafeBufferPointer(rebasing: buf[value]), as: UTF8.self)
+                ))
         }
         let version = requestLine.version
 
@@ -501,13 +510,17 @@ public struct RequestParser: Sendable {
         for value in headers.values("Connection") {
             for token in value.split(separator: ",") {
                 let t = token.trimmingASCIIWhitespace()
-                if t.caseInsensitiveEquals("close") { sawClose = true }
-                else if t.caseInsensitiveEquals("keep-alive") && version.minor == 0 { keepAlive = true }
+                if t.caseInsensitiveEquals("close") {
+                    sawClose = true
+                } else if t.caseInsensitiveEquals("keep-alive") && version.minor == 0 {
+                    keepAlive = true
+                }
             }
         }
         // `Connection: close` wins over keep-alive when both are present.
         if sawClose { keepAlive = false }
-        let expectsContinue = version.minor >= 1
+        let expectsContinue =
+            version.minor >= 1
             && (headers["Expect"].map { $0.trimmingASCIIWhitespace().caseInsensitiveEquals("100-continue") } ?? false)
 
         return RequestHead(
@@ -593,9 +606,13 @@ public struct RequestParser: Sendable {
                 phase = .fixedBody(remaining: remaining - available)
                 return nil
             case .chunkSize:
-                guard let (line, next) = try nextLine(maxLength: Self.maxChunkLineBytes, tooLong: {
-                    .badRequest("A chunk-size line exceeds \(Self.maxChunkLineBytes) bytes.")
-                }) else { return nil }
+                guard
+                    let (line, next) = try nextLine(
+                        maxLength: Self.maxChunkLineBytes,
+                        tooLong: {
+                            .badRequest("A chunk-size line exceeds \(Self.maxChunkLineBytes) bytes.")
+                        })
+                else { return nil }
                 let (size, extensionLength) = try buffer.withUnsafeBufferPointer {
                     (buf) throws(HTTPParseError) -> (size: Int, extensionLength: Int) in
                     try Self.parseChunkSizeLine(UnsafeBufferPointer(rebasing: buf[line]))
@@ -636,9 +653,13 @@ public struct RequestParser: Sendable {
                 readIndex += 2
                 phase = .chunkSize
             case .trailers:
-                guard let (line, next) = try nextLine(maxLength: limits.maxHeaderBytes, tooLong: {
-                    .headerFieldsTooLarge("The trailer section is too large.")
-                }) else {
+                guard
+                    let (line, next) = try nextLine(
+                        maxLength: limits.maxHeaderBytes,
+                        tooLong: {
+                            .headerFieldsTooLarge("The trailer section is too large.")
+                        })
+                else {
                     if trailerBytes + (buffer.count - readIndex) > limits.maxHeaderBytes {
                         throw .headerFieldsTooLarge("The trailer section is too large.")
                     }
@@ -795,8 +816,8 @@ func isTchar(_ b: UInt8) -> Bool {
     case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
         return true
     case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-         UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-         UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+        UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+        UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
         return true
     default:
         return false

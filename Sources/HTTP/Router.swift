@@ -53,7 +53,9 @@ public struct Router: Sendable {
     }
 
     public mutating func get(_ pattern: String, _ handler: @escaping HTTPHandler) { add(.GET, pattern, handler) }
-    public mutating func post(_ pattern: String, bodyLimit: Int? = nil, _ handler: @escaping HTTPHandler) { add(.POST, pattern, bodyLimit: bodyLimit, handler) }
+    public mutating func post(_ pattern: String, bodyLimit: Int? = nil, _ handler: @escaping HTTPHandler) {
+        add(.POST, pattern, bodyLimit: bodyLimit, handler)
+    }
 
     /// The per-route body limit, or nil when the route has none (or no route matches).
     public func bodyLimit(method: HTTPMethod, path: String) -> Int? {
@@ -75,8 +77,9 @@ public struct Router: Sendable {
             if methods.contains(.GET) { methods.insert(.HEAD) }
             methods.insert(.OPTIONS)
             let allow = methods.map(\.rawValue).sorted().joined(separator: ", ")
-            return .found(handler: { _ in HTTPResponse(status: 204, headers: ["Allow": allow]) },
-                          pattern: "*", parameters: [:], bodyLimit: nil)
+            return .found(
+                handler: { _ in HTTPResponse(status: 204, headers: ["Allow": allow]) },
+                pattern: "*", parameters: [:], bodyLimit: nil)
         }
         if let methods = literal[path] {
             if let index = methods[method] ?? (method == .HEAD ? methods[.GET] : nil) {

@@ -1,7 +1,8 @@
 import CLibPQ
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A private PostgreSQL server for development and tests, used when no
@@ -67,10 +68,12 @@ public final class EmbeddedPostgres: Sendable {
             if try !isRunning(tools) {
                 var options = "-c listen_addresses='' -c unix_socket_directories='\(socketDirectory)' -c port=\(port)"
                 if unsafeFastMode { options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" }
-                try run(tools.bin("pg_ctl"), [
-                    "start", "-w", "-t", "60", "-D", dataDirectory.path,
-                    "-l", dataDirectory.appendingPathComponent("server.log").path, "-o", options,
-                ])
+                try run(
+                    tools.bin("pg_ctl"),
+                    [
+                        "start", "-w", "-t", "60", "-D", dataDirectory.path,
+                        "-l", dataDirectory.appendingPathComponent("server.log").path, "-o", options,
+                    ])
             }
             try createDatabaseIfMissing(databaseName, template: nil)
         }
@@ -260,7 +263,8 @@ public final class EmbeddedPostgres: Sendable {
             let outputPath = NSTemporaryDirectory() + "cx-pgconfig-\(getpid())-\(UUID().uuidString).out"
             defer { unlink(outputPath) }
             guard (try? spawnAndWait([pgConfig, "--bindir"], outputPath: outputPath)) == 0,
-                  let text = try? String(contentsOfFile: outputPath, encoding: .utf8) else { return nil }
+                let text = try? String(contentsOfFile: outputPath, encoding: .utf8)
+            else { return nil }
             return text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }

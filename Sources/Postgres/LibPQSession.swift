@@ -19,8 +19,10 @@ final class LibPQSession: @unchecked Sendable {
     /// Receives the server's notices; declared after `conn` and outliving it (see `NoticeSink.install`).
     private let noticeSink: NoticeSink
 
-    init(url: String, applicationName: String, statementTimeoutMilliseconds: Int,
-         noticeHandler: @escaping @Sendable (PostgresNotice) -> Void = { _ in }) {
+    init(
+        url: String, applicationName: String, statementTimeoutMilliseconds: Int,
+        noticeHandler: @escaping @Sendable (PostgresNotice) -> Void = { _ in }
+    ) {
         self.url = url
         self.applicationName = applicationName
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
@@ -111,7 +113,7 @@ final class LibPQSession: @unchecked Sendable {
         }
         do {
             return try executeOnce(query, prepared: prepared)
-        } catch where error.kind == .connection && allowReconnect && !reconnected {
+        } catch  where error.kind == .connection && allowReconnect && !reconnected {
             try connect()
             return try executeOnce(query, prepared: prepared)
         }
@@ -132,12 +134,12 @@ final class LibPQSession: @unchecked Sendable {
             let name = try statementName(for: query, conn: conn)
             do {
                 return try runPrepared(name, query, conn: conn)
-            } catch where error.sqlState == "26000" {
+            } catch  where error.sqlState == "26000" {
                 // Someone ran DEALLOCATE/DISCARD ALL behind our back: re-prepare once.
                 statementNames.removeAll()
                 let again = try statementName(for: query, conn: conn)
                 return try runPrepared(again, query, conn: conn)
-            } catch where error.sqlState == "0A000" && PQtransactionStatus(conn) == PQTRANS_IDLE {
+            } catch  where error.sqlState == "0A000" && PQtransactionStatus(conn) == PQTRANS_IDLE {
                 // "cached plan must not change result type" after a schema
                 // change: the old statement is unusable, so prepare a new one.
                 // Only outside a transaction, which the error would have aborted.
@@ -241,8 +243,10 @@ final class LibPQSession: @unchecked Sendable {
     /// NUL-terminated copies, bytea goes binary with an explicit length.
     private func withParameters<R>(
         _ binds: [PostgresBind],
-        _ body: (Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
-            UnsafePointer<Int32>?) -> R
+        _ body: (
+            Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
+            UnsafePointer<Int32>?
+        ) -> R
     ) throws(PostgresError) -> R {
         var buffers: [UnsafeMutablePointer<CChar>?] = []
         buffers.reserveCapacity(binds.count)

@@ -97,7 +97,8 @@ public struct Migrator: Sendable {
     }
 
     private func apply(_ migrations: [Migration], on connection: PostgresConnection) async throws -> [String] {
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version int PRIMARY KEY,
                 name text NOT NULL,
@@ -123,7 +124,8 @@ public struct Migrator: Sendable {
             try await connection.query("BEGIN")
             do {
                 try await connection.executeScript(migration.sql)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO schema_migrations (version, name, checksum, applied_at)
                     VALUES (\(migration.version), \(migration.name), \(checksum), now())
                     """)
@@ -149,7 +151,7 @@ public struct Migrator: Sendable {
         for file in files where file.hasSuffix(".sql") {
             let stem = String(file.dropLast(4))
             guard let underscore = stem.firstIndex(of: "_"),
-                  let version = Int(stem[..<underscore]), stem[..<underscore].allSatisfy(\.isASCII)
+                let version = Int(stem[..<underscore]), stem[..<underscore].allSatisfy(\.isASCII)
             else { continue }
             let sql = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
             migrations.append(Migration(version: version, name: stem, sql: sql))

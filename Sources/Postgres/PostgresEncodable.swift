@@ -38,7 +38,11 @@ extension Double: PostgresEncodable {
     public static var postgresTypeOID: UInt32 { PostgresTypeOID.float8 }
     public var postgresBind: PostgresBind {
         let text: String
-        if isNaN { text = "NaN" } else if self == .infinity { text = "Infinity" } else if self == -.infinity {
+        if isNaN {
+            text = "NaN"
+        } else if self == .infinity {
+            text = "Infinity"
+        } else if self == -.infinity {
             text = "-Infinity"
         } else {
             text = "\(self)"  // shortest round-tripping form

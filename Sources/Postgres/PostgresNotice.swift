@@ -40,6 +40,8 @@ private func noticeReceiver(_ argument: UnsafeMutableRawPointer?, _ result: Opaq
         PQresultErrorField(result, Int32(code)).map { String(cString: $0) }
     }
     let message = field(UInt8(ascii: "M")) ?? String(cString: PQresultErrorMessage(result))
-    sink.handler(PostgresNotice(severity: field(UInt8(ascii: "V")) ?? field(UInt8(ascii: "S")) ?? "NOTICE",
-                                sqlState: field(UInt8(ascii: "C")), message: message))
+    sink.handler(
+        PostgresNotice(
+            severity: field(UInt8(ascii: "V")) ?? field(UInt8(ascii: "S")) ?? "NOTICE",
+            sqlState: field(UInt8(ascii: "C")), message: message))
 }

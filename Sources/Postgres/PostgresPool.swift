@@ -154,8 +154,10 @@ public final class PostgresPool: Sendable {
                     let task = Task { [weak self] in
                         try? await Task.sleep(for: timeout)
                         guard !Task.isCancelled else { return }
-                        self?.failWaiter(waiterID, with: PostgresError(
-                            kind: .poolTimeout, serverMessage: "no connection free within \(timeout)"))
+                        self?.failWaiter(
+                            waiterID,
+                            with: PostgresError(
+                                kind: .poolTimeout, serverMessage: "no connection free within \(timeout)"))
                     }
                     state.withLock { s in
                         if let index = s.waiters.firstIndex(where: { $0.id == waiterID }) {

@@ -100,7 +100,8 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
                 continue
             }
             if c == "$", !(previous.map(isIdentifierScalar) ?? false), i + 1 < chars.count,
-               ("0"..."9").contains(chars[i + 1]) {
+                ("0"..."9").contains(chars[i + 1])
+            {
                 var j = i + 1
                 var number = 0
                 while j < chars.count, ("0"..."9").contains(chars[j]) {

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Test support: one embedded server per test process and a fresh database
@@ -97,11 +98,12 @@ public enum TestDatabases {
                 // process never clones a half-migrated template.
                 let building = "cx_tplbuild_\(getpid())_\(counter.next())"
                 try await runOnDedicatedThread { try server.createDatabase(building) }
-                let pool = PostgresPool(configuration: {
-                    var configuration = PostgresConfiguration(url: server.connectionURL(database: building))
-                    configuration.poolSize = 1
-                    return configuration
-                }())
+                let pool = PostgresPool(
+                    configuration: {
+                        var configuration = PostgresConfiguration(url: server.connectionURL(database: building))
+                        configuration.poolSize = 1
+                        return configuration
+                    }())
                 do {
                     try await Migrator(pool: pool, directory: directory).migrate()
                     await pool.close()

@@ -32,12 +32,13 @@ public enum Timestamp {
         }
         var scanner = Scanner(bytes: Array(text.utf8))
         guard let year = scanner.number(4), scanner.take(UInt8(ascii: "-")), let month = scanner.number(2),
-              scanner.take(UInt8(ascii: "-")), let day = scanner.number(2),
-              (1...9999).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              scanner.takeAny(of: dialect.separators),
-              let hour = scanner.number(2), scanner.take(UInt8(ascii: ":")), let minute = scanner.number(2),
-              scanner.take(UInt8(ascii: ":")), let second = scanner.number(2),
-              hour < 24, minute < 60, second < 60 else { return nil }
+            scanner.take(UInt8(ascii: "-")), let day = scanner.number(2),
+            (1...9999).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            scanner.takeAny(of: dialect.separators),
+            let hour = scanner.number(2), scanner.take(UInt8(ascii: ":")), let minute = scanner.number(2),
+            scanner.take(UInt8(ascii: ":")), let second = scanner.number(2),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
         var micros: Int64 = 0
         if scanner.take(UInt8(ascii: ".")) {
             var digits = 0
@@ -118,7 +119,8 @@ public enum Timestamp {
                 return nil
             }
             guard let hours = number(2), hours < 24 else { return nil }
-            var minutes: Int64 = 0, seconds: Int64 = 0
+            var minutes: Int64 = 0
+            var seconds: Int64 = 0
             if take(UInt8(ascii: ":")) {
                 guard let m = number(2), m < 60 else { return nil }
                 minutes = m

@@ -5,16 +5,16 @@ import Postgres
 
 /// `clusterxchange serve | migrate | seed [--demo] | create-user --email E --name N --role R | openapi`
 let usage = """
-usage: clusterxchange <command>
-  serve                         start the HTTP API (migrates first unless MIGRATE_ON_START=false)
-  migrate                       apply pending migrations from Migrations/
-  seed [--demo]                 load seeds/ (MEDIC-NEST programme, partners, lump sums, call); --demo adds demo users
-  create-user --email E --name N --role R
-                                create an evaluator, coordinator or auditor; the password is read from standard input
-  openapi                       print the OpenAPI document (the bytes served at /openapi.json)
-  --help                        this text
-configuration: environment variables, see README.md (DATABASE_URL unset: private PostgreSQL under .data/postgres)
-"""
+    usage: clusterxchange <command>
+      serve                         start the HTTP API (migrates first unless MIGRATE_ON_START=false)
+      migrate                       apply pending migrations from Migrations/
+      seed [--demo]                 load seeds/ (MEDIC-NEST programme, partners, lump sums, call); --demo adds demo users
+      create-user --email E --name N --role R
+                                    create an evaluator, coordinator or auditor; the password is read from standard input
+      openapi                       print the OpenAPI document (the bytes served at /openapi.json)
+      --help                        this text
+    configuration: environment variables, see README.md (DATABASE_URL unset: private PostgreSQL under .data/postgres)
+    """
 
 let configuration: GrantsConfiguration
 do {
@@ -71,12 +71,15 @@ case "seed":
     }
     print("seeded: \(files.joined(separator: ", "))")
 case "create-user":
-    guard let email = option("--email"), let name = option("--name"), let role = option("--role") else { fail("create-user needs --email, --name and --role") }
+    guard let email = option("--email"), let name = option("--name"), let role = option("--role") else {
+        fail("create-user needs --email, --name and --role")
+    }
     guard let password = readLine(strippingNewline: true), !password.isEmpty else { fail("no password on standard input") }
     let id = await withDatabase { pool, _ in
         _ = try await Migrator(pool: pool, directory: configuration.migrationsDirectory).migrate()
-        return try await GrantsCommands.createUser(pool: pool, email: email, password: password, name: name, role: role,
-                                                   bcryptCost: configuration.bcryptCost)
+        return try await GrantsCommands.createUser(
+            pool: pool, email: email, password: password, name: name, role: role,
+            bcryptCost: configuration.bcryptCost)
     }
     print("created user \(id) (\(role))")
 case "serve":

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Evaluation
 
 @Suite struct AggregationTests {
@@ -21,23 +22,28 @@ import Testing
     }
 
     @Test func insufficientSheets() {
-        #expect(aggregate(sheets: [sheet(1, 4, 4, 4)], consensus: nil, policy: policy)
-            == .insufficientSheets(have: 1, need: 2))
-        #expect(aggregate(sheets: [], consensus: nil, policy: policy)
-            == .insufficientSheets(have: 0, need: 2))
+        #expect(
+            aggregate(sheets: [sheet(1, 4, 4, 4)], consensus: nil, policy: policy)
+                == .insufficientSheets(have: 1, need: 2))
+        #expect(
+            aggregate(sheets: [], consensus: nil, policy: policy)
+                == .insufficientSheets(have: 0, need: 2))
     }
 
     @Test func incompleteSheetsAndRepeatedEvaluatorsDoNotCount() {
         let partial = ScoreSheet(evaluatorID: 2, scores: ["relevance": Score(points: 4)!])
-        #expect(aggregate(sheets: [sheet(1, 4, 4, 4), partial], consensus: nil, policy: policy)
-            == .insufficientSheets(have: 1, need: 2))
-        #expect(aggregate(sheets: [sheet(1, 4, 4, 4), sheet(1, 4, 4, 4)], consensus: nil, policy: policy)
-            == .insufficientSheets(have: 1, need: 2))
+        #expect(
+            aggregate(sheets: [sheet(1, 4, 4, 4), partial], consensus: nil, policy: policy)
+                == .insufficientSheets(have: 1, need: 2))
+        #expect(
+            aggregate(sheets: [sheet(1, 4, 4, 4), sheet(1, 4, 4, 4)], consensus: nil, policy: policy)
+                == .insufficientSheets(have: 1, need: 2))
     }
 
     @Test func consensusDoesNotReplaceMissingEvaluations() {
-        #expect(aggregate(sheets: [sheet(1, 4, 4, 4)], consensus: sheet(99, 4, 4, 4), policy: policy)
-            == .insufficientSheets(have: 1, need: 2))
+        #expect(
+            aggregate(sheets: [sheet(1, 4, 4, 4)], consensus: sheet(99, 4, 4, 4), policy: policy)
+                == .insufficientSheets(have: 1, need: 2))
     }
 
     @Test func divergenceOfExactlyOnePointFiveIsFine() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Evaluation
 
 /// The one funding rule, from literals: order, bounds and extremes.
@@ -37,8 +38,9 @@ import Testing
     /// The known bug: with two funded exchanges allowed per visitor, the walk put an
     /// organisation's second application on reserve although a direct decision approves it.
     @Test func theWalkHonoursTwoFundedExchangesPerOrganisation() {
-        let context = SelectionContext(availableCents: 1_000_000, fundedExchangesByOrganisation: [7: 1],
-                                       maxFundedExchangesPerOrganisation: 2)
+        let context = SelectionContext(
+            availableCents: 1_000_000, fundedExchangesByOrganisation: [7: 1],
+            maxFundedExchangesPerOrganisation: 2)
         let rule = FundingRule(maxFundedExchangesPerOrganisation: 2)
         var walk = FundingWalk(context)
         #expect(walk.consider(organisationID: 7, requestedCents: 78_000) == .passesAndFits)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Evaluation
 
 @Suite struct PolicyTests {
@@ -33,13 +34,14 @@ import Testing
             minimumEvaluators: 0,
             tieBreakCriterion: "relevance"
         )
-        #expect(p.validate().map(\.kind) == [
-            .minimumOffScale,
-            .duplicateKey, .negativeWeight,
-            .emptyKey, .minimumOffScale,
-            .weightsDoNotSum, .overallMinimumOffScale, .negativeDivergenceLimit,
-            .tooFewEvaluators, .unknownTieBreakCriterion,
-        ])
+        #expect(
+            p.validate().map(\.kind) == [
+                .minimumOffScale,
+                .duplicateKey, .negativeWeight,
+                .emptyKey, .minimumOffScale,
+                .weightsDoNotSum, .overallMinimumOffScale, .negativeDivergenceLimit,
+                .tooFewEvaluators, .unknownTieBreakCriterion,
+            ])
     }
 
     @Test func emptyPolicyIsInvalid() {

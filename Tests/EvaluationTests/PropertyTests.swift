@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Evaluation
 
 /// Generated selection problems. Values are drawn from small ranges on
@@ -20,7 +21,8 @@ private struct Scenario {
             let sheets = (0..<sheetCount).map { evaluator in
                 Scenario.sheet(Int64(evaluator + 1), base.map { $0 - Int.random(in: 0...spread, using: &rng) })
             }
-            let consensus = Int.random(in: 0..<5, using: &rng) == 0
+            let consensus =
+                Int.random(in: 0..<5, using: &rng) == 0
                 ? Scenario.sheet(99, (0..<3).map { _ in Int.random(in: 4...10, using: &rng) })
                 : nil
             let big = Int.random(in: 0..<10, using: &rng) == 0
@@ -179,7 +181,8 @@ private let seedBase: UInt64 = 0xC1_0575_E4C4_A46E
             #expect(promoted.allSatisfy { byID[$0]?.decision == .reserve }, "case \(index)")
             #expect(promoted.reduce(Int64(0)) { $0 + byID[$1]!.requestedCents } <= now.availableCents, "case \(index)")
             let organisations = promoted.map { byID[$0]!.organisationID }
-            #expect(Set(organisations).count == organisations.count && now.fundedOrganisations.isDisjoint(with: organisations), "case \(index)")
+            #expect(
+                Set(organisations).count == organisations.count && now.fundedOrganisations.isDisjoint(with: organisations), "case \(index)")
         }
     }
 
@@ -191,11 +194,13 @@ private let seedBase: UInt64 = 0xC1_0575_E4C4_A46E
             let s = Scenario(seed: seedBase &+ index)
             let ranking = rank(s.candidates, policy: policy)
             reasons.formUnion(ranking.unrankable.map(\.reason.code))
-            reasons.formUnion(select(ranking, context: s.context).map { $0.reason.code.hasPrefix("below_minimum:") ? "below_minimum" : $0.reason.code })
+            reasons.formUnion(
+                select(ranking, context: s.context).map { $0.reason.code.hasPrefix("below_minimum:") ? "below_minimum" : $0.reason.code })
         }
-        #expect(reasons == [
-            "needs_consensus", "insufficient_sheets", "passes_and_fits", "budget",
-            "organisation_limit", "below_minimum", "below_overall_minimum",
-        ])
+        #expect(
+            reasons == [
+                "needs_consensus", "insufficient_sheets", "passes_and_fits", "budget",
+                "organisation_limit", "below_minimum", "below_overall_minimum",
+            ])
     }
 }

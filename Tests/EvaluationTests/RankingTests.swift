@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Evaluation
 
 @Suite struct RankingTests {
@@ -58,22 +59,25 @@ import Testing
     }
 
     @Test func unrankableAreListedWithReasonSortedById() {
-        let r = rank([
-            candidate(id: 5, sheets: [sheet(1, 4, 4, 4)]),
-            candidate(id: 2, sheets: [sheet(1, 5, 4, 4), sheet(2, 3, 4, 1)]),
-            candidate(id: 3),
-        ], policy: policy)
+        let r = rank(
+            [
+                candidate(id: 5, sheets: [sheet(1, 4, 4, 4)]),
+                candidate(id: 2, sheets: [sheet(1, 5, 4, 4), sheet(2, 3, 4, 1)]),
+                candidate(id: 3),
+            ], policy: policy)
         #expect(r.ranked.map(\.candidateID) == [3])
-        #expect(r.unrankable == [
-            Unrankable(candidateID: 2, reason: .needsConsensus(diverging: ["impact", "relevance"])),
-            Unrankable(candidateID: 5, reason: .insufficientSheets(have: 1, need: 2)),
-        ])
+        #expect(
+            r.unrankable == [
+                Unrankable(candidateID: 2, reason: .needsConsensus(diverging: ["impact", "relevance"])),
+                Unrankable(candidateID: 5, reason: .insufficientSheets(have: 1, need: 2)),
+            ])
         #expect(r.unrankable.map(\.reason.code) == ["needs_consensus", "insufficient_sheets"])
     }
 
     @Test func consensusMakesADivergedApplicationRankable() {
         let diverged = [sheet(1, 5, 4, 4), sheet(2, 2, 4, 4)]
-        let r = rank([candidate(id: 1, sheets: diverged, consensus: sheet(9, 4, 4, 4)), candidate(id: 2, sheets: agreed(3.5, 4, 4))], policy: policy)
+        let r = rank(
+            [candidate(id: 1, sheets: diverged, consensus: sheet(9, 4, 4, 4)), candidate(id: 2, sheets: agreed(3.5, 4, 4))], policy: policy)
         #expect(r.ranked.map(\.candidateID) == [1, 2])
         #expect(r.ranked[0].aggregate.source == .consensus)
         #expect(r.unrankable.isEmpty)

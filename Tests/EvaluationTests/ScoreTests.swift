@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import Evaluation
 
 @Suite struct ScoreTests {
@@ -28,8 +30,6 @@ import Testing
         #expect(Score(points: 2)!.exactPoints == Rational(2))
     }
 }
-
-import Foundation
 
 @Suite struct ScoreCodableTests {
     @Test func encodesAsPointsAndValidatesOnDecode() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Evaluation
 
 /// Five passing candidates with strictly decreasing scores (ranks 1...5).
@@ -18,13 +19,14 @@ private func decisions(_ proposals: [Proposal]) -> [String] {
         let ranking = rank(ladder(cents: [150_000, 200_000, 100_000, 60_000, 50_000]), policy: policy)
         let proposals = select(ranking, context: SelectionContext(availableCents: 300_000))
         #expect(proposals.map(\.rank) == [1, 2, 3, 4, 5])
-        #expect(decisions(proposals) == [
-            "1:approved:passes_and_fits",
-            "2:reserve:budget", // 200k > 150k left
-            "3:approved:passes_and_fits", // skip-over: cheaper, lower-ranked
-            "4:reserve:budget", // 60k > 50k left
-            "5:approved:passes_and_fits", // exactly the 50k left
-        ])
+        #expect(
+            decisions(proposals) == [
+                "1:approved:passes_and_fits",
+                "2:reserve:budget",  // 200k > 150k left
+                "3:approved:passes_and_fits",  // skip-over: cheaper, lower-ranked
+                "4:reserve:budget",  // 60k > 50k left
+                "5:approved:passes_and_fits",  // exactly the 50k left
+            ])
         let spent = proposals.filter { $0.decision == .approved }.reduce(0) { $0 + $1.requestedCents }
         #expect(spent == 300_000)
     }
@@ -37,11 +39,12 @@ private func decisions(_ proposals: [Proposal]) -> [String] {
     @Test func anOrganisationsSecondApplicationGoesToReserve() {
         let ranking = rank(ladder(cents: [100_000, 100_000, 100_000], orgs: [7, 7, 8]), policy: policy)
         let proposals = select(ranking, context: SelectionContext(availableCents: 1_000_000))
-        #expect(decisions(proposals) == [
-            "1:approved:passes_and_fits",
-            "2:reserve:organisation_limit",
-            "3:approved:passes_and_fits",
-        ])
+        #expect(
+            decisions(proposals) == [
+                "1:approved:passes_and_fits",
+                "2:reserve:organisation_limit",
+                "3:approved:passes_and_fits",
+            ])
     }
 
     @Test func anOrganisationAlreadyFundedInTheProgrammeGetsNothingMore() {
@@ -67,16 +70,17 @@ private func decisions(_ proposals: [Proposal]) -> [String] {
     }
 
     @Test func failingCandidatesAreRejectedWithTheMinimumTheyMissed() {
-        let ranking = rank([
-            candidate(id: 1, org: 7, sheets: agreed(2.5, 5, 5)),
-            candidate(id: 2, sheets: agreed(5, 2.5, 2)),
-            candidate(id: 3, sheets: agreed(3, 3, 2.5)),
-            candidate(id: 4, org: 7, sheets: agreed(3, 3, 3)),
-        ], policy: policy)
+        let ranking = rank(
+            [
+                candidate(id: 1, org: 7, sheets: agreed(2.5, 5, 5)),
+                candidate(id: 2, sheets: agreed(5, 2.5, 2)),
+                candidate(id: 3, sheets: agreed(3, 3, 2.5)),
+                candidate(id: 4, org: 7, sheets: agreed(3, 3, 3)),
+            ], policy: policy)
         let proposals = select(ranking, context: SelectionContext(availableCents: 1_000_000))
         #expect(proposals.map(\.decision) == [.rejected, .rejected, .approved, .rejected])
         #expect(proposals.proposal(1)?.reason.code == "below_minimum:relevance")
-        #expect(proposals.proposal(2)?.reason.code == "below_minimum:quality") // first in policy order
+        #expect(proposals.proposal(2)?.reason.code == "below_minimum:quality")  // first in policy order
         #expect(proposals.proposal(3)?.reason.code == "below_overall_minimum")
         // A rejected application does not use up its organisation's slot.
         #expect(proposals.proposal(4)?.reason == .passesAndFits)
@@ -93,7 +97,9 @@ private func decisions(_ proposals: [Proposal]) -> [String] {
     }
 
     @Test func reasonCodesRoundTrip() {
-        let reasons: [ProposalReason] = [.passesAndFits, .budget, .organisationLimit, .belowMinimum(criterion: "impact"), .belowOverallMinimum, .invalidAmount]
+        let reasons: [ProposalReason] = [
+            .passesAndFits, .budget, .organisationLimit, .belowMinimum(criterion: "impact"), .belowOverallMinimum, .invalidAmount,
+        ]
         for reason in reasons { #expect(ProposalReason(code: reason.code) == reason) }
         #expect(ProposalReason(code: "below_minimum:") == nil)
         #expect(ProposalReason(code: "nonsense") == nil)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Evaluation
 
 @Suite struct SheetValidationTests {

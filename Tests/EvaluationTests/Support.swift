@@ -20,11 +20,13 @@ let policy = ScoringPolicy.clusterXchangeDefault
 
 /// A sheet under the default policy, in points (relevance, quality, impact).
 func sheet(_ evaluator: Int64, _ relevance: Double, _ quality: Double, _ impact: Double) -> ScoreSheet {
-    ScoreSheet(evaluatorID: evaluator, scores: [
-        "relevance": Score(points: relevance)!,
-        "quality": Score(points: quality)!,
-        "impact": Score(points: impact)!,
-    ])
+    ScoreSheet(
+        evaluatorID: evaluator,
+        scores: [
+            "relevance": Score(points: relevance)!,
+            "quality": Score(points: quality)!,
+            "impact": Score(points: impact)!,
+        ])
 }
 
 /// Two identical sheets: an application whose aggregate is exactly these points.

@@ -1,15 +1,20 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
 @testable import HTTP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 private func abuseRoutes(_ r: inout Router) {
     r.add(.GET, "/hello") { _ in .text("hi") }
     r.add(.GET, "/whoami") { req in .text("\(req.remoteAddress) via \(req.peerAddress)") }
-    r.add(.GET, "/big") { _ in HTTPResponse(status: 200, headers: ["Content-Type": "application/octet-stream"],
-                                            body: [UInt8](repeating: 0x61, count: 16 << 20)) }
+    r.add(.GET, "/big") { _ in
+        HTTPResponse(
+            status: 200, headers: ["Content-Type": "application/octet-stream"],
+            body: [UInt8](repeating: 0x61, count: 16 << 20))
+    }
     r.add(.POST, "/upload", bodyLimit: 1 << 20) { req in .text("\(req.body.count)") }
     r.add(.GET, "/stuck") { _ in
         try? await Task.sleep(for: .seconds(2))
@@ -23,7 +28,11 @@ private func abuseRoutes(_ r: inout Router) {
 struct AbuseLimitTests {
     @Test func silentConnectionsAtTheCapDoNotLockOutARealClient() async throws {
         // Before: the 51st connection got 503 until the 30 s idle timeout closed the silent ones.
-        let server = try makeServer({ $0.maxConnections = 50; $0.maxConnectionsPerAddress = 0 }, routes: abuseRoutes)
+        let server = try makeServer(
+            {
+                $0.maxConnections = 50
+                $0.maxConnectionsPerAddress = 0
+            }, routes: abuseRoutes)
         let port = server.port
         let statuses = await offPool { () -> [Int] in
             var silent: [RawClient] = []
@@ -46,7 +55,11 @@ struct AbuseLimitTests {
     }
 
     @Test func connectionsInTheMiddleOfARequestAreNotShed() async throws {
-        let server = try makeServer({ $0.maxConnections = 2; $0.maxConnectionsPerAddress = 0 }, routes: abuseRoutes)
+        let server = try makeServer(
+            {
+                $0.maxConnections = 2
+                $0.maxConnectionsPerAddress = 0
+            }, routes: abuseRoutes)
         let port = server.port
         let (third, firstStatus) = await offPool { () -> (RawResponse?, Int?) in
             let a = RawClient(port: port)!
@@ -118,7 +131,11 @@ struct AbuseLimitTests {
     }
 
     @Test func keepAliveClientThatSpokeKeepsTheLongIdleTimeout() async throws {
-        let server = try makeServer({ $0.firstByteDeadline = .milliseconds(300); $0.idleTimeout = .seconds(30) }, routes: abuseRoutes)
+        let server = try makeServer(
+            {
+                $0.firstByteDeadline = .milliseconds(300)
+                $0.idleTimeout = .seconds(30)
+            }, routes: abuseRoutes)
         let port = server.port
         let second = await offPool { () -> Int? in
             let c = RawClient(port: port)!
@@ -135,10 +152,11 @@ struct AbuseLimitTests {
     @Test func clientReadingAResponseSlowlyIsCut() async throws {
         // Before: each accepted write re-armed a 30 s timer, so 1 KB every few seconds held the
         // connection (and 16 MiB of response buffer) for as long as the client liked.
-        let server = try makeServer({
-            $0.minimumTransferRate = 256 * 1024
-            $0.transferRateWindow = .milliseconds(500)
-        }, routes: abuseRoutes)
+        let server = try makeServer(
+            {
+                $0.minimumTransferRate = 256 * 1024
+                $0.transferRateWindow = .milliseconds(500)
+            }, routes: abuseRoutes)
         let port = server.port
         let (received, elapsed) = await offPool { () -> (Int, Double) in
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -171,11 +189,12 @@ struct AbuseLimitTests {
     }
 
     @Test func bodyTrickledBelowTheMinimumRateGets408() async throws {
-        let server = try makeServer({
-            $0.minimumTransferRate = 1000
-            $0.transferRateWindow = .milliseconds(500)
-            $0.bodyDeadline = .seconds(30)
-        }, routes: abuseRoutes)
+        let server = try makeServer(
+            {
+                $0.minimumTransferRate = 1000
+                $0.transferRateWindow = .milliseconds(500)
+                $0.bodyDeadline = .seconds(30)
+            }, routes: abuseRoutes)
         let port = server.port
         let (status, elapsed) = await offPool { () -> (Int?, Double) in
             let c = RawClient(port: port, timeout: 10)!
@@ -205,10 +224,11 @@ struct AbuseLimitTests {
 
     @Test func forwardedClientAddressOnlyFromATrustedProxy() async throws {
         let trusted = try makeServer({ $0.trustedProxies = [IPNetwork("127.0.0.0/8")!] }, routes: abuseRoutes)
-        let rfc7239 = try makeServer({
-            $0.trustedProxies = [IPNetwork("127.0.0.0/8")!]
-            $0.forwardedHeader = .forwarded
-        }, routes: abuseRoutes)
+        let rfc7239 = try makeServer(
+            {
+                $0.trustedProxies = [IPNetwork("127.0.0.0/8")!]
+                $0.forwardedHeader = .forwarded
+            }, routes: abuseRoutes)
         let untrusted = try makeServer(routes: abuseRoutes)
         let (a, b, c, d) = await offPool { () -> (String?, String?, String?, String?) in
             func ask(_ port: Int, _ header: String) -> String? {
@@ -216,10 +236,12 @@ struct AbuseLimitTests {
                 client.send("GET /whoami HTTP/1.1\r\nHost: x\r\n\(header)\r\n")
                 return client.readResponse()?.text
             }
-            return (ask(trusted.port, "X-Forwarded-For: 198.51.100.9, 203.0.113.7\r\n"),
-                    ask(untrusted.port, "X-Forwarded-For: 203.0.113.7\r\n"),
-                    ask(trusted.port, "X-Forwarded-For: not-an-address\r\n"),
-                    ask(rfc7239.port, "Forwarded: for=\"[2001:db8::7]:4711\";proto=https\r\nX-Forwarded-For: 203.0.113.66\r\n"))
+            return (
+                ask(trusted.port, "X-Forwarded-For: 198.51.100.9, 203.0.113.7\r\n"),
+                ask(untrusted.port, "X-Forwarded-For: 203.0.113.7\r\n"),
+                ask(trusted.port, "X-Forwarded-For: not-an-address\r\n"),
+                ask(rfc7239.port, "Forwarded: for=\"[2001:db8::7]:4711\";proto=https\r\nX-Forwarded-For: 203.0.113.66\r\n")
+            )
         }
         #expect(a == "203.0.113.7 via 127.0.0.1", "the right-most untrusted hop")
         #expect(b == "127.0.0.1 via 127.0.0.1", "headers from an untrusted peer are ignored")
@@ -270,7 +292,9 @@ struct ClientAddressTests {
         #expect(IPAddress("10.1.2.3")?.bytes == [10, 1, 2, 3])
         #expect(IPAddress("::ffff:10.1.2.3")?.bytes == [10, 1, 2, 3])
         #expect(IPAddress("[::1]")?.description == "::1")
-        for bad in ["", "10.1.2", "10.1.2.256", "1.2.3.4.5", "::g", "localhost", "10.0.0.1/8", " 10.0.0.1", String(repeating: "1", count: 100)] {
+        for bad in [
+            "", "10.1.2", "10.1.2.256", "1.2.3.4.5", "::g", "localhost", "10.0.0.1/8", " 10.0.0.1", String(repeating: "1", count: 100),
+        ] {
             #expect(IPAddress(bad) == nil, "\(bad)")
         }
     }

@@ -1,12 +1,16 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
 @testable import HTTP
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 struct Teapot: ProblemConvertible {
-    var problem: ProblemDetails { ProblemDetails(status: 409, code: "budget_exceeded", title: "Budget Exceeded", extensions: ["available_cents": .int(5)]) }
+    var problem: ProblemDetails {
+        ProblemDetails(status: 409, code: "budget_exceeded", title: "Budget Exceeded", extensions: ["available_cents": .int(5)])
+    }
 }
 
 struct SecretFailure: Error, CustomStringConvertible { var description: String { "password=hunter2" } }
@@ -77,7 +81,9 @@ struct HTTPServerTests {
         let responses = await offPool { () -> [RawResponse?] in
             let c = RawClient(port: port)!
             // The first request is slower than the second; order must still hold.
-            c.send("GET /delay/80 HTTP/1.1\r\nHost: x\r\n\r\nGET /delay/0 HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyz")
+            c.send(
+                "GET /delay/80 HTTP/1.1\r\nHost: x\r\n\r\nGET /delay/0 HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyz"
+            )
             return [c.readResponse(), c.readResponse(), c.readResponse()]
         }
         #expect(responses.map { $0?.text } == ["80", "0", "xyz"])
@@ -331,7 +337,9 @@ struct HTTPServerTests {
         let port = server.port
         let responses = await offPool { () -> [RawResponse?] in
             let c = RawClient(port: port)!
-            c.send("GET /problem HTTP/1.1\r\nHost: x\r\n\r\nGET /convertible HTTP/1.1\r\nHost: x\r\n\r\nGET /crash HTTP/1.1\r\nHost: x\r\n\r\n")
+            c.send(
+                "GET /problem HTTP/1.1\r\nHost: x\r\n\r\nGET /convertible HTTP/1.1\r\nHost: x\r\n\r\nGET /crash HTTP/1.1\r\nHost: x\r\n\r\n"
+            )
             return [c.readResponse(), c.readResponse(), c.readResponse()]
         }
         #expect(responses[0]?.status == 422)

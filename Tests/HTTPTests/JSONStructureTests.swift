@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTP
 
 /// The depth pass that runs before Foundation's decoder.
@@ -43,29 +44,33 @@ struct JSONDuplicateMemberTests {
         #expect(duplicate(wide) == "k0")
     }
 
-    @Test("a repeated member is found at any depth, after unescaping", arguments: [
-        (#"{"a":1,"a":2}"#, "a"),
-        (#"{"a":1,"\u0061":2}"#, "a"),
-        (#"{"iban":"RO49AAAA1B31007593840000","legal_name":"x","iban":"DE89370400440532013000"}"#, "iban"),
-        (#"{"organisation":{"city":"Porto","city":"Lisboa"}}"#, "organisation.city"),
-        (#"{"criteria":[{"key":"a"},{"key":"b","key":"c"}]}"#, "criteria[1].key"),
-        (#"{"x":[[{"y":{"z":1,"z":2}}]]}"#, "x[0][0].y.z"),
-        (#"{"a":{"b":1},"a":{"b":1}}"#, "a"),
-        (#"{"s":"with \" quote","s":"again"}"#, "s"),
-        (#"{"\ud83d\ude00":1,"😀":2}"#, "😀"),
-    ])
+    @Test(
+        "a repeated member is found at any depth, after unescaping",
+        arguments: [
+            (#"{"a":1,"a":2}"#, "a"),
+            (#"{"a":1,"\u0061":2}"#, "a"),
+            (#"{"iban":"RO49AAAA1B31007593840000","legal_name":"x","iban":"DE89370400440532013000"}"#, "iban"),
+            (#"{"organisation":{"city":"Porto","city":"Lisboa"}}"#, "organisation.city"),
+            (#"{"criteria":[{"key":"a"},{"key":"b","key":"c"}]}"#, "criteria[1].key"),
+            (#"{"x":[[{"y":{"z":1,"z":2}}]]}"#, "x[0][0].y.z"),
+            (#"{"a":{"b":1},"a":{"b":1}}"#, "a"),
+            (#"{"s":"with \" quote","s":"again"}"#, "s"),
+            (#"{"\ud83d\ude00":1,"😀":2}"#, "😀"),
+        ])
     func duplicates(json: String, path: String) {
         #expect(duplicate(json) == path)
     }
 
-    @Test("distinct members, equal names in different objects and strings that look like members pass", arguments: [
-        #"{"a":1,"b":2}"#,
-        #"{"a":{"a":{"a":1}}}"#,
-        #"[{"a":1},{"a":2}]"#,
-        #"{"a":"\"a\":","b":["a","a"]}"#,
-        #"{"scores":{"relevance":4,"quality":4},"comments":{"relevance":"ok","quality":"ok"}}"#,
-        "{}", "[]", "\"a\"", "12", "null",
-    ])
+    @Test(
+        "distinct members, equal names in different objects and strings that look like members pass",
+        arguments: [
+            #"{"a":1,"b":2}"#,
+            #"{"a":{"a":{"a":1}}}"#,
+            #"[{"a":1},{"a":2}]"#,
+            #"{"a":"\"a\":","b":["a","a"]}"#,
+            #"{"scores":{"relevance":4,"quality":4},"comments":{"relevance":"ok","quality":"ok"}}"#,
+            "{}", "[]", "\"a\"", "12", "null",
+        ])
     func noDuplicates(json: String) {
         #expect(duplicate(json) == nil)
     }
@@ -82,4 +87,3 @@ struct JSONDuplicateMemberTests {
         _ = duplicate(json)
     }
 }
-

@@ -1,10 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Synchronization
 import Testing
+
 @testable import HTTP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What the raw client must observe for one malformed (or borderline) request.
 enum MalformedOutcome: Sendable, Equatable {
@@ -63,14 +65,18 @@ private let chunkCases: [MalformedCase] = [
     status("chunk size 7fffffffffffffff", chunked + "7fffffffffffffff\r\n", 413),
     status("chunk size with 17 hex digits", chunked + "10000000000000000\r\n", 413),
     status("chunk size with 32 hex digits", chunked + String(repeating: "f", count: 32) + "\r\n", 413),
-    status("GET with chunk size ffffffffffffffff",
-           "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n", 413),
+    status(
+        "GET with chunk size ffffffffffffffff",
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n", 413),
     status("chunk size above the route limit", "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n41\r\n", 413),
-    status("chunk sizes summing above the route limit",
-           "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n"
-           + String(repeating: "a", count: 64) + "\r\n1\r\n", 413),
-    status("chunk size with leading zeros (finding 1: was 413)", chunked + "0000000000000000034\r\n" + String(repeating: "z", count: 52)
-           + "\r\n0\r\n\r\n", 200, body: String(repeating: "z", count: 52)),
+    status(
+        "chunk sizes summing above the route limit",
+        "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n"
+            + String(repeating: "a", count: 64) + "\r\n1\r\n", 413),
+    status(
+        "chunk size with leading zeros (finding 1: was 413)",
+        chunked + "0000000000000000034\r\n" + String(repeating: "z", count: 52)
+            + "\r\n0\r\n\r\n", 200, body: String(repeating: "z", count: 52)),
     status("last chunk with three zeros", chunked + "5\r\nhello\r\n000\r\n\r\n", 200, body: "hello"),
     status("zero-size body", chunked + "0\r\n\r\n", 200, body: ""),
     status("uppercase hex size", chunked + "A\r\n0123456789\r\n0\r\n\r\n", 200, body: "0123456789"),
@@ -93,14 +99,18 @@ private let chunkCases: [MalformedCase] = [
     status("valid extension name=value", chunked + "2;a=b\r\naa\r\n0\r\n\r\n", 200, body: "aa"),
     status("valid extension name only", chunked + "2;foo\r\naa\r\n0\r\n\r\n", 200, body: "aa"),
     status("valid extensions with BWS", chunked + "2 ; a = b\r\naa\r\n0\r\n\r\n", 200, body: "aa"),
-    status("valid extensions, several (llhttp)", chunked + "5;ilovew3;somuchlove=aretheseparametersfor;another=withvalue\r\nhello\r\n"
-           + "6;blahblah;blah\r\n world\r\n0\r\n\r\n", 200, body: "hello world"),
-    status("valid quoted extension with escapes (llhttp)",
-           chunked + "5;ilovew3=\"I \\\"love\\\"; \\\\extensions\\\\\";somuchlove=\"x\";blah;foo=bar\r\n"
-           + "hello\r\n0\r\n\r\n", 200, body: "hello"),
+    status(
+        "valid extensions, several (llhttp)",
+        chunked + "5;ilovew3;somuchlove=aretheseparametersfor;another=withvalue\r\nhello\r\n"
+            + "6;blahblah;blah\r\n world\r\n0\r\n\r\n", 200, body: "hello world"),
+    status(
+        "valid quoted extension with escapes (llhttp)",
+        chunked + "5;ilovew3=\"I \\\"love\\\"; \\\\extensions\\\\\";somuchlove=\"x\";blah;foo=bar\r\n"
+            + "hello\r\n0\r\n\r\n", 200, body: "hello"),
     status("chunk-size line over 1 KiB", chunked + "2;" + String(repeating: "a", count: 2000) + "\r\naa\r\n0\r\n\r\n", 400),
-    status("chunk extensions over 16 KiB in total",
-           chunked + String(repeating: "1;" + String(repeating: "e", count: 1000) + "\r\nx\r\n", count: 20) + "0\r\n\r\n", 400),
+    status(
+        "chunk extensions over 16 KiB in total",
+        chunked + String(repeating: "1;" + String(repeating: "e", count: 1000) + "\r\nx\r\n", count: 20) + "0\r\n\r\n", 400),
     status("chunk data longer than its size", chunked + "3\r\nhello\r\n0\r\n\r\n", 400),
     status("chunk data not followed by CRLF (llhttp: ABCDE0)", chunked + "5\r\nABCDE0\r\n\r\n", 400),
     status("chunk data shorter than its size, then framing", chunked + "5\r\nhel\r\n0\r\n\r\n", 400),
@@ -148,30 +158,37 @@ private let lineEndCases: [MalformedCase] = [
     status("bare CR before the request line", "\r\r" + healthz, 400),
     status("empty CRLF lines before the request line", "\r\n\r\n" + healthz, 200, body: "ok"),
     status("17 empty lines before the request line", String(repeating: "\r\n", count: 17) + healthz, 400),
-    status("bare LF hides Content-Length and /admin (finding 7, llhttp)",
-           "GET / HTTP/1.1\r\nHost: localhost\r\nDummy: x\nContent-Length: 23\r\n\r\nGET / HTTP/1.1\r\nDummy: GET /admin HTTP/1.1\r\n"
-           + "Host: localhost\r\n\r\n", 400),
+    status(
+        "bare LF hides Content-Length and /admin (finding 7, llhttp)",
+        "GET / HTTP/1.1\r\nHost: localhost\r\nDummy: x\nContent-Length: 23\r\n\r\nGET / HTTP/1.1\r\nDummy: GET /admin HTTP/1.1\r\n"
+            + "Host: localhost\r\n\r\n", 400),
     status("bare LF hides Transfer-Encoding (llhttp)", post + "x:x\nTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n0\r\n\r\n", 400),
     status("empty header and bare LF (llhttp)", post + "x:\nTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n0\r\n\r\n", 400),
     status("empty header and bare CR (llhttp)", post + "x:\rTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n0\r\n\r\n", 400),
-    status("CR then garbage hides /admin (llhttp dummy characters)",
-           "GET /healthz HTTP/1.1\r\nConnection: close\r\nHost: a\r\n\rZGET /admin: HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+    status(
+        "CR then garbage hides /admin (llhttp dummy characters)",
+        "GET /healthz HTTP/1.1\r\nConnection: close\r\nHost: a\r\n\rZGET /admin: HTTP/1.1\r\nHost: a\r\n\r\n", 400),
     status("CR instead of CRLF CRLF before the body (llhttp)", post + "Content-Length: 3\r\n\rabc", 400),
     status("CR inside Connection value (llhttp: not treating CR as -)", get + host + "Connection: keep\ralive\r\n\r\n", 400),
-    status("corrupted header name with CR ESC (llhttp)",
-           raw: bytes(get + host + "Connection\r\u{1b}5") + [0xD5] + bytes("eep-Alive\r\n\r\n"), 400),
+    status(
+        "corrupted header name with CR ESC (llhttp)",
+        raw: bytes(get + host + "Connection\r\u{1b}5") + [0xD5] + bytes("eep-Alive\r\n\r\n"), 400),
 ]
 
 /// Content-Length / Transfer-Encoding ambiguity: every classic request-smuggling shape.
 private let smugglingCases: [MalformedCase] = [
-    status("Content-Length then Transfer-Encoding",
-           post + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + hidden, 400),
-    status("Transfer-Encoding then Content-Length",
-           post + "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n" + hidden, 400),
-    status("Transfer-Encoding identity with Content-Length (llhttp)",
-           post + "Content-Length: 1\r\nTransfer-Encoding: identity\r\n\r\nx", 400),
-    status("empty Transfer-Encoding with Content-Length (llhttp)",
-           post + "Content-Length: 10\r\nTransfer-Encoding:\r\nTransfer-Encoding:\r\n\r\n2\r\nAA\r\n0\r\n\r\n", 400),
+    status(
+        "Content-Length then Transfer-Encoding",
+        post + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + hidden, 400),
+    status(
+        "Transfer-Encoding then Content-Length",
+        post + "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n" + hidden, 400),
+    status(
+        "Transfer-Encoding identity with Content-Length (llhttp)",
+        post + "Content-Length: 1\r\nTransfer-Encoding: identity\r\n\r\nx", 400),
+    status(
+        "empty Transfer-Encoding with Content-Length (llhttp)",
+        post + "Content-Length: 10\r\nTransfer-Encoding:\r\nTransfer-Encoding:\r\n\r\n2\r\nAA\r\n0\r\n\r\n", 400),
     status("duplicate Content-Length, same value", post + "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 400),
     status("duplicate Content-Length, different values", post + "Content-Length: 1\r\nContent-Length: 5\r\n\r\nhello", 400),
     status("Content-Length list 5, 5", post + "Content-Length: 5, 5\r\n\r\nhello", 400),
@@ -195,14 +212,17 @@ private let smugglingCases: [MalformedCase] = [
     status("Transfer-Encoding identity alone", post + "Transfer-Encoding: identity\r\n\r\nhello", 400),
     status("Transfer-Encoding pigeons (llhttp)", post + "Transfer-Encoding: pigeons\r\n\r\nhello", 400),
     status("Transfer-Encoding chunked, deflate (llhttp: chunked not last)", post + "Transfer-Encoding: chunked, deflate\r\n\r\nWorld", 400),
-    status("Transfer-Encoding chunked then deflate header (llhttp)",
-           post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: deflate\r\n\r\nWorld", 400),
+    status(
+        "Transfer-Encoding chunked then deflate header (llhttp)",
+        post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: deflate\r\n\r\nWorld", 400),
     status("Transfer-Encoding chunked, chunked", post + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", 400),
-    status("duplicate Transfer-Encoding chunked headers",
-           post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+    status(
+        "duplicate Transfer-Encoding chunked headers",
+        post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
     status("Transfer-Encoding gzip, chunked", post + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501),
-    status("Transfer-Encoding deflate then chunked headers (llhttp)",
-           post + "Transfer-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nWorld\r\n0\r\n\r\n", 501),
+    status(
+        "Transfer-Encoding deflate then chunked headers (llhttp)",
+        post + "Transfer-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nWorld\r\n0\r\n\r\n", 501),
     status("Transfer-Encoding xchunked", post + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n" + hidden, 400),
     status("Transfer-Encoding chunkedchunked (llhttp)", post + "Transfer-Encoding: chunkedchunked\r\n\r\n5\r\nWorld\r\n0\r\n\r\n", 400),
     status("Transfer-Encoding chunked with trailing tab", post + "Transfer-Encoding: chunked\t\r\n\r\n0\r\n\r\n" + hidden, 400),
@@ -217,16 +237,20 @@ private let smugglingCases: [MalformedCase] = [
     status("Transfer-Encoding with space before the colon", post + "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n", 400),
     status("Transfer-Encoding obs-folded (llhttp)", post + "Transfer-Encoding: chunked\r\n  abc\r\n\r\n5\r\nWorld\r\n0\r\n\r\n", 400),
     status("Transfer-Encoding on HTTP/1.0", "POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
-    status("Transfer-Encoding Chunked (case-insensitive, valid)",
-           post + "Transfer-Encoding: Chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", 200, body: "ok"),
-    status("space before the first header hides Content-Length (llhttp)",
-           "POST /echo HTTP/1.1\r\n Content-Length: 38\r\nHost: x\r\n\r\n" + hidden, 400),
-    status("obs-fold hides Content-Length (llhttp spaces before headers)",
-           post + "Foo: bar\r\n Content-Length: 38\r\n\r\n" + hidden, 400),
+    status(
+        "Transfer-Encoding Chunked (case-insensitive, valid)",
+        post + "Transfer-Encoding: Chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", 200, body: "ok"),
+    status(
+        "space before the first header hides Content-Length (llhttp)",
+        "POST /echo HTTP/1.1\r\n Content-Length: 38\r\nHost: x\r\n\r\n" + hidden, 400),
+    status(
+        "obs-fold hides Content-Length (llhttp spaces before headers)",
+        post + "Foo: bar\r\n Content-Length: 38\r\n\r\n" + hidden, 400),
     status("request after Connection: close is not served", get + host + "Connection: close\r\n\r\n" + hidden, 200),
     status("request after an HTTP/1.0 request is not served", "GET /healthz HTTP/1.0\r\n\r\n" + hidden, 200),
-    status("unknown header name is no framing: body read as the next request",
-           get + host + "Transfer_Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 200, 400),
+    status(
+        "unknown header name is no framing: body read as the next request",
+        get + host + "Transfer_Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 200, 400),
 ]
 
 /// Control bytes, NUL and syntax errors in field names and values.
@@ -299,16 +323,18 @@ private let targetCases: [MalformedCase] = [
     status("target over 8 KiB", "GET /" + String(repeating: "a", count: 8200) + " HTTP/1.1\r\n" + host + "\r\n", 414),
     status("absolute-form with Host", "GET http://x/healthz HTTP/1.1\r\n" + host + "\r\n", 200, body: "ok"),
     status("absolute-form without Host on HTTP/1.1", "GET http://x/healthz HTTP/1.1\r\n\r\n", 400),
-    status("absolute-form authority replaces Host", "GET http://target.example:8080/host HTTP/1.1\r\nHost: other\r\n\r\n", 200,
-           body: "target.example:8080"),
+    status(
+        "absolute-form authority replaces Host", "GET http://target.example:8080/host HTTP/1.1\r\nHost: other\r\n\r\n", 200,
+        body: "target.example:8080"),
     status("absolute-form without Host on HTTP/1.0", "GET http://x/healthz HTTP/1.0\r\n\r\n", 200),
     status("absolute-form https", "GET https://x/healthz HTTP/1.1\r\n" + host + "\r\n", 200),
     status("absolute-form uppercase scheme", "GET HTTP://X/healthz HTTP/1.1\r\n" + host + "\r\n", 200),
     status("absolute-form IPv6 authority", "GET http://[::1]:8080/healthz HTTP/1.1\r\n" + host + "\r\n", 200),
     status("absolute-form ftp scheme", "GET ftp://x/healthz HTTP/1.1\r\n" + host + "\r\n", 400),
     status("absolute-form with empty authority", "GET http:///healthz HTTP/1.1\r\n" + host + "\r\n", 400),
-    status("absolute-form with userinfo (llhttp basic auth)",
-           "GET http://a%12:b!&*$@hypnotoad.org:1234/toto HTTP/1.1\r\n" + host + "\r\n", 400),
+    status(
+        "absolute-form with userinfo (llhttp basic auth)",
+        "GET http://a%12:b!&*$@hypnotoad.org:1234/toto HTTP/1.1\r\n" + host + "\r\n", 400),
     status("absolute-form with port 99999", "GET http://x:99999/healthz HTTP/1.1\r\n" + host + "\r\n", 400),
     status("absolute-form with fragment", "GET http://x/healthz#f HTTP/1.1\r\n" + host + "\r\n", 400),
     status("absolute-form without path (llhttp)", "GET http://hypnotoad.org?hail=all HTTP/1.1\r\n" + host + "\r\n", 404),
@@ -317,8 +343,9 @@ private let targetCases: [MalformedCase] = [
     status("asterisk followed by more", "OPTIONS *x HTTP/1.1\r\n" + host + "\r\n", 400),
     status("OPTIONS on a GET-only path", "OPTIONS /healthz HTTP/1.1\r\n" + host + "\r\n", 405),
     status("CONNECT authority-form", "CONNECT x:443 HTTP/1.1\r\n" + host + "\r\n", 501),
-    status("CONNECT on HTTP/1.0 (llhttp underscore host)",
-           "CONNECT home_0.netscape.com:443 HTTP/1.0\r\nUser-agent: Mozilla/1.1N\r\n\r\n", 501),
+    status(
+        "CONNECT on HTTP/1.0 (llhttp underscore host)",
+        "CONNECT home_0.netscape.com:443 HTTP/1.0\r\nUser-agent: Mozilla/1.1N\r\n\r\n", 501),
     status("authority-form with GET", "GET x:443 HTTP/1.1\r\n" + host + "\r\n", 400),
 ]
 

@@ -1,8 +1,10 @@
 import Testing
+
 @testable import HTTP
 
 /// Parses every complete request in `text`; throws the first parse error.
-private func parseAll(_ text: String, limits: ParserLimits = ParserLimits()) throws(HTTPParseError) -> [(head: RequestHead, body: [UInt8])] {
+private func parseAll(_ text: String, limits: ParserLimits = ParserLimits()) throws(HTTPParseError) -> [(head: RequestHead, body: [UInt8])]
+{
     var parser = RequestParser(limits: limits)
     parser.append(text)
     var out: [(head: RequestHead, body: [UInt8])] = []
@@ -43,8 +45,9 @@ struct RequestParserTests {
     }
 
     @Test func pipelinedRequestsInOneBuffer() throws {
-        let requests = try parseAll("GET /a HTTP/1.1\r\nHost: a\r\n\r\nPOST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
-            + "GET /c HTTP/1.1\r\nHost: a\r\n\r\n")
+        let requests = try parseAll(
+            "GET /a HTTP/1.1\r\nHost: a\r\n\r\nPOST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+                + "GET /c HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(requests.map(\.head.target) == ["/a", "/b", "/c"])
         #expect(requests[1].body == Array("abc".utf8))
     }
@@ -64,12 +67,18 @@ struct RequestParserTests {
     @Test func headEventPrecedesBody() throws {
         var parser = RequestParser()
         parser.append("PUT /x HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
-        guard case .head(let head) = try parser.next() else { Issue.record("expected head"); return }
+        guard case .head(let head) = try parser.next() else {
+            Issue.record("expected head")
+            return
+        }
         #expect(head.expectsContinue)
         #expect(parser.awaitingBody)
         #expect(try parser.next() == nil)
         parser.append("ok")
-        guard case .message(_, let body) = try parser.next() else { Issue.record("expected message"); return }
+        guard case .message(_, let body) = try parser.next() else {
+            Issue.record("expected message")
+            return
+        }
         #expect(body == Array("ok".utf8))
     }
 
@@ -78,9 +87,10 @@ struct RequestParserTests {
     }
 
     @Test func chunkedWithExtensionsAndTrailers() throws {
-        let text = "POST /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" +
-            "5;name=value\r\nhello\r\n6 ; ext\r\n world\r\n0\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n" +
-            "GET /next HTTP/1.1\r\nHost: a\r\n\r\n"
+        let text =
+            "POST /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5;name=value\r\nhello\r\n6 ; ext\r\n world\r\n0\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n"
+            + "GET /next HTTP/1.1\r\nHost: a\r\n\r\n"
         let requests = try parseAll(text)
         #expect(requests.count == 2)
         #expect(String(decoding: requests[0].body, as: UTF8.self) == "hello world")
@@ -111,8 +121,9 @@ struct RequestParserTests {
     /// 1*DIGIT allows leading zeros; a value beyond Int is simply too large (413), never a trap.
     @Test func contentLengthLeadingZerosAndOverflow() throws {
         #expect(try parseAll("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0000000000000000000005\r\n\r\nhello")[0].body.count == 5)
-        #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1234567890123456789\r\n\r\n")
-            == .payloadTooLarge(limit: 1_048_576))
+        #expect(
+            parseError("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1234567890123456789\r\n\r\n")
+                == .payloadTooLarge(limit: 1_048_576))
         #expect(parseError("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999999\r\n\r\n")?.status == 413)
     }
 
@@ -126,8 +137,9 @@ struct RequestParserTests {
     }
 
     @Test func obsFoldRejected() {
-        #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n two\r\n\r\n")
-            == .badRequest("Obsolete line folding is not accepted."))
+        #expect(
+            parseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n two\r\n\r\n")
+                == .badRequest("Obsolete line folding is not accepted."))
         #expect(parseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n\ttwo\r\n\r\n")?.status == 400)
     }
 
@@ -152,8 +164,9 @@ struct RequestParserTests {
 
     @Test func uriTooLong() {
         let limits = ParserLimits(maxRequestTargetBytes: 100)
-        #expect(parseError("GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\nHost: a\r\n\r\n", limits: limits)
-            == .uriTooLong(limit: 100))
+        #expect(
+            parseError("GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\nHost: a\r\n\r\n", limits: limits)
+                == .uriTooLong(limit: 100))
         // Also before the line is complete, so a huge target is never buffered whole.
         #expect(parseError("GET /\(String(repeating: "a", count: 2000))", limits: limits)?.status == 414)
         #expect(parseError("GET /" + String(repeating: "a", count: 8192) + " HTTP/1.1\r\nHost: a\r\n\r\n")?.problem.code == "uri_too_long")
@@ -181,8 +194,14 @@ struct RequestParserTests {
         var routed = RequestParser(limits: ParserLimits(maxBodyBytes: 10))
         routed.append("POST /docs HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world")
         let event = try routed.next { _ in 100 }
-        guard case .head = event else { Issue.record("expected head"); return }
-        guard case .message(_, let body) = try routed.next(bodyLimit: { _ in 100 }) else { Issue.record("expected message"); return }
+        guard case .head = event else {
+            Issue.record("expected head")
+            return
+        }
+        guard case .message(_, let body) = try routed.next(bodyLimit: { _ in 100 }) else {
+            Issue.record("expected message")
+            return
+        }
         #expect(body.count == 11)
     }
 

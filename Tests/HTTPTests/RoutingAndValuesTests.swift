@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HTTP
 
 @Suite("Router, request, problems, JSON")
@@ -17,7 +18,8 @@ struct RoutingAndValuesTests {
 
     @Test func literalBeatsParameter() {
         guard case .found(_, let pattern, let params, _) = router().match(method: .GET, path: "/v1/applications/search") else {
-            Issue.record("no match"); return
+            Issue.record("no match")
+            return
         }
         #expect(pattern == "/v1/applications/search")
         #expect(params.isEmpty)
@@ -25,7 +27,8 @@ struct RoutingAndValuesTests {
 
     @Test func parametersArePercentDecodedPerSegment() {
         guard case .found(_, let pattern, let params, _) = router().match(method: .GET, path: "/v1/applications/a%2Fb%20c") else {
-            Issue.record("no match"); return
+            Issue.record("no match")
+            return
         }
         #expect(pattern == "/v1/applications/:id")
         #expect(params["id"] == "a/b c")
@@ -33,19 +36,26 @@ struct RoutingAndValuesTests {
 
     @Test func methodNotAllowedListsMethods() {
         guard case .methodNotAllowed(let allow) = router().match(method: .DELETE, path: "/v1/applications/7") else {
-            Issue.record("expected 405"); return
+            Issue.record("expected 405")
+            return
         }
         #expect(allow.map(\.rawValue) == ["GET", "HEAD", "PATCH"])
     }
 
     @Test func headFallsBackToGet() {
-        guard case .found(_, let pattern, _, _) = router().match(method: .HEAD, path: "/healthz") else { Issue.record("no match"); return }
+        guard case .found(_, let pattern, _, _) = router().match(method: .HEAD, path: "/healthz") else {
+            Issue.record("no match")
+            return
+        }
         #expect(pattern == "/healthz")
     }
 
     @Test func notFoundAndBodyLimit() {
         let r = router()
-        guard case .notFound = r.match(method: .GET, path: "/nope") else { Issue.record("expected 404"); return }
+        guard case .notFound = r.match(method: .GET, path: "/nope") else {
+            Issue.record("expected 404")
+            return
+        }
         #expect(r.bodyLimit(method: .POST, path: "/v1/applications/1/documents") == 10 * 1024 * 1024)
         #expect(r.bodyLimit(method: .GET, path: "/healthz") == nil)
         #expect(r.routes.count == 5)
@@ -100,8 +110,16 @@ struct RoutingAndValuesTests {
         #expect(ProblemDetails.internal().code == "internal_error")
     }
 
-    struct Organisation: Codable { var legalName: String; var country: String }
-    struct Registration: Codable { var email: String; var organisation: Organisation; var tags: [Int]?; var startsAt: Date? }
+    struct Organisation: Codable {
+        var legalName: String
+        var country: String
+    }
+    struct Registration: Codable {
+        var email: String
+        var organisation: Organisation
+        var tags: [Int]?
+        var startsAt: Date?
+    }
 
     private func request(_ body: String, contentType: String? = "application/json") -> HTTPRequest {
         var headers: HTTPHeaders = [:]
@@ -110,15 +128,22 @@ struct RoutingAndValuesTests {
     }
 
     private func problem(_ r: HTTPRequest) -> ProblemDetails? {
-        do { _ = try r.decode(Registration.self); return nil } catch { return error as? ProblemDetails }
+        do {
+            _ = try r.decode(Registration.self)
+            return nil
+        } catch { return error as? ProblemDetails }
     }
 
     @Test func decodeSnakeCaseAndDates() throws {
-        let value = try request(#"{"email":"a@b.c","organisation":{"legal_name":"X","country":"FR"},"starts_at":"2025-03-01T10:00:00.250Z"}"#,
-                                contentType: "application/json; charset=utf-8").decode(Registration.self)
+        let value = try request(
+            #"{"email":"a@b.c","organisation":{"legal_name":"X","country":"FR"},"starts_at":"2025-03-01T10:00:00.250Z"}"#,
+            contentType: "application/json; charset=utf-8"
+        ).decode(Registration.self)
         #expect(value.organisation.legalName == "X")
         #expect(value.startsAt != nil)
-        #expect(try request(#"{"email":"a","organisation":{"legal_name":"X","country":"FR"}}"#, contentType: "application/merge-patch+json").decode(Registration.self).email == "a")
+        #expect(
+            try request(#"{"email":"a","organisation":{"legal_name":"X","country":"FR"}}"#, contentType: "application/merge-patch+json")
+                .decode(Registration.self).email == "a")
     }
 
     @Test func decodeErrorsMapToProblems() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTP
 
 /// Parses `bytes` fed in the given pieces; the requests or the first error.
@@ -44,7 +45,8 @@ struct StrictParsingTests {
 
     /// Finding 7: the hidden request behind a bare LF was parsed as a second request.
     @Test func bareLFSmugglingIsRefused() {
-        let text = "GET / HTTP/1.1\r\nHost: localhost\r\nDummy: x\nContent-Length: 23\r\n\r\nGET / HTTP/1.1\r\n"
+        let text =
+            "GET / HTTP/1.1\r\nHost: localhost\r\nDummy: x\nContent-Length: 23\r\n\r\nGET / HTTP/1.1\r\n"
             + "Dummy: GET /admin HTTP/1.1\r\nHost: localhost\r\n\r\n"
         #expect(status(text) == 400)
     }
@@ -83,8 +85,10 @@ struct StrictParsingTests {
         #expect(status("GET / HTTP/1.1\r\n" + fields + "\r\n") == 400)
     }
 
-    @Test(arguments: ["Host:\r\n", "Host: x\r\n", "Host: x:0\r\n", "Host: 10.0.0.1:65535\r\n", "Host: [::1]:80\r\n",
-                      "Host: [::ffff:1.2.3.4]\r\n", "Host: [v7.a:b]\r\n", "Host: xn--bcher-kva.example\r\n"])
+    @Test(arguments: [
+        "Host:\r\n", "Host: x\r\n", "Host: x:0\r\n", "Host: 10.0.0.1:65535\r\n", "Host: [::1]:80\r\n",
+        "Host: [::ffff:1.2.3.4]\r\n", "Host: [v7.a:b]\r\n", "Host: xn--bcher-kva.example\r\n",
+    ])
     func validHost(_ fields: String) {
         #expect(status("GET / HTTP/1.1\r\n" + fields + "\r\n") == nil)
     }
@@ -112,7 +116,8 @@ struct StrictParsingTests {
     /// Every split point of valid and invalid streams gives the same outcome as one piece:
     /// the resumable scans (head, chunk lines, CR at a buffer end) lose nothing.
     @Test(arguments: [
-        chunked + "5;a=\"x y\"\r\nhello\r\n0003\r\nabc\r\n0\r\nX-T: 1\r\n\r\n" + "GET /n HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok",
+        chunked + "5;a=\"x y\"\r\nhello\r\n0003\r\nabc\r\n0\r\nX-T: 1\r\n\r\n"
+            + "GET /n HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok",
         "\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
         chunked + "5\r\nhello\r0\r\n\r\n",
         chunked + "5\r\nhello\r\n0\r\nX: y\n\r\n",

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+
 @testable import Postgres
 
 @Suite struct MigratorTests {
     static let files = [
         "0001_create_accounts.sql": """
-            CREATE TABLE accounts (id bigserial PRIMARY KEY, name text NOT NULL);
-            CREATE INDEX accounts_name ON accounts (name);
-            """,
+        CREATE TABLE accounts (id bigserial PRIMARY KEY, name text NOT NULL);
+        CREATE INDEX accounts_name ON accounts (name);
+        """,
         "0002_seed.sql": "INSERT INTO accounts (name) VALUES ('León'); INSERT INTO accounts (name) VALUES ('Iași');",
         "0010_later.sql": "ALTER TABLE accounts ADD COLUMN note text;",
         "README.md": "not a migration",

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Postgres
 
 @Suite struct PostgresErrorTests {
@@ -32,7 +33,8 @@ import Testing
         let pool = try await makePool()
         defer { Task { await pool.close() } }
         try await pool.query("CREATE TABLE parent (id int PRIMARY KEY)")
-        try await pool.query("""
+        try await pool.query(
+            """
             CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent(id),
               amount int NOT NULL CONSTRAINT amount_positive CHECK (amount > 0))
             """)

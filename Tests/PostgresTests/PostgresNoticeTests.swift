@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import Postgres
 
 /// Server notices reach the configured handler as structured values instead of libpq's raw

@@ -36,6 +36,14 @@ final class LockedArray: @unchecked Sendable {
     // Invariant: `items` only touched while holding `lock`.
     private let lock = NSLock()
     private var items: [String] = []
-    func append(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
-    var snapshot: [String] { lock.lock(); defer { lock.unlock() }; return items }
+    func append(_ s: String) {
+        lock.lock()
+        items.append(s)
+        lock.unlock()
+    }
+    var snapshot: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
+    }
 }

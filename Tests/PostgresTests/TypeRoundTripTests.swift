@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Postgres
 
 @Suite struct TypeRoundTripTests {
@@ -35,7 +36,10 @@ import Testing
         let json = PostgresJSON(#"{"name": "Iași", "n": [1, 2]}"#)
         let back = try await roundTrip(pool, json, cast: "jsonb")
         #expect(back.text == #"{"n": [1, 2], "name": "Iași"}"#)
-        struct Payload: Codable, Equatable { var name: String; var n: [Int] }
+        struct Payload: Codable, Equatable {
+            var name: String
+            var n: [Int]
+        }
         #expect(try back.decode(Payload.self) == Payload(name: "Iași", n: [1, 2]))
         #expect(try await roundTrip(pool, [Int64.min, 0, Int64.max], cast: "bigint[]") == [Int64.min, 0, Int64.max])
         #expect(try await roundTrip(pool, [Int64](), cast: "bigint[]") == [])
@@ -72,12 +76,14 @@ import Testing
     @Test func nullsDecodeAsNilAndThrowForNonOptional() async throws {
         let pool = try await makePool()
         defer { Task { await pool.close() } }
-        try await pool.query("""
+        try await pool.query(
+            """
             CREATE TABLE everything (s text, i bigint, i4 int, b boolean, d float8, t timestamptz, dt date,
               by bytea, n numeric, j jsonb, u uuid, ia bigint[], sa text[])
             """)
         let none: String? = nil
-        try await pool.query("""
+        try await pool.query(
+            """
             INSERT INTO everything VALUES (\(none), \(Int?.none), \(Int32?.none), \(Bool?.none), \(Double?.none),
               \(Date?.none), \(String?.none), \([UInt8]?.none), \(PostgresNumeric?.none), \(PostgresJSON?.none),
               \(UUID?.none), \([Int64]?.none), \([String]?.none))

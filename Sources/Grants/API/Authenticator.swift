@@ -18,18 +18,21 @@ enum Authenticator {
 
     static func authenticate(_ request: HTTPRequest, pool: PostgresPool) async throws -> Principal {
         let token = try bearerToken(request)
-        let rows = try await pool.prepared("""
+        let rows = try await pool.prepared(
+            """
             SELECT u.id, u.role, u.organisation_id, u.email, u.name
             FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = sha256(convert_to(\(token), 'UTF8'))
               AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active
-            """).rows
+            """
+        ).rows
         guard let row = rows.first, let role = Role(rawValue: try row.decode("role", as: String.self)) else {
             throw GrantsError.unauthenticated("the token is invalid or expired")
         }
-        return Principal(userID: try row.decode("id"), role: role,
-                         organisationID: try row.decode("organisation_id", as: Int64?.self),
-                         email: try row.decode("email"), name: try row.decode("name"))
+        return Principal(
+            userID: try row.decode("id"), role: role,
+            organisationID: try row.decode("organisation_id", as: Int64?.self),
+            email: try row.decode("email"), name: try row.decode("name"))
     }
 }
 

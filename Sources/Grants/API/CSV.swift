@@ -60,7 +60,8 @@ struct CSVWriter {
         separate()
         let utf8 = raw.utf8
         var needsQuotes = false
-        for byte in utf8 where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+        for byte in utf8
+        where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
             needsQuotes = true
             break
         }

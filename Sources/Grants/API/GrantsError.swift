@@ -32,56 +32,67 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
     public var problem: ProblemDetails {
         switch self {
         case .unauthenticated(let d):
-            var h = HTTPHeaders(); h.set("WWW-Authenticate", "Bearer")
+            var h = HTTPHeaders()
+            h.set("WWW-Authenticate", "Bearer")
             return ProblemDetails(.unauthenticated, title: "Authentication required", detail: d, headers: h)
         case .forbidden(let d):
             return ProblemDetails(.forbidden, title: "Forbidden", detail: d)
         case .notFound(let d):
             return ProblemDetails(.notFound, title: "Not found", detail: d)
         case .validation(let v):
-            return ProblemDetails(.validationFailed, title: "Validation failed",
-                                  detail: v.count == 1 ? v[0].message : "\(v.count) rules are not met",
-                                  errors: v.map { FieldError(field: $0.field, message: $0.message, rule: $0.rule) })
+            return ProblemDetails(
+                .validationFailed, title: "Validation failed",
+                detail: v.count == 1 ? v[0].message : "\(v.count) rules are not met",
+                errors: v.map { FieldError(field: $0.field, message: $0.message, rule: $0.rule) })
         case .invalidTransition(let from, let action):
-            return ProblemDetails(.invalidTransition, title: "Invalid transition",
-                                  detail: "'\(action)' is not allowed while the application is '\(from.rawValue)'",
-                                  extensions: ["current_status": .string(from.rawValue)])
+            return ProblemDetails(
+                .invalidTransition, title: "Invalid transition",
+                detail: "'\(action)' is not allowed while the application is '\(from.rawValue)'",
+                extensions: ["current_status": .string(from.rawValue)])
         case .budgetExceeded(let available, let requested):
-            return ProblemDetails(.budgetExceeded, title: "Budget exceeded",
-                                  detail: "the programme has \(available) cents available; \(requested) are needed",
-                                  extensions: ["available_cents": .int(Int(available)), "requested_cents": .int(Int(requested))])
+            return ProblemDetails(
+                .budgetExceeded, title: "Budget exceeded",
+                detail: "the programme has \(available) cents available; \(requested) are needed",
+                extensions: ["available_cents": .int(Int(available)), "requested_cents": .int(Int(requested))])
         case .organisationLimit(let d):
             return ProblemDetails(.organisationLimit, title: "Organisation limit reached", detail: d)
         case .conflictOfInterest(let d):
             return ProblemDetails(.conflictOfInterest, title: "Declaration required", detail: d)
         case .preconditionFailed:
-            return ProblemDetails(.preconditionFailed, title: "Precondition failed",
-                                  detail: "the resource changed since the ETag given in If-Match; fetch it again")
+            return ProblemDetails(
+                .preconditionFailed, title: "Precondition failed",
+                detail: "the resource changed since the ETag given in If-Match; fetch it again")
         case .conflict(let code, let d):
             return ProblemDetails(code, title: "Conflict", detail: d)
         case .rateLimited(let s, let d):
-            var h = HTTPHeaders(); h.set("Retry-After", String(s))
+            var h = HTTPHeaders()
+            h.set("Retry-After", String(s))
             return ProblemDetails(.rateLimited, title: "Too many requests", detail: d, headers: h)
         case .unsupportedMediaType(let d):
             return ProblemDetails(.unsupportedMediaType, title: "Unsupported media type", detail: d)
         case .badRequest(let code, let d):
             return ProblemDetails(code, title: "Bad request", detail: d)
         case .idempotencyKeyReused:
-            return ProblemDetails(.idempotencyKeyReused, title: "Idempotency key reused",
-                                  detail: "this Idempotency-Key was used with a different request; use a new key")
+            return ProblemDetails(
+                .idempotencyKeyReused, title: "Idempotency key reused",
+                detail: "this Idempotency-Key was used with a different request; use a new key")
         case .fourEyes:
-            return ProblemDetails(.fourEyes, title: "Second coordinator required",
-                                  detail: "a payment must be approved by a coordinator other than the one who requested it")
+            return ProblemDetails(
+                .fourEyes, title: "Second coordinator required",
+                detail: "a payment must be approved by a coordinator other than the one who requested it")
         case .storedAmountOutOfRange(let what):
-            return ProblemDetails(.storedAmountOutOfRange, title: "Stored amount out of range",
-                                  detail: "\(what) cannot be computed: stored amounts exceed the service's bounds "
-                                    + "(each at most \(MoneyBounds.describe(MoneyBounds.maxCapCents))); "
-                                    + "a database administrator must correct the stored values")
+            return ProblemDetails(
+                .storedAmountOutOfRange, title: "Stored amount out of range",
+                detail: "\(what) cannot be computed: stored amounts exceed the service's bounds "
+                    + "(each at most \(MoneyBounds.describe(MoneyBounds.maxCapCents))); "
+                    + "a database administrator must correct the stored values")
         case .organisationChangeFourEyes:
-            return ProblemDetails(.fourEyes, title: "Second coordinator required",
-                                  detail: "a change requested by a coordinator must be decided by another coordinator")
+            return ProblemDetails(
+                .fourEyes, title: "Second coordinator required",
+                detail: "a change requested by a coordinator must be decided by another coordinator")
         case .unavailable(let d):
-            var h = HTTPHeaders(); h.set("Retry-After", "1")
+            var h = HTTPHeaders()
+            h.set("Retry-After", "1")
             return ProblemDetails(.serviceUnavailable, title: "Service unavailable", detail: d, headers: h)
         }
     }
@@ -89,9 +100,12 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
 
 extension ProblemDetails {
     /// A problem whose status comes from its code, so the two cannot disagree.
-    init(_ code: ProblemCode, title: String, detail: String? = nil, errors: [FieldError] = [],
-         extensions: [String: ProblemValue] = [:], headers: HTTPHeaders = [:]) {
-        self.init(status: code.status, code: code.rawValue, title: title, detail: detail, errors: errors,
-                  extensions: extensions, headers: headers)
+    init(
+        _ code: ProblemCode, title: String, detail: String? = nil, errors: [FieldError] = [],
+        extensions: [String: ProblemValue] = [:], headers: HTTPHeaders = [:]
+    ) {
+        self.init(
+            status: code.status, code: code.rawValue, title: title, detail: detail, errors: errors,
+            extensions: extensions, headers: headers)
     }
 }

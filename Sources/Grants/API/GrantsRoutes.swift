@@ -19,8 +19,9 @@ public enum GrantsRoutes {
 
     private static func routes(maxDocumentBytes: Int, operational: Operational = Operational()) -> RouteTable {
         var table = RouteTable()
-        OperationalRoutes.register(into: &table, metrics: operational.metrics, openAPI: { (try? document.get()) ?? [] },
-                                   migrations: operational.migrations)
+        OperationalRoutes.register(
+            into: &table, metrics: operational.metrics, openAPI: { (try? document.get()) ?? [] },
+            migrations: operational.migrations)
         AuthRoutes.register(into: &table)
         OrganisationRoutes.register(into: &table)
         ProgrammeRoutes.register(into: &table)

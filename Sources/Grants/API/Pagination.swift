@@ -12,12 +12,18 @@ struct Page: Sendable {
         limit = 50
         afterID = 0
         if let raw = request.query["limit"] {
-            if let n = Int(raw), (1...200).contains(n) { limit = n } else { v.fail("limit", "must be an integer from 1 to 200", rule: "range") }
+            if let n = Int(raw), (1...200).contains(n) {
+                limit = n
+            } else {
+                v.fail("limit", "must be an integer from 1 to 200", rule: "range")
+            }
         }
         if let raw = request.query["cursor"], !raw.isEmpty {
             if let data = Data(base64URL: raw), let s = String(data: data, encoding: .utf8), let id = Int64(s), id >= 0 {
                 afterID = id
-            } else { v.fail("cursor", "is not a cursor this service issued", rule: "cursor") }
+            } else {
+                v.fail("cursor", "is not a cursor this service issued", rule: "cursor")
+            }
         }
         try v.finish()
     }
@@ -40,7 +46,7 @@ struct ListBody<T: Encodable & Sendable>: Encodable, Sendable {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(items, forKey: .items)
-        try c.encode(nextCursor, forKey: .nextCursor)   // explicit null on the last page
+        try c.encode(nextCursor, forKey: .nextCursor)  // explicit null on the last page
     }
 }
 

@@ -31,8 +31,9 @@ public struct RequestContext: Sendable {
     }
 
     public var audit: AuditContext {
-        AuditContext(actorID: principal?.userID, actorRole: principal?.role.rawValue,
-                     requestID: request.requestID, clientAddress: request.remoteAddress)
+        AuditContext(
+            actorID: principal?.userID, actorRole: principal?.role.rawValue,
+            requestID: request.requestID, clientAddress: request.remoteAddress)
     }
 
     /// `If-Match` support: a stale ETag answers 412 instead of overwriting someone's change.

@@ -30,11 +30,12 @@ struct Route: Sendable {
     /// Overrides the server-wide body limit (document uploads).
     var bodyLimit: Int?
 
-    init(_ method: HTTPMethod, _ path: String, roles: Set<Role>?, id: String, tag: APITag, summary: String,
-         description: String? = nil, body: RouteBody = .none, response: RouteResponse = .empty, status: Int = 200,
-         traits: RouteTraits = [], query: [QueryParameter] = [], problems: [ProblemCode] = [],
-         errorNotes: [Int: String] = [:], errorBodies: [Int: any DocumentedSchema.Type] = [:], bodyLimit: Int? = nil)
-    {
+    init(
+        _ method: HTTPMethod, _ path: String, roles: Set<Role>?, id: String, tag: APITag, summary: String,
+        description: String? = nil, body: RouteBody = .none, response: RouteResponse = .empty, status: Int = 200,
+        traits: RouteTraits = [], query: [QueryParameter] = [], problems: [ProblemCode] = [],
+        errorNotes: [Int: String] = [:], errorBodies: [Int: any DocumentedSchema.Type] = [:], bodyLimit: Int? = nil
+    ) {
         self.method = method
         self.path = path
         self.roles = roles

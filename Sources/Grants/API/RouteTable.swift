@@ -34,9 +34,10 @@ public struct RouteTable: Sendable {
                     if let roles {
                         let principal = try await Authenticator.authenticate(request, pool: services.pool)
                         guard roles.contains(principal.role) else {
-                            throw GrantsError.forbidden(principal.role == .auditor && method != .GET
-                                ? "auditors read; they never change anything"
-                                : "the \(principal.role.rawValue) role may not use this route")
+                            throw GrantsError.forbidden(
+                                principal.role == .auditor && method != .GET
+                                    ? "auditors read; they never change anything"
+                                    : "the \(principal.role.rawValue) role may not use this route")
                         }
                         context.principal = principal
                     }

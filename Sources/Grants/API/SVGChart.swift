@@ -49,7 +49,11 @@ struct SVGWriter {
 /// `data-*` attributes and the `<desc>`.
 struct SpendingChart {
     /// Running totals after the movements of one day, placed at that day's first movement.
-    struct Point { var at: Date; var committedCents: Int64; var paidCents: Int64 }
+    struct Point {
+        var at: Date
+        var committedCents: Int64
+        var paidCents: Int64
+    }
 
     var programmeCode: String
     var programmeName: String
@@ -133,10 +137,17 @@ struct SpendingChart {
         return magnitude * 10
     }
 
-    enum TimeStep { case seconds(Double), months(Int) }
+    enum TimeStep {
+        case seconds(Double)
+        case months(Int)
+    }
 
-    static let timeSteps: [TimeStep] = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200,
-                                        86_400, 172_800, 604_800, 1_209_600].map { .seconds($0) } + [1, 2, 3, 6, 12, 24, 60].map { .months($0) }
+    static let timeSteps: [TimeStep] =
+        [
+            0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800,
+            21_600, 43_200,
+            86_400, 172_800, 604_800, 1_209_600,
+        ].map { .seconds($0) } + [1, 2, 3, 6, 12, 24, 60].map { .months($0) }
 
     /// Tick instants between `start` and `end` (seconds since 1970), at most `maxTicks`.
     static func timeTicks(start: Double, end: Double, maxTicks: Int = 7) -> (ticks: [Double], step: TimeStep) {
@@ -147,7 +158,10 @@ struct SpendingChart {
                 let approx = (end - start) / s
                 if approx > Double(maxTicks) { continue }
                 var k = (start / s).rounded(.up)
-                while k * s <= end { ticks.append(k * s); k += 1 }
+                while k * s <= end {
+                    ticks.append(k * s)
+                    k += 1
+                }
             case .months(let n):
                 let approx = (end - start) / (30.44 * 86_400 * Double(n))
                 if approx > Double(maxTicks) { continue }
@@ -174,7 +188,8 @@ struct SpendingChart {
         let totalMs = Int64((t * 1000).rounded())
         let day = CalendarDate(dayNumber: Int((totalMs - ((totalMs % 86_400_000) + 86_400_000) % 86_400_000) / 86_400_000))
         let msOfDay = Int(totalMs - Int64(day.dayNumber) * 86_400_000)
-        let secs = msOfDay / 1000, ms = msOfDay % 1000
+        let secs = msOfDay / 1000
+        let ms = msOfDay % 1000
         func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
         let hms = "\(pad(secs / 3600)):\(pad(secs / 60 % 60)):\(pad(secs % 60))"
         switch step {
@@ -192,40 +207,55 @@ struct SpendingChart {
         let end = asOf.timeIntervalSince1970
         var start = points.first.map { $0.at.timeIntervalSince1970 } ?? end - 30 * 86_400
         if end - start <= 0 { start = end - 86_400 }
-        start -= (end - start) * 0.03   // a little room before the first movement
+        start -= (end - start) * 0.03  // a little room before the first movement
         let span = end - start
 
         let peakCommitted = points.reduce(Int64(0)) { max($0, Self.plotted($1.committedCents)) }
         let yMaxCents = max(Self.plotted(capCents), peakCommitted, Self.plotted(committedCents), 100_000)
         let step = Self.euroStep(yMaxCents)
-        let topCents = (yMaxCents + step / 4 + step - 1) / step * step   // headroom above the cap
+        let topCents = (yMaxCents + step / 4 + step - 1) / step * step  // headroom above the cap
         func x(_ t: Double) -> Double { left + (t - start) / span * plotWidth }
         func y(_ cents: Int64) -> Double { top + plotHeight - Double(Self.plotted(cents)) / Double(topCents) * plotHeight }
 
         var w = SVGWriter()
         w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        w.open("svg", ["xmlns": "http://www.w3.org/2000/svg", "width": Self.fmt(width), "height": Self.fmt(height),
-                       "viewBox": "0 0 \(Self.fmt(width)) \(Self.fmt(height))", "role": "img",
-                       "aria-labelledby": "chart-title chart-desc", "font-family": "DejaVu Sans, Helvetica, Arial, sans-serif",
-                       "data-programme-code": programmeCode, "data-as-of": asOfText, "data-cap-cents": String(capCents),
-                       "data-committed-cents": String(committedCents), "data-paid-cents": String(paidCents),
-                       "data-available-cents": String(availableCents)])
+        w.open(
+            "svg",
+            [
+                "xmlns": "http://www.w3.org/2000/svg", "width": Self.fmt(width), "height": Self.fmt(height),
+                "viewBox": "0 0 \(Self.fmt(width)) \(Self.fmt(height))", "role": "img",
+                "aria-labelledby": "chart-title chart-desc", "font-family": "DejaVu Sans, Helvetica, Arial, sans-serif",
+                "data-programme-code": programmeCode, "data-as-of": asOfText, "data-cap-cents": String(capCents),
+                "data-committed-cents": String(committedCents), "data-paid-cents": String(paidCents),
+                "data-available-cents": String(availableCents),
+            ])
         let title = "\(programmeCode): committed and paid against the cap"
         w.element("title", ["id": "chart-title"], text: title)
-        w.element("desc", ["id": "chart-desc"], text: "As of \(asOfText): cap \(capCents) cents, committed \(committedCents) cents, "
-                  + "paid \(paidCents) cents, available \(availableCents) cents. Cumulative ledger totals over time.")
+        w.element(
+            "desc", ["id": "chart-desc"],
+            text: "As of \(asOfText): cap \(capCents) cents, committed \(committedCents) cents, "
+                + "paid \(paidCents) cents, available \(availableCents) cents. Cumulative ledger totals over time.")
         w.empty("rect", ["x": "0", "y": "0", "width": Self.fmt(width), "height": Self.fmt(height), "fill": "#ffffff"])
 
         // Title, subtitle, legend.
         w.element("text", ["x": Self.fmt(left), "y": "34", "font-size": "20", "font-weight": "bold", "fill": Self.inkColour], text: title)
         let percent = Self.shareOfCap(committedCents, cap: capCents)
-        w.element("text", ["x": Self.fmt(left), "y": "58", "font-size": "13", "fill": Self.muted],
-                  text: "As of \(Self.humanTime(asOf)) · committed \(Self.euros(committedCents))\(percent) · paid \(Self.euros(paidCents)) · available \(Self.euros(availableCents))")
+        w.element(
+            "text", ["x": Self.fmt(left), "y": "58", "font-size": "13", "fill": Self.muted],
+            text:
+                "As of \(Self.humanTime(asOf)) · committed \(Self.euros(committedCents))\(percent) · paid \(Self.euros(paidCents)) · available \(Self.euros(availableCents))"
+        )
         var lx = left
-        for (name, colour, dashed) in [("Committed (net of releases)", Self.committedColour, false), ("Paid", Self.paidColour, false),
-                                       ("Cap", Self.capColour, true)] {
-            w.empty("line", ["x1": Self.fmt(lx), "y1": "84", "x2": Self.fmt(lx + 26), "y2": "84", "stroke": colour, "stroke-width": "3",
-                             "stroke-dasharray": dashed ? "7 4" : "none"])
+        for (name, colour, dashed) in [
+            ("Committed (net of releases)", Self.committedColour, false), ("Paid", Self.paidColour, false),
+            ("Cap", Self.capColour, true),
+        ] {
+            w.empty(
+                "line",
+                [
+                    "x1": Self.fmt(lx), "y1": "84", "x2": Self.fmt(lx + 26), "y2": "84", "stroke": colour, "stroke-width": "3",
+                    "stroke-dasharray": dashed ? "7 4" : "none",
+                ])
             w.element("text", ["x": Self.fmt(lx + 32), "y": "88.5", "font-size": "13", "fill": Self.inkColour], text: name)
             lx += 32 + Double(name.count) * 6.9 + 26
         }
@@ -235,36 +265,54 @@ struct SpendingChart {
         var c: Int64 = 0
         while c <= topCents {
             let yy = Self.fmt(y(c))
-            w.empty("line", ["x1": Self.fmt(left), "y1": yy, "x2": Self.fmt(left + plotWidth), "y2": yy,
-                             "stroke": c == 0 ? "#9aa3ad" : Self.gridColour, "stroke-width": "1"])
+            w.empty(
+                "line",
+                [
+                    "x1": Self.fmt(left), "y1": yy, "x2": Self.fmt(left + plotWidth), "y2": yy,
+                    "stroke": c == 0 ? "#9aa3ad" : Self.gridColour, "stroke-width": "1",
+                ])
             w.element("text", ["x": Self.fmt(left - 10), "y": Self.fmt(y(c) + 4)], text: "€" + Self.grouped(c / 100))
             c += step
         }
         w.close("g")
-        w.element("text", ["x": "22", "y": Self.fmt(top + plotHeight / 2), "font-size": "12", "fill": Self.muted, "text-anchor": "middle",
-                           "transform": "rotate(-90 22 \(Self.fmt(top + plotHeight / 2)))"], text: "EUR (cumulative)")
+        w.element(
+            "text",
+            [
+                "x": "22", "y": Self.fmt(top + plotHeight / 2), "font-size": "12", "fill": Self.muted, "text-anchor": "middle",
+                "transform": "rotate(-90 22 \(Self.fmt(top + plotHeight / 2)))",
+            ], text: "EUR (cumulative)")
 
         // Time axis.
         let (ticks, tstep) = Self.timeTicks(start: start, end: end)
         w.open("g", ["class": "x-axis", "font-size": "12", "fill": Self.muted, "text-anchor": "middle"])
         for (i, t) in ticks.enumerated() {
             let xx = Self.fmt(x(t))
-            w.empty("line", ["x1": xx, "y1": Self.fmt(top + plotHeight), "x2": xx, "y2": Self.fmt(top + plotHeight + 6), "stroke": "#9aa3ad"])
+            w.empty(
+                "line", ["x1": xx, "y1": Self.fmt(top + plotHeight), "x2": xx, "y2": Self.fmt(top + plotHeight + 6), "stroke": "#9aa3ad"])
             w.element("text", ["x": xx, "y": Self.fmt(top + plotHeight + 22)], text: Self.label(t, step: tstep, first: i == 0))
         }
         w.close("g")
         var axisCaption = "Booking time (UTC)"
         if case .seconds(let s) = tstep, s < 86_400 {
-            let d0 = AsOf.utcDate(Date(timeIntervalSince1970: start)), d1 = AsOf.utcDate(asOf)
+            let d0 = AsOf.utcDate(Date(timeIntervalSince1970: start))
+            let d1 = AsOf.utcDate(asOf)
             axisCaption += d0 == d1 ? ", \(Self.humanDate(d0))" : ", \(Self.humanDate(d0)) – \(Self.humanDate(d1))"
         }
-        w.element("text", ["x": Self.fmt(left + plotWidth / 2), "y": Self.fmt(height - 16), "font-size": "12", "fill": Self.muted,
-                           "text-anchor": "middle"], text: axisCaption)
+        w.element(
+            "text",
+            [
+                "x": Self.fmt(left + plotWidth / 2), "y": Self.fmt(height - 16), "font-size": "12", "fill": Self.muted,
+                "text-anchor": "middle",
+            ], text: axisCaption)
 
         // Cap line.
         let capY = y(capCents)
-        w.empty("line", ["class": "cap", "x1": Self.fmt(left), "y1": Self.fmt(capY), "x2": Self.fmt(left + plotWidth), "y2": Self.fmt(capY),
-                         "stroke": Self.capColour, "stroke-width": "2", "stroke-dasharray": "7 4", "data-cap-cents": String(capCents)])
+        w.empty(
+            "line",
+            [
+                "class": "cap", "x1": Self.fmt(left), "y1": Self.fmt(capY), "x2": Self.fmt(left + plotWidth), "y2": Self.fmt(capY),
+                "stroke": Self.capColour, "stroke-width": "2", "stroke-dasharray": "7 4", "data-cap-cents": String(capCents),
+            ])
 
         // Step lines.
         func path(_ total: (Point) -> Int64) -> (d: String, area: String, last: Int64) {
@@ -279,32 +327,56 @@ struct SpendingChart {
             d += " H\(Self.fmt(x(end)))"
             return (d, d + " V\(Self.fmt(y(0))) Z", value)
         }
-        let committed = path(\.committedCents), paid = path(\.paidCents)
+        let committed = path(\.committedCents)
+        let paid = path(\.paidCents)
         w.empty("path", ["d": committed.area, "fill": Self.committedColour, "fill-opacity": "0.10", "stroke": "none"])
         w.empty("path", ["d": paid.area, "fill": Self.paidColour, "fill-opacity": "0.14", "stroke": "none"])
-        w.empty("path", ["class": "committed", "d": committed.d, "fill": "none", "stroke": Self.committedColour, "stroke-width": "2.5",
-                         "stroke-linejoin": "round"])
-        w.empty("path", ["class": "paid", "d": paid.d, "fill": "none", "stroke": Self.paidColour, "stroke-width": "2.5",
-                         "stroke-linejoin": "round"])
-        w.empty("circle", ["class": "end-committed", "cx": Self.fmt(x(end)), "cy": Self.fmt(y(committed.last)), "r": "4",
-                           "fill": Self.committedColour, "data-committed-cents": String(committed.last)])
-        w.empty("circle", ["class": "end-paid", "cx": Self.fmt(x(end)), "cy": Self.fmt(y(paid.last)), "r": "4",
-                           "fill": Self.paidColour, "data-paid-cents": String(paid.last)])
+        w.empty(
+            "path",
+            [
+                "class": "committed", "d": committed.d, "fill": "none", "stroke": Self.committedColour, "stroke-width": "2.5",
+                "stroke-linejoin": "round",
+            ])
+        w.empty(
+            "path",
+            [
+                "class": "paid", "d": paid.d, "fill": "none", "stroke": Self.paidColour, "stroke-width": "2.5",
+                "stroke-linejoin": "round",
+            ])
+        w.empty(
+            "circle",
+            [
+                "class": "end-committed", "cx": Self.fmt(x(end)), "cy": Self.fmt(y(committed.last)), "r": "4",
+                "fill": Self.committedColour, "data-committed-cents": String(committed.last),
+            ])
+        w.empty(
+            "circle",
+            [
+                "class": "end-paid", "cx": Self.fmt(x(end)), "cy": Self.fmt(y(paid.last)), "r": "4",
+                "fill": Self.paidColour, "data-paid-cents": String(paid.last),
+            ])
 
         // End labels at the right, pushed apart when they would overlap.
         var labels: [(y: Double, text: String, colour: String)] = [
             (capY, "Cap " + Self.euros(capCents), Self.capColour),
             (y(committed.last), "Committed " + Self.euros(committed.last), Self.committedColour),
-            (y(paid.last), "Paid " + Self.euros(paid.last), Self.paidColour)]
+            (y(paid.last), "Paid " + Self.euros(paid.last), Self.paidColour),
+        ]
         labels.sort { $0.y < $1.y }
         for i in 1..<labels.count where labels[i].y - labels[i - 1].y < 17 { labels[i].y = labels[i - 1].y + 17 }
         if let last = labels.last, last.y > top + plotHeight + 4 {
             labels[labels.count - 1].y = top + plotHeight + 4
-            for i in stride(from: labels.count - 2, through: 0, by: -1) where labels[i + 1].y - labels[i].y < 17 { labels[i].y = labels[i + 1].y - 17 }
+            for i in stride(from: labels.count - 2, through: 0, by: -1) where labels[i + 1].y - labels[i].y < 17 {
+                labels[i].y = labels[i + 1].y - 17
+            }
         }
         for l in labels {
-            w.element("text", ["x": Self.fmt(left + plotWidth + 10), "y": Self.fmt(l.y + 4), "font-size": "13", "font-weight": "bold",
-                               "fill": l.colour], text: l.text)
+            w.element(
+                "text",
+                [
+                    "x": Self.fmt(left + plotWidth + 10), "y": Self.fmt(l.y + 4), "font-size": "13", "font-weight": "bold",
+                    "fill": l.colour,
+                ], text: l.text)
         }
         w.close("svg")
         return w.text

@@ -17,13 +17,17 @@ struct Validator {
     mutating func text(_ field: String, _ value: String, max: Int, maxBytes: Int? = nil, multiline: Bool = false) -> String {
         let t = value.trimmingSpaces
         let byteLimit = maxBytes ?? max.multipliedReportingOverflow(by: 4).partialValue
-        if t.isEmpty { fail(field, "must not be empty", rule: "required") }
-        else if t.unicodeScalars.count > max { fail(field, "must be at most \(max) characters (Unicode scalars)", rule: "too_long") }
-        else if t.utf8.count > byteLimit { fail(field, "must be at most \(byteLimit) bytes in UTF-8", rule: "too_long") }
-        else if let c = t.unicodeScalars.first(where: { Self.isForbiddenControl($0, multiline: multiline) }) {
+        if t.isEmpty {
+            fail(field, "must not be empty", rule: "required")
+        } else if t.unicodeScalars.count > max {
+            fail(field, "must be at most \(max) characters (Unicode scalars)", rule: "too_long")
+        } else if t.utf8.count > byteLimit {
+            fail(field, "must be at most \(byteLimit) bytes in UTF-8", rule: "too_long")
+        } else if let c = t.unicodeScalars.first(where: { Self.isForbiddenControl($0, multiline: multiline) }) {
             let allowed = multiline ? " (only TAB, LF and CR are allowed)" : ""
-            fail(field, "must not contain control characters (found U+\(String(c.value, radix: 16, uppercase: true)))\(allowed)",
-                 rule: "control_characters")
+            fail(
+                field, "must not contain control characters (found U+\(String(c.value, radix: 16, uppercase: true)))\(allowed)",
+                rule: "control_characters")
         }
         return t
     }
@@ -49,7 +53,8 @@ struct Validator {
         let parts = t.split(separator: "@", omittingEmptySubsequences: false)
         if t.utf8.count > 254 || parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".")
             || parts[1].hasPrefix(".") || parts[1].hasSuffix(".")
-            || t.unicodeScalars.contains(where: { $0.value <= 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            || t.unicodeScalars.contains(where: { $0.value <= 0x20 || (0x7F...0x9F).contains($0.value) })
+        {
             fail(field, "must be an e-mail address", rule: "email")
         }
         return t
@@ -58,9 +63,13 @@ struct Validator {
     /// bcrypt reads at most 72 bytes; a longer password would be silently truncated.
     /// NUL cannot be stored or hashed by PostgreSQL, so it is refused here.
     mutating func password(_ field: String, _ value: String) {
-        if value.unicodeScalars.count < 10 { fail(field, "must be at least 10 characters", rule: "too_short") }
-        else if value.utf8.count > 72 { fail(field, "must be at most 72 bytes", rule: "too_long") }
-        else if value.utf8.contains(0) { fail(field, "must not contain NUL characters", rule: "control_characters") }
+        if value.unicodeScalars.count < 10 {
+            fail(field, "must be at least 10 characters", rule: "too_short")
+        } else if value.utf8.count > 72 {
+            fail(field, "must be at most 72 bytes", rule: "too_long")
+        } else if value.utf8.contains(0) {
+            fail(field, "must not contain NUL characters", rule: "control_characters")
+        }
     }
 
     /// An instant the service can store and reason about: years 1970 to 9999. (Foundation
@@ -73,24 +82,35 @@ struct Validator {
     }
 
     mutating func cosmeCountry(_ field: String, _ value: String) -> String {
-        if !Countries.isAlpha2(value) { fail(field, "must be an ISO 3166-1 alpha-2 code in upper case", rule: "country") }
-        else if !Countries.cosme.contains(value) { fail(field, "must be a COSME country (EU-27, AL, AM, BA, IS, XK, MD, ME, MK, RS, TR, UA)", rule: "not_cosme") }
+        if !Countries.isAlpha2(value) {
+            fail(field, "must be an ISO 3166-1 alpha-2 code in upper case", rule: "country")
+        } else if !Countries.cosme.contains(value) {
+            fail(field, "must be a COSME country (EU-27, AL, AM, BA, IS, XK, MD, ME, MK, RS, TR, UA)", rule: "not_cosme")
+        }
         return value
     }
 
     mutating func coordinates(_ prefix: String, latitude: Double, longitude: Double) {
         if !latitude.isFinite || !(-90...90).contains(latitude) { fail("\(prefix)latitude", "must be between -90 and 90", rule: "range") }
-        if !longitude.isFinite || !(-180...180).contains(longitude) { fail("\(prefix)longitude", "must be between -180 and 180", rule: "range") }
+        if !longitude.isFinite || !(-180...180).contains(longitude) {
+            fail("\(prefix)longitude", "must be between -180 and 180", rule: "range")
+        }
     }
 
     mutating func iban(_ field: String, _ value: String?) -> String? {
         guard let value, !value.trimmingSpaces.isEmpty else { return nil }
-        guard let n = IBAN.normalised(value) else { fail(field, "is not a valid IBAN (ISO 13616 check digits)", rule: "iban"); return nil }
+        guard let n = IBAN.normalised(value) else {
+            fail(field, "is not a valid IBAN (ISO 13616 check digits)", rule: "iban")
+            return nil
+        }
         return n
     }
 
     mutating func date(_ field: String, _ value: String) -> CalendarDate? {
-        guard let d = CalendarDate(iso: value) else { fail(field, "must be a date YYYY-MM-DD", rule: "date"); return nil }
+        guard let d = CalendarDate(iso: value) else {
+            fail(field, "must be a date YYYY-MM-DD", rule: "date")
+            return nil
+        }
         return d
     }
 
@@ -104,7 +124,10 @@ struct Validator {
     /// integer is reported (never silently ignored, which would widen the result).
     mutating func positiveID(_ field: String, _ raw: String?) -> Int64? {
         guard let raw else { return nil }
-        guard let n = Int64(raw), n > 0 else { fail(field, "must be a positive integer", rule: "integer"); return nil }
+        guard let n = Int64(raw), n > 0 else {
+            fail(field, "must be a positive integer", rule: "integer")
+            return nil
+        }
         return n
     }
 

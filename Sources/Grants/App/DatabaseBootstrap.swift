@@ -13,8 +13,12 @@ public struct DatabaseBootstrap: Sendable {
         let server = EmbeddedPostgres(dataDirectory: configuration.embeddedDataDirectory)
         let wasRunning = (try? server.isRunning()) ?? false
         let url = try server.start()
-        logger.info("embedded postgresql", ["data_directory": configuration.embeddedDataDirectory.path, "socket": server.socketDirectory,
-                                            "started": wasRunning ? "already running" : "by this process"])
+        logger.info(
+            "embedded postgresql",
+            [
+                "data_directory": configuration.embeddedDataDirectory.path, "socket": server.socketDirectory,
+                "started": wasRunning ? "already running" : "by this process",
+            ])
         // Only the process that started the server stops it: `make run` may have several steps.
         return DatabaseBootstrap(url: url, embedded: wasRunning ? nil : server)
     }

@@ -82,8 +82,11 @@ public struct GrantsConfiguration: Sendable {
         if let h = env["HOST"], !h.isEmpty { c.host = h }
         r.int("PORT", &c.port, 0...65_535)
         if let l = env["LOG_LEVEL"] {
-            if ["debug", "info", "warning", "warn", "error"].contains(l.lowercased()) { c.logLevel = l }
-            else { r.problems.append("LOG_LEVEL must be debug, info, warning or error (got '\(l.prefix(40))')") }
+            if ["debug", "info", "warning", "warn", "error"].contains(l.lowercased()) {
+                c.logLevel = l
+            } else {
+                r.problems.append("LOG_LEVEL must be debug, info, warning or error (got '\(l.prefix(40))')")
+            }
         }
         r.int("DB_POOL_SIZE", &c.poolSize, 1...500)
         r.int("HTTP_THREADS", &c.httpThreads, 1...64)
@@ -118,8 +121,11 @@ public struct GrantsConfiguration: Sendable {
             }
         }
         if let h = env["TRUSTED_PROXY_HEADER"] {
-            if let header = ClientAddressResolver.Header(rawValue: h.lowercased()) { c.forwardedHeader = header }
-            else { r.problems.append("TRUSTED_PROXY_HEADER must be x-forwarded-for or forwarded (got '\(h.prefix(40))')") }
+            if let header = ClientAddressResolver.Header(rawValue: h.lowercased()) {
+                c.forwardedHeader = header
+            } else {
+                r.problems.append("TRUSTED_PROXY_HEADER must be x-forwarded-for or forwarded (got '\(h.prefix(40))')")
+            }
         }
         if let root = env["CX_ROOT"], !root.isEmpty { c.root = URL(fileURLWithPath: root) }
         if let d = env["CX_DATA_DIR"], !d.isEmpty { c.dataDirectory = URL(fileURLWithPath: d) }
@@ -166,7 +172,8 @@ struct SettingsReader {
     mutating func seconds(_ key: String, _ value: inout Double, _ range: ClosedRange<Double>) {
         guard let raw = env[key] else { return }
         guard let d = Double(raw.trimmingCharacters(in: .whitespaces)), d.isFinite, range.contains(d) else {
-            problems.append("\(key) must be a number of seconds from \(Int(range.lowerBound)) to \(Int(range.upperBound)) (got '\(raw.prefix(40))')")
+            problems.append(
+                "\(key) must be a number of seconds from \(Int(range.lowerBound)) to \(Int(range.upperBound)) (got '\(raw.prefix(40))')")
             return
         }
         value = d

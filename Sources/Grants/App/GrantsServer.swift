@@ -49,9 +49,14 @@ public final class GrantsServer: Sendable {
         return GrantsServer(pool: pool, http: server, services: services, routes: table.entries)
     }
 
-    private init(pool: PostgresPool, http: HTTPServer, services: GrantsServices,
-                 routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)]) {
-        self.pool = pool; self.http = http; self.services = services; self.routes = routes
+    private init(
+        pool: PostgresPool, http: HTTPServer, services: GrantsServices,
+        routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)]
+    ) {
+        self.pool = pool
+        self.http = http
+        self.services = services
+        self.routes = routes
     }
 
     /// Graceful: in-flight requests finish, then the pool closes.
@@ -66,13 +71,18 @@ public final class GrantsServer: Sendable {
 enum PostgresNoticeLog {
     static func handler(_ logger: Logger) -> @Sendable (PostgresNotice) -> Void {
         { notice in
-            let level: Logger.Level = switch notice.severity {
-            case "DEBUG", "LOG", "INFO", "NOTICE": .info
-            case "WARNING": .warning
-            default: .error
-            }
-            logger.log(level, "postgres notice", ["severity": notice.severity, "sqlstate": notice.sqlState ?? "",
-                                                  "message": notice.message])
+            let level: Logger.Level =
+                switch notice.severity {
+                case "DEBUG", "LOG", "INFO", "NOTICE": .info
+                case "WARNING": .warning
+                default: .error
+                }
+            logger.log(
+                level, "postgres notice",
+                [
+                    "severity": notice.severity, "sqlstate": notice.sqlState ?? "",
+                    "message": notice.message,
+                ])
         }
     }
 }

@@ -15,7 +15,9 @@ public struct GrantsServices: Sendable {
     let staffHashing: PasswordHashGate
 
     public init(pool: PostgresPool, configuration: GrantsConfiguration, logger: Logger) {
-        self.pool = pool; self.configuration = configuration; self.logger = logger
+        self.pool = pool
+        self.configuration = configuration
+        self.logger = logger
         loginHashing = PasswordHashGate(permits: configuration.loginHashConcurrency, maxWaiting: configuration.passwordHashQueue)
         enrolmentHashing = PasswordHashGate(permits: configuration.enrolmentHashConcurrency, maxWaiting: configuration.passwordHashQueue)
         staffHashing = PasswordHashGate(permits: 1, maxWaiting: configuration.passwordHashQueue)

@@ -26,7 +26,9 @@ public enum ApplicationStatus: String, Sendable, Codable, CaseIterable {
         case declareIneligible = "declare_ineligible"
         case startEvaluation = "start_evaluation"
         case completeEvaluation = "complete_evaluation"
-        case approve, placeOnReserve = "reserve", reject
+        case approve
+        case placeOnReserve = "reserve"
+        case reject
         case signAgreement = "sign_agreement"
         case submitReport = "submit_report"
         case returnReport = "return_report"
@@ -52,7 +54,7 @@ public enum ApplicationStatus: String, Sendable, Codable, CaseIterable {
         case (.reportAccepted, .pay): return .paid
         case (.paid, .close): return .closed
         case (.draft, .withdraw), (.submitted, .withdraw), (.eligible, .withdraw),
-             (.inEvaluation, .withdraw), (.evaluated, .withdraw), (.reserve, .withdraw):
+            (.inEvaluation, .withdraw), (.evaluated, .withdraw), (.reserve, .withdraw):
             return .withdrawn
         case (.approved, .cancel), (.agreementSigned, .cancel): return .cancelled
         default: return nil

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The figures of an exchange that decide its lump sum: working days and distance.
@@ -38,13 +38,19 @@ public enum ExchangeMetrics {
         return 2 * earthRadiusKm * asin(min(1, h.squareRoot()))
     }
 
-    private static func sin2(_ x: Double) -> Double { let s = sin(x); return s * s }
+    private static func sin2(_ x: Double) -> Double {
+        let s = sin(x)
+        return s * s
+    }
 }
 
 public struct Coordinates: Sendable, Hashable, Codable {
     public var latitude: Double
     public var longitude: Double
-    public init(latitude: Double, longitude: Double) { self.latitude = latitude; self.longitude = longitude }
+    public init(latitude: Double, longitude: Double) {
+        self.latitude = latitude
+        self.longitude = longitude
+    }
     public var isValid: Bool {
         latitude.isFinite && longitude.isFinite && (-90...90).contains(latitude) && (-180...180).contains(longitude)
     }

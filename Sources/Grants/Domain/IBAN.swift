@@ -14,9 +14,10 @@ public enum IBAN {
         let compact = String(input.filter { $0 != " " }).uppercased()
         let u = Array(compact.utf8)
         guard u.count >= 15, u.count <= 34,
-              u.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) }),
-              u[0] >= 65, u[0] <= 90, u[1] >= 65, u[1] <= 90,
-              u[2] >= 48, u[2] <= 57, u[3] >= 48, u[3] <= 57 else { return nil }
+            u.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) }),
+            u[0] >= 65, u[0] <= 90, u[1] >= 65, u[1] <= 90,
+            u[2] >= 48, u[2] <= 57, u[3] >= 48, u[3] <= 57
+        else { return nil }
         let country = String(decoding: u[0..<2], as: UTF8.self)
         if let expected = lengths[country], expected != u.count { return nil }
         var remainder = 0

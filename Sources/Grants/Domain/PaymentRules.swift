@@ -13,8 +13,10 @@ public enum PaymentRules {
 
     /// Pre-financing = granted x the programme's percentage (rounded down), while approved or
     /// signed; final = final amount minus what was paid, once the report is accepted.
-    public static func amount(kind: PaymentKind, status: ApplicationStatus, grantedCents: Int64?, finalAmountCents: Int64?,
-                              paidCents: Int64, prefinancingPercent: Int) -> Amount {
+    public static func amount(
+        kind: PaymentKind, status: ApplicationStatus, grantedCents: Int64?, finalAmountCents: Int64?,
+        paidCents: Int64, prefinancingPercent: Int
+    ) -> Amount {
         let cents: Int64
         switch kind {
         case .prefinancing:
@@ -37,4 +39,3 @@ public enum PaymentRules {
         !(fourEyes && requestedBy == approver)
     }
 }
-

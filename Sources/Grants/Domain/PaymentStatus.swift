@@ -22,4 +22,3 @@ public enum PaymentKind: String, Sendable, Codable, CaseIterable {
     case prefinancing
     case final
 }
-

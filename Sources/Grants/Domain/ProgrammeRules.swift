@@ -44,7 +44,8 @@ public enum LumpSum {
         let halved = !reasons.isEmpty
         let afterHalving = halved ? baseCents / 2 : baseCents
         let capped = afterHalving > rules.perVisitCapCents
-        return LumpSumComputation(baseCents: baseCents, halved: halved, halvingReasons: reasons,
-                                  capped: capped, amountCents: min(afterHalving, rules.perVisitCapCents))
+        return LumpSumComputation(
+            baseCents: baseCents, halved: halved, halvingReasons: reasons,
+            capped: capped, amountCents: min(afterHalving, rules.perVisitCapCents))
     }
 }

@@ -5,6 +5,8 @@ public struct RuleViolation: Sendable, Hashable {
     public var rule: String
     public var message: String
     public init(field: String, rule: String, message: String) {
-        self.field = field; self.rule = rule; self.message = message
+        self.field = field
+        self.rule = rule
+        self.message = message
     }
 }

@@ -11,15 +11,18 @@ enum AuditTrail {
     ) async throws {
         let beforeJSON = try before.map { try jsonText($0) }
         let afterJSON = try after.map { try jsonText($0) }
-        _ = try await conn.prepared("""
+        _ = try await conn.prepared(
+            """
             INSERT INTO audit_log (actor_id, actor_role, action, entity_type, entity_id, before, after, request_id, client_address)
             VALUES (\(context.actorID), \(context.actorRole), \(action), \(entity), \(id),
                     \(beforeJSON)::jsonb, \(afterJSON)::jsonb, \(context.requestID), \(context.clientAddress))
             """)
     }
 
-    static func record<A: Encodable>(_ conn: PostgresConnection, _ context: AuditContext, action: String,
-                                     entity: String, id: Int64?, after: A?) async throws {
+    static func record<A: Encodable>(
+        _ conn: PostgresConnection, _ context: AuditContext, action: String,
+        entity: String, id: Int64?, after: A?
+    ) async throws {
         try await record(conn, context, action: action, entity: entity, id: id, before: Optional<Empty>.none, after: after)
     }
 

@@ -4,10 +4,13 @@ import Postgres
 enum Ledger {
     enum Kind: String { case commitment, release, payment }
 
-    static func append(_ conn: PostgresConnection, _ kind: Kind, app: ApplicationResource, cents: Int64, reason: String?,
-                       audit: AuditContext) async throws {
+    static func append(
+        _ conn: PostgresConnection, _ kind: Kind, app: ApplicationResource, cents: Int64, reason: String?,
+        audit: AuditContext
+    ) async throws {
         guard cents > 0 else { return }
-        _ = try await conn.query("""
+        _ = try await conn.query(
+            """
             INSERT INTO ledger_entries (programme_id, application_id, organisation_id, kind, amount_cents, actor_id, reason, request_id)
             VALUES (\(app.programmeId), \(app.id), \(app.organisationId), \(kind.rawValue), \(cents), \(audit.actorID.flatMap { $0 > 0 ? $0 : nil }),
                     \(reason), \(audit.requestID))
@@ -16,19 +19,23 @@ enum Ledger {
 
     /// Committed (net of releases) and paid money of one application.
     static func applicationTotals(_ conn: PostgresConnection, applicationID: Int64) async throws -> (committed: Int64, paid: Int64) {
-        let row = try await conn.query("""
+        let row = try await conn.query(
+            """
             SELECT coalesce(sum(ledger_committed_delta(kind, amount_cents)), 0)::bigint AS committed,
                    coalesce(sum(ledger_paid_delta(kind, amount_cents)), 0)::bigint AS paid
             FROM ledger_entries WHERE application_id = \(applicationID)
-            """).single()
+            """
+        ).single()
         return (try row.decode("committed"), try row.decode("paid"))
     }
 
     /// Net committed money of one organisation in one programme (the per-third-party limit).
     static func organisationCommitted(_ conn: PostgresConnection, programmeID: Int64, organisationID: Int64) async throws -> Int64 {
-        try await conn.query("""
+        try await conn.query(
+            """
             SELECT coalesce(sum(ledger_committed_delta(kind, amount_cents)), 0)::bigint AS committed
             FROM ledger_entries WHERE programme_id = \(programmeID) AND organisation_id = \(organisationID)
-            """).single().decode("committed")
+            """
+        ).single().decode("committed")
     }
 }

@@ -41,26 +41,30 @@ struct LoginThrottle: Sendable {
     /// Creates the keys' rows if needed and locks them, in one order (account-and-address, then
     /// account, then address) so concurrent logins never deadlock.
     func begin(_ conn: PostgresConnection) async throws -> Verdict {
-        _ = try await conn.query("""
+        _ = try await conn.query(
+            """
             INSERT INTO login_throttle (scope, key, failures)
             SELECT v.scope, encode(sha256(convert_to(v.raw, 'UTF8')), 'hex'), 0
             FROM (VALUES ('account_address', \(accountAddress)), ('account', \(email)), ('address', \(address))) AS v(scope, raw)
             ON CONFLICT (scope, key) DO NOTHING
             """)
-        let mine = try await conn.query("""
+        let mine = try await conn.query(
+            """
             SELECT 1 AS locked FROM login_throttle
             WHERE scope = 'account_address' AND key = encode(sha256(convert_to(\(accountAddress), 'UTF8')), 'hex')
             FOR UPDATE SKIP LOCKED
             """)
         if mine.rows.isEmpty { return .attemptInProgress }
-        let rows = try await conn.query("""
+        let rows = try await conn.query(
+            """
             SELECT coalesce(ceil(extract(epoch FROM blocked_until - now()))::int, 0) AS wait FROM login_throttle
             WHERE (scope = 'account_address' AND key = encode(sha256(convert_to(\(accountAddress), 'UTF8')), 'hex'))
                OR (scope = 'account' AND key = encode(sha256(convert_to(\(email), 'UTF8')), 'hex'))
                OR (scope = 'address' AND key = encode(sha256(convert_to(\(address), 'UTF8')), 'hex'))
             ORDER BY scope
             FOR UPDATE
-            """).rows
+            """
+        ).rows
         let wait = try rows.map { try $0.decode("wait", as: Int.self) }.max() ?? 0
         return wait > 0 ? .wait(wait) : .proceed
     }
@@ -69,7 +73,8 @@ struct LoginThrottle: Sendable {
     func recordFailure(_ conn: PostgresConnection) async throws {
         let p = policy
         let accountWide = min(p.freeFailuresPerAccount, 100_000) * 10
-        _ = try await conn.query("""
+        _ = try await conn.query(
+            """
             UPDATE login_throttle AS t SET
                 failures = login_next_failures(t.failures, t.last_failure_at, \(p.memorySeconds)::float8),
                 blocked_until = login_backoff_until(
@@ -85,7 +90,8 @@ struct LoginThrottle: Sendable {
             """)
         // Forget quiet keys now and then, so sprayed e-mails do not pile up.
         if Int.random(in: 0..<64) == 0 {
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 DELETE FROM login_throttle WHERE last_failure_at < now() - make_interval(secs => \(p.memorySeconds)::float8)
                 """)
         }
@@ -94,7 +100,8 @@ struct LoginThrottle: Sendable {
     /// A correct password: the account's failures are forgotten (the address's are not, so a
     /// sprayer cannot reset its own wait by logging into an account of its own).
     func recordSuccess(_ conn: PostgresConnection) async throws {
-        _ = try await conn.query("""
+        _ = try await conn.query(
+            """
             DELETE FROM login_throttle
             WHERE (scope = 'account_address' AND key = encode(sha256(convert_to(\(accountAddress), 'UTF8')), 'hex'))
                OR (scope = 'account' AND key = encode(sha256(convert_to(\(email), 'UTF8')), 'hex'))

@@ -22,14 +22,16 @@ struct RegistrationLimit: Sendable {
         let domain = email.split(separator: "@").last.map(String.init) ?? email
         let p = policy
         let refusal = try await pool.transaction { conn -> GrantsError? in
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 SELECT pg_advisory_xact_lock(hashtextextended('registration address ' || \(address), 0)),
                        pg_advisory_xact_lock(hashtextextended('registration domain ' || \(domain), 0))
                 """)
             // Counts in each window, and when its oldest attempt leaves it (when a new one can succeed).
             let addressWindow = Double(p.addressWindowSeconds)
             let domainWindow = Double(p.domainWindowSeconds)
-            let row = try await conn.prepared("""
+            let row = try await conn.prepared(
+                """
                 SELECT a.n AS by_address,
                        ceil(extract(epoch FROM a.oldest + make_interval(secs => \(addressWindow)) - now()))::int AS address_wait,
                        d.n AS by_domain,
@@ -38,23 +40,32 @@ struct RegistrationLimit: Sendable {
                       WHERE client_address = \(address) AND attempted_at > now() - make_interval(secs => \(addressWindow))) a,
                      (SELECT count(*) AS n, min(attempted_at) AS oldest FROM registration_attempts
                       WHERE email_domain = \(domain) AND attempted_at > now() - make_interval(secs => \(domainWindow))) d
-                """).single()
+                """
+            ).single()
             if try row.decode("by_address", as: Int64.self) >= p.perAddress {
                 let wait = max(1, try row.decode("address_wait", as: Int?.self) ?? p.addressWindowSeconds)
-                return .rateLimited(retryAfterSeconds: wait, detail: Self.detail(
-                    "this network address has made \(p.perAddress) registration attempts within \(p.addressWindowSeconds) seconds", wait))
+                return .rateLimited(
+                    retryAfterSeconds: wait,
+                    detail: Self.detail(
+                        "this network address has made \(p.perAddress) registration attempts within \(p.addressWindowSeconds) seconds", wait
+                    ))
             }
             if try row.decode("by_domain", as: Int64.self) >= p.perDomain {
                 let wait = max(1, try row.decode("domain_wait", as: Int?.self) ?? p.domainWindowSeconds)
-                return .rateLimited(retryAfterSeconds: wait, detail: Self.detail(
-                    "addresses at \(domain) have made \(p.perDomain) registration attempts within \(p.domainWindowSeconds) seconds", wait))
+                return .rateLimited(
+                    retryAfterSeconds: wait,
+                    detail: Self.detail(
+                        "addresses at \(domain) have made \(p.perDomain) registration attempts within \(p.domainWindowSeconds) seconds",
+                        wait))
             }
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 INSERT INTO registration_attempts (client_address, email_domain) VALUES (\(address), \(domain))
                 """)
             if Int.random(in: 0..<64) == 0 {
                 let keep = max(p.addressWindowSeconds, p.domainWindowSeconds)
-                _ = try await conn.query("""
+                _ = try await conn.query(
+                    """
                     DELETE FROM registration_attempts WHERE attempted_at < now() - make_interval(secs => \(keep)::float8)
                     """)
             }

@@ -21,11 +21,16 @@ enum ReportQueries {
 
     /// nil when the programme does not exist.
     static func programme(_ conn: PostgresConnection, id: Int64) async throws -> Programme? {
-        guard let row = try await conn.query("""
-            SELECT id, code, name, cap_cents, target_exchanges FROM programmes WHERE id = \(id)
-            """).rows.first else { return nil }
-        return Programme(id: try row.decode(0), code: try row.decode(1), name: try row.decode(2),
-                         capCents: try row.decode(3), targetExchanges: try row.decode(4))
+        guard
+            let row = try await conn.query(
+                """
+                SELECT id, code, name, cap_cents, target_exchanges FROM programmes WHERE id = \(id)
+                """
+            ).rows.first
+        else { return nil }
+        return Programme(
+            id: try row.decode(0), code: try row.decode(1), name: try row.decode(2),
+            capCents: try row.decode(3), targetExchanges: try row.decode(4))
     }
 
     /// The per-application ledger figures up to `asOf` (one row per application with at least one
@@ -87,7 +92,8 @@ enum ReportQueries {
     /// combination of the breakdown keys (a few thousand rows even for 50,000 applications), and
     /// those partial sums are grouped by GROUPING SETS: one set per breakdown plus the grand total.
     static func spending(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> SpendingFigures {
-        let rows = try await conn.query("""
+        let rows = try await conn.query(
+            """
             WITH per_app AS (\(fragment: perApplication(programmeID: programmeID, asOf: asOf))),
             combos AS (
                 SELECT ho.country AS host_country, vo.country AS visitor_country, vo.kind, a.call_id,
@@ -122,13 +128,15 @@ enum ReportQueries {
             )
             SELECT s.grouping_set, s.key, c.title, s.funded, s.committed, s.paid, s.completed, s.paid_exchanges, s.sme, s.sme_committed
             FROM sets s LEFT JOIN calls c ON c.id = s.call_id
-            """).rows
+            """
+        ).rows
         var s = SpendingFigures()
         for r in rows {
             // GROUPING(...) has a bit per argument, 1 = not grouped by it: 0b01111 = host country, ...
             let set: Int = try r.decode(0)
-            let group = Group(key: try r.decode(1, as: String?.self) ?? "", label: try r.decode(2), count: try r.decode(3),
-                              committedCents: try r.decode(4), paidCents: try r.decode(5))
+            let group = Group(
+                key: try r.decode(1, as: String?.self) ?? "", label: try r.decode(2), count: try r.decode(3),
+                committedCents: try r.decode(4), paidCents: try r.decode(5))
             switch set {
             case 0b01111: s.byHostCountry.append(group)
             case 0b10111: s.byVisitorCountry.append(group)
@@ -158,7 +166,8 @@ enum ReportQueries {
 
     /// Net ledger movements per month of booking (UTC), up to `asOf`.
     static func months(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [MonthFigures] {
-        try await conn.query("""
+        try await conn.query(
+            """
             -- A non-finite booking time (only a tampered row) has no month: its key is `-infinity`.
             SELECT coalesce(to_char(m.month, 'YYYY-MM'), m.month::text), m.committed, m.paid
             FROM (
@@ -170,7 +179,8 @@ enum ReportQueries {
                 GROUP BY 1
             ) m
             ORDER BY m.month
-            """).rows.map { r in
+            """
+        ).rows.map { r in
             MonthFigures(month: try r.decode(0), committedCents: try r.decode(1), paidCents: try r.decode(2))
         }
     }
@@ -189,7 +199,8 @@ enum ReportQueries {
     /// One row per UTC day with ledger entries up to `asOf`, in order, with running totals
     /// (at most one row per day: a chart point each, about 700 for two years).
     static func dailyTotals(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [DayTotals] {
-        try await conn.query("""
+        try await conn.query(
+            """
             SELECT d.first_at,
                    sum(d.committed) OVER (ORDER BY d.day)::bigint,
                    sum(d.paid) OVER (ORDER BY d.day)::bigint
@@ -202,7 +213,8 @@ enum ReportQueries {
                 GROUP BY 1
             ) d
             ORDER BY d.day
-            """).rows.map { r in
+            """
+        ).rows.map { r in
             DayTotals(at: try r.decode(0), cumulativeCommittedCents: try r.decode(1), cumulativePaidCents: try r.decode(2))
         }
     }
@@ -213,7 +225,8 @@ enum ReportQueries {
     /// organisation_id, legal_name, country, kind, vat_number, exchanges (funded applications),
     /// committed, paid, first_payment_on, last_payment_on (UTC dates). Ordered by organisation.
     static func beneficiaries(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [PostgresRow] {
-        try await conn.query("""
+        try await conn.query(
+            """
             WITH per_app AS (\(fragment: perApplication(programmeID: programmeID, asOf: asOf)))
             SELECT a.organisation_id, vo.legal_name, vo.country::text, vo.kind, vo.vat_number,
                    count(*) FILTER (WHERE t.committed > 0) AS exchanges,
@@ -226,7 +239,8 @@ enum ReportQueries {
             WHERE t.committed <> 0 OR t.paid <> 0
             GROUP BY a.organisation_id, vo.id
             ORDER BY a.organisation_id
-            """).rows
+            """
+        ).rows
     }
 
     // MARK: overdue payments
@@ -245,7 +259,8 @@ enum ReportQueries {
     /// report_accepted, paid or closed), with a final amount and a payment due date before
     /// `asOfDate`, that the ledger does not show as fully paid at `asOf`; by due date, then id.
     static func overdue(_ conn: PostgresConnection, programmeID: Int64, asOf: Date, asOfDate: CalendarDate) async throws -> [Overdue] {
-        try await conn.query("""
+        try await conn.query(
+            """
             SELECT a.id, a.organisation_id, vo.legal_name, a.final_amount_cents, t.paid, a.payment_due_on
             FROM (
                 SELECT l.application_id, sum(ledger_paid_delta(l.kind, l.amount_cents))::bigint AS paid
@@ -260,9 +275,11 @@ enum ReportQueries {
               AND a.payment_due_on < \(asOfDate)
               AND t.paid < a.final_amount_cents
             ORDER BY a.payment_due_on, a.id
-            """).rows.map { r in
-            Overdue(applicationId: try r.decode(0), organisationId: try r.decode(1), legalName: try r.decode(2),
-                    finalAmountCents: try r.decode(3), paidCents: try r.decode(4), paymentDueOn: try r.decode(5))
+            """
+        ).rows.map { r in
+            Overdue(
+                applicationId: try r.decode(0), organisationId: try r.decode(1), legalName: try r.decode(2),
+                finalAmountCents: try r.decode(3), paidCents: try r.decode(4), paymentDueOn: try r.decode(5))
         }
     }
 }

@@ -3,8 +3,10 @@ import Postgres
 /// Staff accounts: validated, hashed in the database and audited in one transaction.
 enum AccountWorkflow {
     /// Shared by `POST /v1/users` and the `create-user` command (which makes the first coordinator).
-    static func createStaff(_ pool: PostgresPool, email rawEmail: String, password: String, name rawName: String,
-                            role: String, cost: Int, audit: AuditContext) async throws -> UserResource {
+    static func createStaff(
+        _ pool: PostgresPool, email rawEmail: String, password: String, name rawName: String,
+        role: String, cost: Int, audit: AuditContext
+    ) async throws -> UserResource {
         var v = Validator()
         let email = v.email("email", rawEmail)
         v.password("password", password)
@@ -14,10 +16,12 @@ enum AccountWorkflow {
         }
         try v.finish()
         return try await pool.write { conn in
-            let id: Int64 = try await conn.query("""
+            let id: Int64 = try await conn.query(
+                """
                 INSERT INTO users (email, password_hash, name, role)
                 VALUES (\(email), crypt(\(password), gen_salt('bf', \(cost)::int)), \(name), \(role)) RETURNING id
-                """).single().decode("id")
+                """
+            ).single().decode("id")
             let user = try await UserResource.load(conn, id: id)
             try await AuditTrail.record(conn, audit, action: "user.created", entity: "user", id: id, after: user)
             return user

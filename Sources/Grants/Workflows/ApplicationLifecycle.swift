@@ -6,18 +6,22 @@ import Postgres
 enum ApplicationLifecycle {
     /// Moves an application along the lifecycle graph and audits it; the one place that
     /// writes `status`. Extra column updates ride along in the same statement.
-    static func move(_ conn: PostgresConnection, _ app: ApplicationResource, _ event: ApplicationStatus.Event,
-                     reason: String?, audit: AuditContext, user: Principal) async throws -> ApplicationResource {
+    static func move(
+        _ conn: PostgresConnection, _ app: ApplicationResource, _ event: ApplicationStatus.Event,
+        reason: String?, audit: AuditContext, user: Principal
+    ) async throws -> ApplicationResource {
         guard let next = app.status.apply(event) else { throw GrantsError.invalidTransition(from: app.status, action: event.rawValue) }
-        _ = try await conn.query("""
+        _ = try await conn.query(
+            """
             UPDATE applications SET status = \(next.rawValue), status_reason = coalesce(\(reason), status_reason),
               submitted_at = CASE WHEN \(next.rawValue) = 'submitted' THEN now() ELSE submitted_at END,
               version = version + 1, updated_at = now()
             WHERE id = \(app.id)
             """)
         let after = try await ApplicationResource.load(conn, id: app.id, for: user)
-        try await AuditTrail.record(conn, audit, action: "application.\(event.rawValue)", entity: "application", id: app.id,
-                                    before: ["status": app.status.rawValue], after: ["status": next.rawValue, "reason": reason ?? ""])
+        try await AuditTrail.record(
+            conn, audit, action: "application.\(event.rawValue)", entity: "application", id: app.id,
+            before: ["status": app.status.rawValue], after: ["status": next.rawValue, "reason": reason ?? ""])
         return after
     }
 }

@@ -14,19 +14,26 @@ enum ApprovalWorkflow {
 
     /// The locked programme's rules and the money still available (cap minus the running
     /// committed total that the ledger trigger maintains under this same lock).
-    static func lockedProgramme(_ conn: PostgresConnection, applicationID: Int64) async throws -> (rules: ProgrammeRules, availableCents: Int64) {
-        let row = try await conn.prepared("""
+    static func lockedProgramme(_ conn: PostgresConnection, applicationID: Int64) async throws -> (
+        rules: ProgrammeRules, availableCents: Int64
+    ) {
+        let row = try await conn.prepared(
+            """
             SELECT \(unescaped: ProgrammeResource.columns), p.committed_cents AS running_committed FROM programmes p
             WHERE p.id = (SELECT programme_id FROM applications WHERE id = \(applicationID)) FOR UPDATE
-            """).single()
-        let available = try CheckedAmounts.difference(try row.decode("cap_cents"), try row.decode("running_committed"),
-                                                      "the available amount")
+            """
+        ).single()
+        let available = try CheckedAmounts.difference(
+            try row.decode("cap_cents"), try row.decode("running_committed"),
+            "the available amount")
         return (try ProgrammeResource.rules(from: row), available)
     }
 
     /// The one decision path (single decisions and `ranking/apply` both come here).
-    static func decide(_ conn: PostgresConnection, applicationID: Int64, decision: ProposedDecision, reason: String?,
-                       user: Principal, audit: AuditContext) async throws -> ApplicationResource {
+    static func decide(
+        _ conn: PostgresConnection, applicationID: Int64, decision: ProposedDecision, reason: String?,
+        user: Principal, audit: AuditContext
+    ) async throws -> ApplicationResource {
         let (rules, available) = try await lockedProgramme(conn, applicationID: applicationID)
         let app = try await ApplicationResource.load(conn, id: applicationID, for: user, lock: true)
         switch decision {
@@ -36,15 +43,20 @@ enum ApprovalWorkflow {
         }
         guard app.status.apply(.approve) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "approve") }
         let amount = app.lumpSumCents
-        let funded: Int64 = try await conn.query("""
+        let funded: Int64 = try await conn.query(
+            """
             SELECT count(*)::bigint AS n FROM applications WHERE programme_id = \(app.programmeId) AND organisation_id = \(app.organisationId)
               AND id <> \(app.id) AND status IN \(unescaped: ApplicationStatus.fundedSQLList)
-            """).single().decode("n")
+            """
+        ).single().decode("n")
         let orgCommitted = try await Ledger.organisationCommitted(conn, programmeID: app.programmeId, organisationID: app.organisationId)
-        let rule = FundingRule(maxFundedExchangesPerOrganisation: rules.maxFundedExchangesPerVisitor,
-                               perOrganisationCapCents: rules.perThirdPartyCapCents)
-        switch rule.decide(requestedCents: amount, fundedExchanges: Int(clamping: funded), committedCents: orgCommitted,
-                           availableCents: available) {
+        let rule = FundingRule(
+            maxFundedExchangesPerOrganisation: rules.maxFundedExchangesPerVisitor,
+            perOrganisationCapCents: rules.perThirdPartyCapCents)
+        switch rule.decide(
+            requestedCents: amount, fundedExchanges: Int(clamping: funded), committedCents: orgCommitted,
+            availableCents: available)
+        {
         case .exchangeLimit:
             throw GrantsError.organisationLimit("the visitor organisation already has a funded exchange in this programme")
         case .ceiling:

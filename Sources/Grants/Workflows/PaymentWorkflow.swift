@@ -6,8 +6,10 @@ import Postgres
 /// transaction (and the idempotency record around it).
 enum PaymentWorkflow {
     /// Requests a payment of the computed amount; the programme row is locked like an approval's.
-    static func request(_ conn: PostgresConnection, applicationID: Int64, kind: PaymentKind, user: Principal,
-                        audit: AuditContext) async throws -> PaymentResource {
+    static func request(
+        _ conn: PostgresConnection, applicationID: Int64, kind: PaymentKind, user: Principal,
+        audit: AuditContext
+    ) async throws -> PaymentResource {
         guard try await conn.query("SELECT id FROM applications WHERE id = \(applicationID)").rows.first != nil else {
             throw GrantsError.invalid("application_id", "no such application", rule: "not_found")
         }
@@ -15,23 +17,31 @@ enum PaymentWorkflow {
         let app = try await ApplicationResource.load(conn, id: applicationID, for: user, lock: true)
         let totals = try await Ledger.applicationTotals(conn, applicationID: app.id)
         let amount: Int64
-        switch PaymentRules.amount(kind: kind, status: app.status, grantedCents: app.grantedCents, finalAmountCents: app.finalAmountCents,
-                                   paidCents: totals.paid, prefinancingPercent: rules.prefinancingPercent) {
+        switch PaymentRules.amount(
+            kind: kind, status: app.status, grantedCents: app.grantedCents, finalAmountCents: app.finalAmountCents,
+            paidCents: totals.paid, prefinancingPercent: rules.prefinancingPercent)
+        {
         case .due(let cents): amount = cents
         case .notNow(let action): throw GrantsError.invalidTransition(from: app.status, action: action)
         case .noPrefinancing:
-            throw GrantsError.conflict(code: .noPrefinancing, detail: "the programme pays in one payment after the exchange (pre-financing 0%)")
+            throw GrantsError.conflict(
+                code: .noPrefinancing, detail: "the programme pays in one payment after the exchange (pre-financing 0%)")
         case .nothingToPay: throw GrantsError.conflict(code: .nothingToPay, detail: "no amount is due for this payment")
-        case .outOfRange: throw GrantsError.storedAmountOutOfRange(kind == .prefinancing ? "the pre-financing amount" : "the final payment amount")
+        case .outOfRange:
+            throw GrantsError.storedAmountOutOfRange(kind == .prefinancing ? "the pre-financing amount" : "the final payment amount")
         }
-        let existing: Int64 = try await conn.query("""
+        let existing: Int64 = try await conn.query(
+            """
             SELECT count(*)::bigint AS n FROM payments WHERE application_id = \(app.id) AND (kind = \(kind.rawValue) OR status <> 'paid')
-            """).single().decode("n")
+            """
+        ).single().decode("n")
         if existing > 0 { throw GrantsError.conflict(code: .paymentExists, detail: "this payment was already requested") }
-        let id: Int64 = try await conn.query("""
+        let id: Int64 = try await conn.query(
+            """
             INSERT INTO payments (application_id, programme_id, kind, amount_cents, requested_by)
             VALUES (\(app.id), \(app.programmeId), \(kind.rawValue), \(amount), \(user.userID)) RETURNING id
-            """).single().decode("id")
+            """
+        ).single().decode("id")
         let p = try await PaymentResource.load(conn, id: id, user: user)
         try await AuditTrail.record(conn, audit, action: "payment.requested", entity: "payment", id: id, after: p)
         return p
@@ -45,7 +55,8 @@ enum PaymentWorkflow {
         guard PaymentRules.mayApprove(requestedBy: before.requestedBy, approver: user.userID, fourEyes: fourEyes) else {
             throw GrantsError.fourEyes
         }
-        _ = try await conn.query("""
+        _ = try await conn.query(
+            """
             UPDATE payments SET status = 'approved', approved_by = \(user.userID), approved_at = now(), version = version + 1 WHERE id = \(id)
             """)
         return try await audited(conn, "payment.approved", id: id, before: before, user: user, audit: audit)
@@ -53,22 +64,28 @@ enum PaymentWorkflow {
 
     /// Records the transfer: only a validated organisation is paid, to the IBAN in force (a
     /// change of it waits in organisation_changes until a second person approves it).
-    static func execute(_ conn: PostgresConnection, id: Int64, reference: String, valueDate: CalendarDate, user: Principal,
-                        audit: AuditContext) async throws -> PaymentResource {
+    static func execute(
+        _ conn: PostgresConnection, id: Int64, reference: String, valueDate: CalendarDate, user: Principal,
+        audit: AuditContext
+    ) async throws -> PaymentResource {
         let before = try await locked(conn, id: id, user: user, for: .execute)
         var app = try await ApplicationResource.load(conn, id: before.applicationId, for: user, lock: true)
         let org = try await conn.query("SELECT iban, status FROM organisations WHERE id = \(app.organisationId) FOR SHARE").single()
         guard try org.decode("status", as: String.self) == OrganisationStatus.validated.rawValue else {
-            throw GrantsError.conflict(code: .organisationNotValidated,
+            throw GrantsError.conflict(
+                code: .organisationNotValidated,
                 detail: "the beneficiary organisation is not validated; a coordinator must validate it (and its IBAN) before it is paid")
         }
         let iban: String? = try org.decode("iban")
         guard let iban, let payee = IBAN.normalised(iban) else {
-            throw GrantsError.conflict(code: .ibanMissing,
+            throw GrantsError.conflict(
+                code: .ibanMissing,
                 detail: "the beneficiary organisation has no valid IBAN on file; its owner must request one and a coordinator approve it")
         }
-        try await Ledger.append(conn, .payment, app: app, cents: before.amountCents, reason: "\(before.kind) payment \(reference)", audit: audit)
-        _ = try await conn.query("""
+        try await Ledger.append(
+            conn, .payment, app: app, cents: before.amountCents, reason: "\(before.kind) payment \(reference)", audit: audit)
+        _ = try await conn.query(
+            """
             UPDATE payments SET status = 'paid', executed_by = \(user.userID), bank_reference = \(reference), payee_iban = \(payee),
               value_date = \(valueDate), paid_at = now(), failure_reason = NULL, version = version + 1 WHERE id = \(id)
             """)
@@ -93,13 +110,16 @@ enum PaymentWorkflow {
     {
         let p = try await PaymentResource.load(conn, id: id, user: user, lock: true)
         guard PaymentStatus(rawValue: p.status)?.apply(event) != nil else {
-            throw GrantsError.conflict(code: .invalidTransition, detail: "'\(event.rawValue)' is not allowed while the payment is '\(p.status)'")
+            throw GrantsError.conflict(
+                code: .invalidTransition, detail: "'\(event.rawValue)' is not allowed while the payment is '\(p.status)'")
         }
         return p
     }
 
-    private static func audited(_ conn: PostgresConnection, _ action: String, id: Int64, before: PaymentResource, user: Principal,
-                                audit: AuditContext) async throws -> PaymentResource {
+    private static func audited(
+        _ conn: PostgresConnection, _ action: String, id: Int64, before: PaymentResource, user: Principal,
+        audit: AuditContext
+    ) async throws -> PaymentResource {
         let after = try await PaymentResource.load(conn, id: id, user: user)
         try await AuditTrail.record(conn, audit, action: action, entity: "payment", id: id, before: before, after: after)
         return after

@@ -37,7 +37,11 @@ enum CSVHarness {
             let b = bytes[i]
             if quoted {
                 if b == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") { field.append(b); i += 2; continue }
+                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") {
+                        field.append(b)
+                        i += 2
+                        continue
+                    }
                     quoted = false
                 } else {
                     field.append(b)
@@ -45,10 +49,13 @@ enum CSVHarness {
             } else if b == UInt8(ascii: "\"") && field.isEmpty {
                 quoted = true
             } else if b == UInt8(ascii: ",") {
-                row.append(field); field = []
+                row.append(field)
+                field = []
             } else if b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A {
-                row.append(field); field = []
-                rows.append(row); row = []
+                row.append(field)
+                field = []
+                rows.append(row)
+                row = []
                 i += 2
                 continue
             } else {

@@ -31,8 +31,10 @@ enum FuzzTargets {
 /// A property a harness checks beyond "does not crash". A violation aborts, which libFuzzer and
 /// the replayer both report with the input that caused it.
 enum FuzzCheck {
-    static func that(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
-                     file: StaticString = #fileID, line: UInt = #line) {
+    static func that(
+        _ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+        file: StaticString = #fileID, line: UInt = #line
+    ) {
         if !condition() {
             FileHandle.standardError.write(Data("FuzzCheck failed at \(file):\(line): \(message())\n".utf8))
             abort()

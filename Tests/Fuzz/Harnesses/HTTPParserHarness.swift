@@ -49,15 +49,17 @@ enum HTTPParserHarness {
                     router.bodyLimit(method: head.method, path: String(head.target.prefix { $0 != "?" })) ?? limits.maxBodyBytes
                 }) {
                     guard case .message(let head, let body) = event else { continue }
-                    let request = HTTPRequest(method: head.method, target: head.target, version: head.version,
-                                              headers: head.headers, body: body)
+                    let request = HTTPRequest(
+                        method: head.method, target: head.target, version: head.version,
+                        headers: head.headers, body: body)
                     let matched: String
                     switch router.match(method: request.method, path: request.path) {
                     case .found: matched = "found"
                     case .methodNotAllowed: matched = "405"
                     case .notFound: matched = "404"
                     }
-                    outcome.requests.append("\(head.method) \(head.target) \(head.headers.count) \(body.count) \(head.keepAlive) \(matched)")
+                    outcome.requests.append(
+                        "\(head.method) \(head.target) \(head.headers.count) \(body.count) \(head.keepAlive) \(matched)")
                 }
             } catch {
                 outcome.error = "\(error.status)"

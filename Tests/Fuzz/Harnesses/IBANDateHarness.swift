@@ -20,8 +20,9 @@ enum IBANDateHarness {
             _ = a.adding(days: Int(Int16(truncatingIfNeeded: input.int64())))
         }
         _ = AsOf.parse(input.string())
-        let distance = ExchangeMetrics.distanceKm(Coordinates(latitude: input.double(), longitude: input.double()),
-                                                  Coordinates(latitude: input.double(), longitude: input.double()))
+        let distance = ExchangeMetrics.distanceKm(
+            Coordinates(latitude: input.double(), longitude: input.double()),
+            Coordinates(latitude: input.double(), longitude: input.double()))
         var rules = ProgrammeRules()
         rules.perVisitCapCents = input.int64()
         rules.halvingDistanceKm = Int(input.int64())

@@ -1,4 +1,5 @@
 import HTTP
+
 @testable import Grants
 
 /// Every request body type through the strict decoder, then through the validator where the

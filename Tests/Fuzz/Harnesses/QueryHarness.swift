@@ -1,4 +1,5 @@
 import HTTP
+
 @testable import Grants
 
 /// Request targets, query strings and cursors: split and percent-decoded by the HTTP layer,

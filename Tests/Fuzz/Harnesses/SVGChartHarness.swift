@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Grants
 
 /// The spending chart with any stored figures (the database may hold anything a past version
@@ -10,13 +11,16 @@ enum SVGChartHarness {
         var points: [SpendingChart.Point] = []
         let count = Int(input.byte() % 64)
         for _ in 0..<count {
-            points.append(SpendingChart.Point(at: Date(timeIntervalSince1970: Double(input.int64() % 253_402_300_799)),
-                                              committedCents: input.int64(), paidCents: input.int64()))
+            points.append(
+                SpendingChart.Point(
+                    at: Date(timeIntervalSince1970: Double(input.int64() % 253_402_300_799)),
+                    committedCents: input.int64(), paidCents: input.int64()))
         }
         points.sort { $0.at < $1.at }
-        let chart = SpendingChart(programmeCode: input.string(), programmeName: input.string(), asOf: asOf,
-                                  asOfText: input.string(), capCents: input.int64(), committedCents: input.int64(),
-                                  paidCents: input.int64(), availableCents: input.int64(), points: points)
+        let chart = SpendingChart(
+            programmeCode: input.string(), programmeName: input.string(), asOf: asOf,
+            asOfText: input.string(), capCents: input.int64(), committedCents: input.int64(),
+            paidCents: input.int64(), availableCents: input.int64(), points: points)
         let svg = chart.render()
         FuzzCheck.that(svg.hasSuffix("</svg>\n"), "unterminated svg")
         FuzzCheck.that(!svg.contains("nan") && !svg.contains("inf"), "non-finite number in the svg")

@@ -1,15 +1,18 @@
 import Testing
+
 @testable import Grants
 
 @Suite("CSV writer")
 struct CSVWriterTests {
-    @Test("RFC 4180 quoting and formula neutralisation", arguments: [
-        ("plain", "plain"),
-        ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
-        ("+1", "'+1"), ("-5", "'-5"), ("@sum", "'@sum"), ("\tx", "'\tx"),
-        ("a,b", "\"a,b\""), ("line\r\nbreak", "\"line\r\nbreak\""), ("say \"hi\"", "\"say \"\"hi\"\"\""),
-        ("Ιάσιο, \"Bio\" Lab", "\"Ιάσιο, \"\"Bio\"\" Lab\""), ("Iași", "Iași"), ("", ""),
-    ])
+    @Test(
+        "RFC 4180 quoting and formula neutralisation",
+        arguments: [
+            ("plain", "plain"),
+            ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
+            ("+1", "'+1"), ("-5", "'-5"), ("@sum", "'@sum"), ("\tx", "'\tx"),
+            ("a,b", "\"a,b\""), ("line\r\nbreak", "\"line\r\nbreak\""), ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("Ιάσιο, \"Bio\" Lab", "\"Ιάσιο, \"\"Bio\"\" Lab\""), ("Iași", "Iași"), ("", ""),
+        ])
     func cell(raw: String, expected: String) {
         #expect(CSVWriter.cell(raw) == expected)
     }
@@ -29,8 +32,9 @@ struct CSVWriterTests {
         var w = CSVWriter(header: ["id", "name", "amount_eur", "note", "count"])
         w.row([.integer(.min), .text("-Acme, SRL"), .euros(-39_000), .empty, .integer(0)])
         w.row([.integer(.max), .text(""), .euros(1), .text("ok"), .integer(-7)])
-        #expect(w.string == "id,name,amount_eur,note,count\r\n"
-            + "-9223372036854775808,\"'-Acme, SRL\",-390.00,,0\r\n"
-            + "9223372036854775807,,0.01,ok,-7\r\n")
+        #expect(
+            w.string == "id,name,amount_eur,note,count\r\n"
+                + "-9223372036854775808,\"'-Acme, SRL\",-390.00,,0\r\n"
+                + "9223372036854775807,,0.01,ok,-7\r\n")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Grants
 
 /// The strict decoder's members and the document are derived from the Swift types: these are
@@ -8,30 +9,38 @@ import Testing
 @Suite("Route declarations")
 struct RouteDeclarationTests {
     @Test func membersAreDerivedFromTheBodyTypes() {
-        #expect(AuthRoutes.RegisterBody.members == [
-            "email", "password", "name", "organisation", "organisation.legal_name", "organisation.country",
-            "organisation.kind", "organisation.city", "organisation.latitude", "organisation.longitude",
-            "organisation.vat_number", "organisation.iban",
-        ])
+        #expect(
+            AuthRoutes.RegisterBody.members == [
+                "email", "password", "name", "organisation", "organisation.legal_name", "organisation.country",
+                "organisation.kind", "organisation.city", "organisation.latitude", "organisation.longitude",
+                "organisation.vat_number", "organisation.iban",
+            ])
         #expect(AuthRoutes.LoginBody.members == ["email", "password"])
         #expect(AuthRoutes.CreateUserBody.members == ["email", "password", "name", "role"])
-        #expect(OrganisationRoutes.PatchBody.members == [
-            "legal_name", "country", "kind", "city", "latitude", "longitude", "vat_number", "iban", "open_to_hosting",
-        ])
-        #expect(ProgrammeRoutes.PatchBody.members == Set(["name", "cap_cents", "rules", "lump_sums_cents"] + [
-            "per_visit_cap_cents", "per_third_party_cap_cents", "halving_distance_km", "halving_working_days",
-            "minimum_working_days", "maximum_calendar_days", "max_funded_exchanges_per_visitor", "prefinancing_percent",
-            "payment_due_days", "four_eyes_payments",
-        ].map { "rules.\($0)" }))
+        #expect(
+            OrganisationRoutes.PatchBody.members == [
+                "legal_name", "country", "kind", "city", "latitude", "longitude", "vat_number", "iban", "open_to_hosting",
+            ])
+        #expect(
+            ProgrammeRoutes.PatchBody.members
+                == Set(
+                    ["name", "cap_cents", "rules", "lump_sums_cents"]
+                        + [
+                            "per_visit_cap_cents", "per_third_party_cap_cents", "halving_distance_km", "halving_working_days",
+                            "minimum_working_days", "maximum_calendar_days", "max_funded_exchanges_per_visitor", "prefinancing_percent",
+                            "payment_due_days", "four_eyes_payments",
+                        ].map { "rules.\($0)" }))
         // Criteria are an array: the strict decoder does not walk into arrays.
-        #expect(ProgrammeRoutes.CallBody.members == [
-            "title", "opens_at", "closes_at", "criteria", "overall_minimum", "divergence_limit", "minimum_evaluators",
-        ])
-        #expect(ApplicationRoutes.Body.members == [
-            "call_id", "host_organisation_id", "participant", "participant.name", "participant.email", "participant.position",
-            "origin", "origin.city", "origin.country", "origin.latitude", "origin.longitude", "activity_start", "activity_end",
-            "activity_type", "objectives",
-        ])
+        #expect(
+            ProgrammeRoutes.CallBody.members == [
+                "title", "opens_at", "closes_at", "criteria", "overall_minimum", "divergence_limit", "minimum_evaluators",
+            ])
+        #expect(
+            ApplicationRoutes.Body.members == [
+                "call_id", "host_organisation_id", "participant", "participant.name", "participant.email", "participant.position",
+                "origin", "origin.city", "origin.country", "origin.latitude", "origin.longitude", "activity_start", "activity_end",
+                "activity_type", "objectives",
+            ])
         #expect(EvaluationRoutes.ScoresBody.members == ["scores", "comments", "comment"])
         #expect(PaymentRoutes.ExecuteBody.members == ["bank_reference", "value_date"])
         #expect(ReasonBody.members == ["reason"])
@@ -51,10 +60,11 @@ struct RouteDeclarationTests {
         #expect(Set(routes.map(\.id)).count == routes.count, "operationIds are unique")
         let doc = try OpenAPIDocument.build(routes)
         let execute = try #require(doc["paths"]?["/v1/payments/{id}/execute"]?["post"])
-        let codes = execute["x-problem-codes"].map { value -> [String] in
-            guard case .array(let items) = value else { return [] }
-            return items.compactMap(\.stringValue)
-        } ?? []
+        let codes =
+            execute["x-problem-codes"].map { value -> [String] in
+                guard case .array(let items) = value else { return [] }
+                return items.compactMap(\.stringValue)
+            } ?? []
         #expect(codes.contains("payment_exceeds_grant"), "\(codes)")
         #expect(execute["responses"]?["409"]?["description"]?.stringValue?.contains("`payment_exceeds_grant`") == true)
         // A create route links to the routes that take the new id (schemathesis' stateful phase follows them).

@@ -1,5 +1,6 @@
 import HTTP
 import Testing
+
 @testable import Grants
 
 /// Settings are input too: each kind is parsed strictly and bounded, and refused with the
@@ -40,7 +41,8 @@ struct ConfigurationTests {
         ("MAX_CONNECTIONS_PER_ADDRESS", "-1"), ("TOKEN_TTL_HOURS", "0"), ("LOGIN_BACKOFF_MAX_SECONDS", "-900"),
         ("LOGIN_FREE_FAILURES_PER_ACCOUNT", "-1"), ("REGISTRATIONS_PER_ADDRESS", "0"), ("BCRYPT_COST", "40"), ("BCRYPT_COST", "3"),
         ("SHUTDOWN_GRACE_SECONDS", "1e300"), ("SHUTDOWN_GRACE_SECONDS", "nan"), ("SHUTDOWN_GRACE_SECONDS", "inf"),
-        ("SHUTDOWN_GRACE_SECONDS", "-1"), ("FIRST_BYTE_TIMEOUT_SECONDS", "0"), ("HANDLER_TIMEOUT_SECONDS", "1"), ("MIN_TRANSFER_RATE_BYTES", "-5"),
+        ("SHUTDOWN_GRACE_SECONDS", "-1"), ("FIRST_BYTE_TIMEOUT_SECONDS", "0"), ("HANDLER_TIMEOUT_SECONDS", "1"),
+        ("MIN_TRANSFER_RATE_BYTES", "-5"),
         ("TRUSTED_PROXIES", "10.0.0.0/8,proxy.local"), ("TRUSTED_PROXIES", "10.0.0.0/40"), ("TRUSTED_PROXY_HEADER", "x-real-ip"),
         ("LOG_LEVEL", "verbose"),
     ])

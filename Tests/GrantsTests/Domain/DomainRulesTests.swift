@@ -1,12 +1,15 @@
 import Testing
+
 @testable import Grants
 
 @Suite("Calendar dates")
 struct CalendarDateTests {
-    @Test("ISO dates parse strictly", arguments: [
-        ("2024-02-29", true), ("2023-02-29", false), ("2024-13-01", false), ("2024-1-01", false),
-        ("2024-01-01T00:00:00Z", false), ("", false), ("abcd-ef-gh", false), ("0000-01-01", false), ("2024-04-31", false),
-    ])
+    @Test(
+        "ISO dates parse strictly",
+        arguments: [
+            ("2024-02-29", true), ("2023-02-29", false), ("2024-13-01", false), ("2024-1-01", false),
+            ("2024-01-01T00:00:00Z", false), ("", false), ("abcd-ef-gh", false), ("0000-01-01", false), ("2024-04-31", false),
+        ])
     func parse(input: String, valid: Bool) {
         #expect((CalendarDate(iso: input) != nil) == valid)
     }
@@ -14,9 +17,9 @@ struct CalendarDateTests {
     @Test func dayNumberRoundTripsAndWeekdays() throws {
         let epoch = try #require(CalendarDate(iso: "1970-01-01"))
         #expect(epoch.dayNumber == 0)
-        #expect(epoch.isoWeekday == 4)   // Thursday
+        #expect(epoch.isoWeekday == 4)  // Thursday
         let d = try #require(CalendarDate(iso: "2026-11-22"))
-        #expect(d.isoWeekday == 7)       // Sunday
+        #expect(d.isoWeekday == 7)  // Sunday
         for n in stride(from: -800_000, through: 800_000, by: 997) {
             #expect(CalendarDate(dayNumber: n).dayNumber == n)
         }
@@ -28,15 +31,17 @@ struct CalendarDateTests {
 struct ExchangeMetricsTests {
     func day(_ s: String) -> CalendarDate { CalendarDate(iso: s)! }
 
-    @Test("Working days count Monday..Friday inclusive", arguments: [
-        ("2026-11-23", "2026-11-27", 5),   // Mon..Fri
-        ("2026-11-23", "2026-11-25", 3),   // Mon..Wed
-        ("2026-11-27", "2026-11-30", 2),   // Fri..Mon
-        ("2026-11-28", "2026-11-29", 0),   // weekend only
-        ("2026-11-23", "2026-12-04", 10),  // two weeks
-        ("2026-11-23", "2026-11-23", 1),
-        ("2026-11-24", "2026-11-23", 0),   // reversed
-    ])
+    @Test(
+        "Working days count Monday..Friday inclusive",
+        arguments: [
+            ("2026-11-23", "2026-11-27", 5),  // Mon..Fri
+            ("2026-11-23", "2026-11-25", 3),  // Mon..Wed
+            ("2026-11-27", "2026-11-30", 2),  // Fri..Mon
+            ("2026-11-28", "2026-11-29", 0),  // weekend only
+            ("2026-11-23", "2026-12-04", 10),  // two weeks
+            ("2026-11-23", "2026-11-23", 1),
+            ("2026-11-24", "2026-11-23", 0),  // reversed
+        ])
     func workingDays(start: String, end: String, expected: Int) {
         #expect(ExchangeMetrics.workingDays(from: day(start), to: day(end)) == expected)
     }
@@ -72,7 +77,7 @@ struct LumpSumTests {
         // Exactly at the thresholds is not "under" them.
         #expect(LumpSum.compute(baseCents: 78_000, workingDays: 5, distanceKm: 200, rules: rules).amountCents == 78_000)
         let both = LumpSum.compute(baseCents: 78_000, workingDays: 3, distanceKm: 10, rules: rules)
-        #expect(both.amountCents == 39_000)   // halved once, not twice
+        #expect(both.amountCents == 39_000)  // halved once, not twice
         #expect(both.halvingReasons.count == 2)
     }
 
@@ -90,10 +95,13 @@ struct LumpSumTests {
 
 @Suite("IBAN")
 struct IBANTests {
-    @Test("Valid IBANs", arguments: ["RO49 AAAA 1B31 0075 9384 0000", "DE89370400440532013000", "be71096123456769", "GB82WEST12345698765432"])
+    @Test(
+        "Valid IBANs", arguments: ["RO49 AAAA 1B31 0075 9384 0000", "DE89370400440532013000", "be71096123456769", "GB82WEST12345698765432"])
     func valid(iban: String) { #expect(IBAN.normalised(iban) != nil) }
 
-    @Test("Invalid IBANs", arguments: ["RO49AAAA1B31007593840001", "DE8937040044053201300", "XX", "", "DE89 3704 0044 0532 0130 0!", "1234567890123456"])
+    @Test(
+        "Invalid IBANs",
+        arguments: ["RO49AAAA1B31007593840001", "DE8937040044053201300", "XX", "", "DE89 3704 0044 0532 0130 0!", "1234567890123456"])
     func invalid(iban: String) { #expect(IBAN.normalised(iban) == nil) }
 }
 
@@ -130,10 +138,11 @@ struct LifecycleTests {
 @Suite("Submission rules")
 struct SubmissionRulesTests {
     func facts(_ change: (inout SubmissionFacts) -> Void = { _ in }) -> SubmissionFacts {
-        var f = SubmissionFacts(organisationStatus: .validated, visitorCountry: "RO", hostCountry: "PT", hostValidated: true,
-                                hostIsVisitor: false, callOpen: true, activityStart: CalendarDate(iso: "2027-03-01")!,
-                                activityEnd: CalendarDate(iso: "2027-03-05")!, today: CalendarDate(iso: "2026-11-22")!,
-                                hostCountryHasLumpSum: true, otherFundedExchanges: 0)
+        var f = SubmissionFacts(
+            organisationStatus: .validated, visitorCountry: "RO", hostCountry: "PT", hostValidated: true,
+            hostIsVisitor: false, callOpen: true, activityStart: CalendarDate(iso: "2027-03-01")!,
+            activityEnd: CalendarDate(iso: "2027-03-05")!, today: CalendarDate(iso: "2026-11-22")!,
+            hostCountryHasLumpSum: true, otherFundedExchanges: 0)
         change(&f)
         return f
     }
@@ -142,10 +151,12 @@ struct SubmissionRulesTests {
         #expect(SubmissionRules.check(facts(), rules: ProgrammeRules()).isEmpty)
     }
 
-    @Test("Each rule on its own", arguments: [
-        "organisation_not_validated", "call_closed", "visitor_not_cosme", "same_country", "host_not_validated",
-        "too_short", "too_long", "start_not_in_future", "organisation_limit", "no_lump_sum",
-    ])
+    @Test(
+        "Each rule on its own",
+        arguments: [
+            "organisation_not_validated", "call_closed", "visitor_not_cosme", "same_country", "host_not_validated",
+            "too_short", "too_long", "start_not_in_future", "organisation_limit", "no_lump_sum",
+        ])
     func eachRule(rule: String) {
         let f = facts { f in
             switch rule {
@@ -167,11 +178,17 @@ struct SubmissionRulesTests {
 
     @Test func allViolationsAtOnce() {
         let f = facts { f in
-            f.organisationStatus = .rejected; f.callOpen = false; f.hostCountry = "RO"; f.hostValidated = false
-            f.activityEnd = CalendarDate(iso: "2027-03-02")!; f.otherFundedExchanges = 1
+            f.organisationStatus = .rejected
+            f.callOpen = false
+            f.hostCountry = "RO"
+            f.hostValidated = false
+            f.activityEnd = CalendarDate(iso: "2027-03-02")!
+            f.otherFundedExchanges = 1
         }
-        #expect(Set(SubmissionRules.check(f, rules: ProgrammeRules()).map(\.rule)) ==
-                ["organisation_not_validated", "call_closed", "same_country", "host_not_validated", "too_short", "organisation_limit"])
+        #expect(
+            Set(SubmissionRules.check(f, rules: ProgrammeRules()).map(\.rule)) == [
+                "organisation_not_validated", "call_closed", "same_country", "host_not_validated", "too_short", "organisation_limit",
+            ])
     }
 
     @Test func monthBoundaryIs31CalendarDays() {

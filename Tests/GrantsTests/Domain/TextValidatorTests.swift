@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Grants
 
 /// The one text validator: lengths in Unicode scalars and UTF-8 bytes, control characters.

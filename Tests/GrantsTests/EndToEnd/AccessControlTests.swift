@@ -42,11 +42,13 @@ struct AccessControlTests {
             "auditor": try await app.staff("auditor").token,
         ]
         let owner = try await app.applicant(validatedBy: coordinator.token)
-        let d = try await app.request("POST", "/v1/applications", token: owner.token,
-                                      json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")))
+        let d = try await app.request(
+            "POST", "/v1/applications", token: owner.token,
+            json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")))
         let appID = try #require(d.json["id"] as? Int)
-        let doc = try await app.request("POST", "/v1/applications/\(appID)/documents?kind=other&filename=x.pdf", token: owner.token,
-                                        body: Data("%PDF-1.4\n".utf8), headers: ["Content-Type": "application/pdf"])
+        let doc = try await app.request(
+            "POST", "/v1/applications/\(appID)/documents?kind=other&filename=x.pdf", token: owner.token,
+            body: Data("%PDF-1.4\n".utf8), headers: ["Content-Type": "application/pdf"])
         let docID = try #require(doc.json["id"] as? Int)
         for (method, template, admitted) in Self.matrix {
             let path = template.replacingOccurrences(of: "{app}", with: "\(appID)")
@@ -71,22 +73,27 @@ struct AccessControlTests {
         let coordinator = try await app.staff("coordinator")
         let alice = try await app.applicant(validatedBy: coordinator.token)
         let bob = try await app.applicant(validatedBy: coordinator.token)
-        let d = try await app.request("POST", "/v1/applications", token: alice.token,
-                                      json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")))
+        let d = try await app.request(
+            "POST", "/v1/applications", token: alice.token,
+            json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")))
         let id = try #require(d.json["id"] as? Int)
-        let doc = try await app.request("POST", "/v1/applications/\(id)/documents?kind=other&filename=x.png", token: alice.token,
-                                        body: Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]))
+        let doc = try await app.request(
+            "POST", "/v1/applications/\(id)/documents?kind=other&filename=x.png", token: alice.token,
+            body: Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]))
         let docID = try #require(doc.json["id"] as? Int)
         // Bob gets 404 for everything of Alice's: the ids are not even confirmed to exist.
-        for (method, path) in [("GET", "/v1/applications/\(id)"), ("PATCH", "/v1/applications/\(id)"),
-                               ("DELETE", "/v1/applications/\(id)"), ("POST", "/v1/applications/\(id)/submit"),
-                               ("POST", "/v1/applications/\(id)/withdraw"), ("GET", "/v1/applications/\(id)/documents"),
-                               ("GET", "/v1/documents/\(docID)"), ("DELETE", "/v1/documents/\(docID)"),
-                               ("POST", "/v1/applications/\(id)/documents?kind=other&filename=y.pdf"),
-                               ("GET", "/v1/organisations/\(alice.organisationID)"),
-                               ("PATCH", "/v1/organisations/\(alice.organisationID)")] {
+        for (method, path) in [
+            ("GET", "/v1/applications/\(id)"), ("PATCH", "/v1/applications/\(id)"),
+            ("DELETE", "/v1/applications/\(id)"), ("POST", "/v1/applications/\(id)/submit"),
+            ("POST", "/v1/applications/\(id)/withdraw"), ("GET", "/v1/applications/\(id)/documents"),
+            ("GET", "/v1/documents/\(docID)"), ("DELETE", "/v1/documents/\(docID)"),
+            ("POST", "/v1/applications/\(id)/documents?kind=other&filename=y.pdf"),
+            ("GET", "/v1/organisations/\(alice.organisationID)"),
+            ("PATCH", "/v1/organisations/\(alice.organisationID)"),
+        ] {
             let body: Data? = path.contains("documents?") ? Data("%PDF-1.4".utf8) : nil
-            let r = try await app.request(method, path, token: bob.token, json: method == "GET" || body != nil ? nil : [String: Any](), body: body)
+            let r = try await app.request(
+                method, path, token: bob.token, json: method == "GET" || body != nil ? nil : [String: Any](), body: body)
             #expect(r.status == 404, "\(method) \(path): \(r.status) \(r.text)")
         }
         let bobsList = try await app.request("GET", "/v1/applications", token: bob.token)
@@ -103,8 +110,9 @@ struct AccessControlTests {
         let coordinator = try await app.staff("coordinator")
         let evaluator = try await app.staff("evaluator")
         let a = try await app.applicant(validatedBy: coordinator.token)
-        let d = try await app.request("POST", "/v1/applications", token: a.token,
-                                      json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")))
+        let d = try await app.request(
+            "POST", "/v1/applications", token: a.token,
+            json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")))
         let id = try #require(d.json["id"] as? Int)
         #expect(try await app.request("GET", "/v1/applications/\(id)", token: evaluator.token).status == 404)
         #expect(try await app.request("GET", "/v1/applications", token: evaluator.token).items.isEmpty)
@@ -138,7 +146,8 @@ struct AccessControlTests {
     @Test func auditorsNeverWrite() async throws {
         let app = try await Self.app.value
         let auditor = try await app.staff("auditor")
-        let r = try await app.request("PATCH", "/v1/programmes/\(try await app.programmeID())", token: auditor.token, json: ["cap_cents": 1])
+        let r = try await app.request(
+            "PATCH", "/v1/programmes/\(try await app.programmeID())", token: auditor.token, json: ["cap_cents": 1])
         #expect(r.status == 403)
         #expect((r.json["detail"] as? String)?.contains("auditors") == true)
     }

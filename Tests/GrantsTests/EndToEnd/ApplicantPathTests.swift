@@ -21,15 +21,16 @@ struct ApplicantPathTests {
         #expect(me.json["password_hash"] == nil && me.json["password"] == nil)
 
         let call = try await app.openCallID()
-        let host = try await app.host("BIOTECYL / SIVI")     // León, ES: EUR 780 illustrative
-        let draft = try await app.request("POST", "/v1/applications", token: applicant.token,
-                                          json: app.applicationBody(call: call, host: host))
+        let host = try await app.host("BIOTECYL / SIVI")  // León, ES: EUR 780 illustrative
+        let draft = try await app.request(
+            "POST", "/v1/applications", token: applicant.token,
+            json: app.applicationBody(call: call, host: host))
         #expect(draft.status == 201, "\(draft.text)")
         #expect(draft.json["status"] as? String == "draft")
         #expect(draft.json["working_days"] as? Int == 5)
         #expect(draft.json["lump_sum_cents"] as? Int == 78_000)
         let km = try #require(draft.json["distance_km"] as? Double)
-        #expect(km > 2200 && km < 2500)   // Cluj-Napoca to León
+        #expect(km > 2200 && km < 2500)  // Cluj-Napoca to León
         let id = try #require(draft.json["id"] as? Int)
         #expect(draft.header("ETag") != nil)
         #expect(draft.header("Location") == "/v1/applications/\(id)")
@@ -40,20 +41,23 @@ struct ApplicantPathTests {
         #expect(early.code == "validation_failed")
         #expect((early.json["errors"] as? [[String: Any]])?.contains { $0["field"] as? String == "organisation_id" } == true)
 
-        let v = try await app.request("POST", "/v1/organisations/\(applicant.organisationID)/validation", token: coordinator.token,
-                                      json: ["decision": "validated", "reason": "VAT and statutes checked"])
+        let v = try await app.request(
+            "POST", "/v1/organisations/\(applicant.organisationID)/validation", token: coordinator.token,
+            json: ["decision": "validated", "reason": "VAT and statutes checked"])
         #expect(v.status == 200)
 
         // A shorter stay is recomputed on PATCH: 4 working days halves the lump sum.
         let etag = try #require(draft.header("ETag"))
-        let patched = try await app.request("PATCH", "/v1/applications/\(id)", token: applicant.token,
-                                            json: ["activity_end": "2027-03-04"], headers: ["If-Match": etag])
+        let patched = try await app.request(
+            "PATCH", "/v1/applications/\(id)", token: applicant.token,
+            json: ["activity_end": "2027-03-04"], headers: ["If-Match": etag])
         #expect(patched.status == 200, "\(patched.text)")
         #expect(patched.json["working_days"] as? Int == 4)
         #expect(patched.json["lump_sum_cents"] as? Int == 39_000)
         // The old ETag is now stale.
-        let stale = try await app.request("PATCH", "/v1/applications/\(id)", token: applicant.token,
-                                          json: ["activity_end": "2027-03-05"], headers: ["If-Match": etag])
+        let stale = try await app.request(
+            "PATCH", "/v1/applications/\(id)", token: applicant.token,
+            json: ["activity_end": "2027-03-05"], headers: ["If-Match": etag])
         #expect(stale.status == 412)
         #expect(stale.code == "precondition_failed")
 
@@ -69,12 +73,14 @@ struct ApplicantPathTests {
         let del = try await app.request("DELETE", "/v1/applications/\(id)", token: applicant.token)
         #expect(del.status == 409)
 
-        let eligible = try await app.request("POST", "/v1/applications/\(id)/eligibility", token: coordinator.token,
-                                             json: ["eligible": true, "reason": "complete"])
+        let eligible = try await app.request(
+            "POST", "/v1/applications/\(id)/eligibility", token: coordinator.token,
+            json: ["eligible": true, "reason": "complete"])
         #expect(eligible.json["status"] as? String == "eligible")
 
-        let withdrawn = try await app.request("POST", "/v1/applications/\(id)/withdraw", token: applicant.token,
-                                              json: ["reason": "the participant left the company"])
+        let withdrawn = try await app.request(
+            "POST", "/v1/applications/\(id)/withdraw", token: applicant.token,
+            json: ["reason": "the participant left the company"])
         #expect(withdrawn.status == 200)
         #expect(withdrawn.json["status"] as? String == "withdrawn")
         let again = try await app.request("POST", "/v1/applications/\(id)/withdraw", token: applicant.token)
@@ -90,8 +96,9 @@ struct ApplicantPathTests {
     @Test func draftCanBeDeleted() async throws {
         let app = try await Self.app.value
         let applicant = try await app.applicant()
-        let d = try await app.request("POST", "/v1/applications", token: applicant.token,
-                                      json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")))
+        let d = try await app.request(
+            "POST", "/v1/applications", token: applicant.token,
+            json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")))
         let id = try #require(d.json["id"] as? Int)
         #expect(try await app.request("DELETE", "/v1/applications/\(id)", token: applicant.token).status == 204)
         #expect(try await app.request("GET", "/v1/applications/\(id)", token: applicant.token).status == 404)
@@ -99,12 +106,13 @@ struct ApplicantPathTests {
 
     @Test func everyRuleAtOnce() async throws {
         let app = try await Self.app.value
-        let applicant = try await app.applicant()     // not validated
+        let applicant = try await app.applicant()  // not validated
         let call = try await app.openCallID()
-        let host = try await app.host("IMAGO-MOL")    // same country (RO)
+        let host = try await app.host("IMAGO-MOL")  // same country (RO)
         // Two working days (Mon..Tue), starting in the past.
-        let d = try await app.request("POST", "/v1/applications", token: applicant.token,
-                                      json: app.applicationBody(call: call, host: host, start: "2025-03-03", end: "2025-03-04"))
+        let d = try await app.request(
+            "POST", "/v1/applications", token: applicant.token,
+            json: app.applicationBody(call: call, host: host, start: "2025-03-03", end: "2025-03-04"))
         #expect(d.status == 201)
         let id = try #require(d.json["id"] as? Int)
         let r = try await app.request("POST", "/v1/applications/\(id)/submit", token: applicant.token)
@@ -128,12 +136,16 @@ struct ApplicantPathTests {
         let a = try await app.applicant(validatedBy: coordinator.token)
         #expect(try await submit(app.applicationBody(call: call, host: pt, start: "2027-03-01", end: "2027-03-02"), a) == ["too_short"])
         #expect(try await submit(app.applicationBody(call: call, host: pt, start: "2027-03-01", end: "2027-04-02"), a) == ["too_long"])
-        #expect(try await submit(app.applicationBody(call: call, host: pt, start: "2020-03-02", end: "2020-03-06"), a) == ["start_not_in_future"])
+        #expect(
+            try await submit(app.applicationBody(call: call, host: pt, start: "2020-03-02", end: "2020-03-06"), a) == [
+                "start_not_in_future"
+            ])
         #expect(try await submit(app.applicationBody(call: call, host: try await app.host("IMAGO-MOL")), a) == ["same_country"])
 
         // A call that has closed refuses submissions.
-        let closed = try await app.request("POST", "/v1/programmes/\(try await app.programmeID())/calls", token: coordinator.token,
-                                           json: ["title": "Closed call", "opens_at": "2023-01-01T00:00:00Z", "closes_at": "2023-06-30T00:00:00Z"])
+        let closed = try await app.request(
+            "POST", "/v1/programmes/\(try await app.programmeID())/calls", token: coordinator.token,
+            json: ["title": "Closed call", "opens_at": "2023-01-01T00:00:00Z", "closes_at": "2023-06-30T00:00:00Z"])
         #expect(closed.status == 201, "\(closed.text)")
         #expect(try await submit(app.applicationBody(call: Int64(closed.json["id"] as! Int), host: pt), a) == ["call_closed"])
     }
@@ -158,14 +170,17 @@ struct ApplicantPathTests {
         let app = try await Self.app.value
         let coordinator = try await app.staff("coordinator")
         let a = try await app.applicant(validatedBy: coordinator.token)
-        let d = try await app.request("POST", "/v1/applications", token: a.token,
-                                      json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("Basque Health Cluster")))
+        let d = try await app.request(
+            "POST", "/v1/applications", token: a.token,
+            json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("Basque Health Cluster")))
         let id = try #require(d.json["id"] as? Int)
         #expect(try await app.request("POST", "/v1/applications/\(id)/submit", token: a.token).status == 200)
-        let noReason = try await app.request("POST", "/v1/applications/\(id)/eligibility", token: coordinator.token, json: ["eligible": false])
+        let noReason = try await app.request(
+            "POST", "/v1/applications/\(id)/eligibility", token: coordinator.token, json: ["eligible": false])
         #expect(noReason.status == 422)
-        let r = try await app.request("POST", "/v1/applications/\(id)/eligibility", token: coordinator.token,
-                                      json: ["eligible": false, "reason": "host outside scope"])
+        let r = try await app.request(
+            "POST", "/v1/applications/\(id)/eligibility", token: coordinator.token,
+            json: ["eligible": false, "reason": "host outside scope"])
         #expect(r.json["status"] as? String == "ineligible")
         #expect(r.json["status_reason"] as? String == "host outside scope")
     }

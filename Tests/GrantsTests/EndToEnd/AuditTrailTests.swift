@@ -8,9 +8,10 @@ struct AuditTrailTests {
             let coordinator = try await app.staff("coordinator")
             let auditor = try await app.staff("auditor")
             let a = try await app.applicant(validatedBy: coordinator.token)
-            let d = try await app.request("POST", "/v1/applications", token: a.token,
-                                          json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")),
-                                          headers: ["X-Request-Id": "req-audit-1"])
+            let d = try await app.request(
+                "POST", "/v1/applications", token: a.token,
+                json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")),
+                headers: ["X-Request-Id": "req-audit-1"])
             let id = try #require(d.json["id"] as? Int)
 
             let log = try await app.request("GET", "/v1/audit-log?entity_type=application&entity_id=\(id)", token: auditor.token)

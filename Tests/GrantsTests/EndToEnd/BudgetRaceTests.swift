@@ -6,18 +6,22 @@ import Testing
 @Suite("Budget races across two instances (end to end)", .serialized)
 struct BudgetRaceTests {
     /// Runs `body` for each element with at most `width` in flight.
-    func concurrently<T: Sendable, R: Sendable>(_ items: [T], width: Int = 8, _ body: @escaping @Sendable (T) async throws -> R) async throws -> [R] {
+    func concurrently<T: Sendable, R: Sendable>(_ items: [T], width: Int = 8, _ body: @escaping @Sendable (T) async throws -> R)
+        async throws -> [R]
+    {
         try await withThrowingTaskGroup(of: (Int, R).self) { group in
             var results = [R?](repeating: nil, count: items.count)
             var next = 0
             for _ in 0..<min(width, items.count) {
-                let i = next; next += 1
+                let i = next
+                next += 1
                 group.addTask { (i, try await body(items[i])) }
             }
             while let (i, r) = try await group.next() {
                 results[i] = r
                 if next < items.count {
-                    let j = next; next += 1
+                    let j = next
+                    next += 1
                     group.addTask { (j, try await body(items[j])) }
                 }
             }
@@ -31,14 +35,19 @@ struct BudgetRaceTests {
                 let s = try await Scenario.make(a)
                 let pid = try await a.programmeID()
                 // 100 x EUR 780 = EUR 78,000 asked of a EUR 20,000 cap: at most 25 fit.
-                #expect(try await a.request("PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token, json: ["cap_cents": 2_000_000]).status == 200)
+                #expect(
+                    try await a.request("PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token, json: ["cap_cents": 2_000_000]).status
+                        == 200)
                 let ids = try await concurrently(Array(0..<100)) { _ in try await s.evaluatedApplication().id }
-                let second = try await b.login(try await a.sql("SELECT email FROM users WHERE id = \(s.coordinator.id)").rows[0].decode("email"), "correct-horse-battery")
+                let second = try await b.login(
+                    try await a.sql("SELECT email FROM users WHERE id = \(s.coordinator.id)").rows[0].decode("email"),
+                    "correct-horse-battery")
 
                 let answers = try await concurrently(Array(ids.enumerated()), width: 32) { (i, id) in
                     let (app, token) = i % 2 == 0 ? (a, s.coordinator.token) : (b, second)
-                    return try await app.request("POST", "/v1/applications/\(id)/decision", token: token,
-                                                 json: ["decision": "approved", "reason": "race"])
+                    return try await app.request(
+                        "POST", "/v1/applications/\(id)/decision", token: token,
+                        json: ["decision": "approved", "reason": "race"])
                 }
                 let won = answers.filter { $0.status == 200 }
                 let refused = answers.filter { $0.status == 409 }
@@ -51,7 +60,9 @@ struct BudgetRaceTests {
                 #expect(budget["reconciled"] as? Bool == true)
                 // The ledger sums equal the budget endpoint.
                 let ledger = try await a.request("GET", "/v1/ledger?programme_id=\(pid)&limit=200", token: s.coordinator.token)
-                #expect(ledger.items.filter { $0["kind"] as? String == "commitment" }.reduce(0) { $0 + ($1["amount_cents"] as? Int ?? 0) } == 25 * 78_000)
+                #expect(
+                    ledger.items.filter { $0["kind"] as? String == "commitment" }.reduce(0) { $0 + ($1["amount_cents"] as? Int ?? 0) } == 25
+                        * 78_000)
             }
         }
     }
@@ -63,11 +74,15 @@ struct BudgetRaceTests {
                 let applicant = try await a.applicant(validatedBy: s.coordinator.token)
                 var ids: [Int] = []
                 for host in ["BIOTECYL / SIVI", "Basque Health Cluster"] {
-                    let d = try await a.request("POST", "/v1/applications", token: applicant.token,
-                                                json: a.applicationBody(call: try await a.openCallID(), host: try await a.host(host)))
+                    let d = try await a.request(
+                        "POST", "/v1/applications", token: applicant.token,
+                        json: a.applicationBody(call: try await a.openCallID(), host: try await a.host(host)))
                     let id = try #require(d.json["id"] as? Int)
                     #expect(try await a.request("POST", "/v1/applications/\(id)/submit", token: applicant.token).status == 200)
-                    #expect(try await a.request("POST", "/v1/applications/\(id)/eligibility", token: s.coordinator.token, json: ["eligible": true]).status == 200)
+                    #expect(
+                        try await a.request(
+                            "POST", "/v1/applications/\(id)/eligibility", token: s.coordinator.token, json: ["eligible": true]
+                        ).status == 200)
                     let sheet: [String: Double] = ["relevance": 4, "quality": 4, "impact": 4]
                     #expect(try await s.evaluate(id, scores: [sheet, sheet]).json["status"] as? String == "evaluated")
                     ids.append(id)
@@ -75,8 +90,9 @@ struct BudgetRaceTests {
                 let apps = [a, b]
                 for _ in 0..<5 {
                     let answers = try await concurrently(Array(ids.enumerated()), width: 2) { (i, id) in
-                        try await apps[i].request("POST", "/v1/applications/\(id)/decision", token: s.coordinator.token,
-                                                  json: ["decision": "approved", "reason": "race"])
+                        try await apps[i].request(
+                            "POST", "/v1/applications/\(id)/decision", token: s.coordinator.token,
+                            json: ["decision": "approved", "reason": "race"])
                     }
                     if answers.contains(where: { $0.status == 200 }) {
                         #expect(answers.map(\.status).sorted() == [200, 409])
@@ -98,19 +114,28 @@ struct BudgetRaceTests {
                 let (applicant, id) = try await s.evaluatedApplication()
                 #expect(try await s.decide(id, "approved").status == 200)
                 for kind in ["commitment_to_quality", "invoice", "host_confirmation"] {
-                    _ = try await a.request("POST", "/v1/applications/\(id)/documents?kind=\(kind)&filename=\(kind).pdf", token: applicant.token,
-                                            body: Data("%PDF-1.4".utf8))
+                    _ = try await a.request(
+                        "POST", "/v1/applications/\(id)/documents?kind=\(kind)&filename=\(kind).pdf", token: applicant.token,
+                        body: Data("%PDF-1.4".utf8))
                 }
                 #expect(try await a.request("POST", "/v1/applications/\(id)/agreement", token: s.coordinator.token).status == 200)
-                #expect(try await a.request("POST", "/v1/applications/\(id)/report", token: applicant.token,
-                                            json: ["actual_start": "2027-03-01", "actual_end": "2027-03-05", "summary": "done"]).status == 200)
-                #expect(try await a.request("POST", "/v1/applications/\(id)/report/review", token: s.coordinator.token, json: ["accepted": true]).status == 200)
-                let p = try await a.request("POST", "/v1/payments", token: s.coordinator.token, json: ["application_id": id, "kind": "final"])
+                #expect(
+                    try await a.request(
+                        "POST", "/v1/applications/\(id)/report", token: applicant.token,
+                        json: ["actual_start": "2027-03-01", "actual_end": "2027-03-05", "summary": "done"]
+                    ).status == 200)
+                #expect(
+                    try await a.request(
+                        "POST", "/v1/applications/\(id)/report/review", token: s.coordinator.token, json: ["accepted": true]
+                    ).status == 200)
+                let p = try await a.request(
+                    "POST", "/v1/payments", token: s.coordinator.token, json: ["application_id": id, "kind": "final"])
                 let pid = try #require(p.json["id"] as? Int)
                 #expect(try await a.request("POST", "/v1/payments/\(pid)/approve", token: second.token).status == 200)
                 let answers = try await concurrently([a, b, a, b], width: 4) { app in
-                    try await app.request("POST", "/v1/payments/\(pid)/execute", token: s.coordinator.token,
-                                          json: ["bank_reference": "BT-1", "value_date": "2027-03-20"])
+                    try await app.request(
+                        "POST", "/v1/payments/\(pid)/execute", token: s.coordinator.token,
+                        json: ["bank_reference": "BT-1", "value_date": "2027-03-20"])
                 }
                 #expect(answers.filter { $0.status == 200 }.count == 1, "\(answers.map(\.status))")
                 #expect(answers.filter { $0.status == 409 }.count == 3)

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A `kill -9` of the service in the middle of a burst of payment executions: after a
 /// restart, every payment answered 2xx is in the ledger exactly once, retries with the same
@@ -10,7 +11,7 @@ import Testing
 @Suite("Crash recovery (end to end)")
 struct CrashRecoveryTests {
     /// The real `clusterxchange serve` binary as a separate process.
-    final class ServiceProcess: @unchecked Sendable {   // `process` is only touched by the owning test
+    final class ServiceProcess: @unchecked Sendable {  // `process` is only touched by the owning test
         let process = Process()
         let port: Int
         init(databaseURL: String, port: Int) throws {
@@ -18,8 +19,11 @@ struct CrashRecoveryTests {
             process.executableURL = TestApp.root.appendingPathComponent(".build/debug/clusterxchange")
             process.arguments = ["serve"]
             var env = ProcessInfo.processInfo.environment
-            env["DATABASE_URL"] = databaseURL; env["PORT"] = String(port); env["CX_ROOT"] = TestApp.root.path
-            env["LOG_LEVEL"] = "error"; env["MIGRATE_ON_START"] = "false"
+            env["DATABASE_URL"] = databaseURL
+            env["PORT"] = String(port)
+            env["CX_ROOT"] = TestApp.root.path
+            env["LOG_LEVEL"] = "error"
+            env["MIGRATE_ON_START"] = "false"
             process.environment = env
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -32,13 +36,19 @@ struct CrashRecoveryTests {
             }
             Issue.record("service did not become ready")
         }
-        func kill9() { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        func kill9() {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var addr = sockaddr_in(); addr.sin_family = sa_family_t(AF_INET); addr.sin_addr.s_addr = inet_addr("127.0.0.1"); addr.sin_port = 0
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
@@ -56,14 +66,18 @@ struct CrashRecoveryTests {
                         let (applicant, id) = try await s.evaluatedApplication()
                         try #require(try await s.decide(id, "approved").status == 200)
                         for kind in ["commitment_to_quality", "invoice", "host_confirmation"] {
-                            _ = try await app.request("POST", "/v1/applications/\(id)/documents?kind=\(kind)&filename=\(kind).pdf",
-                                                      token: applicant.token, body: Data("%PDF-1.4".utf8))
+                            _ = try await app.request(
+                                "POST", "/v1/applications/\(id)/documents?kind=\(kind)&filename=\(kind).pdf",
+                                token: applicant.token, body: Data("%PDF-1.4".utf8))
                         }
                         _ = try await app.request("POST", "/v1/applications/\(id)/agreement", token: s.coordinator.token)
-                        _ = try await app.request("POST", "/v1/applications/\(id)/report", token: applicant.token,
-                                                  json: ["actual_start": "2027-03-01", "actual_end": "2027-03-05", "summary": "done"])
-                        _ = try await app.request("POST", "/v1/applications/\(id)/report/review", token: s.coordinator.token, json: ["accepted": true])
-                        let p = try await app.request("POST", "/v1/payments", token: s.coordinator.token, json: ["application_id": id, "kind": "final"])
+                        _ = try await app.request(
+                            "POST", "/v1/applications/\(id)/report", token: applicant.token,
+                            json: ["actual_start": "2027-03-01", "actual_end": "2027-03-05", "summary": "done"])
+                        _ = try await app.request(
+                            "POST", "/v1/applications/\(id)/report/review", token: s.coordinator.token, json: ["accepted": true])
+                        let p = try await app.request(
+                            "POST", "/v1/payments", token: s.coordinator.token, json: ["application_id": id, "kind": "final"])
                         let pid = try #require(p.json["id"] as? Int, "\(p.text)")
                         try #require(try await app.request("POST", "/v1/payments/\(pid)/approve", token: second.token).status == 200)
                         return pid
@@ -78,15 +92,20 @@ struct CrashRecoveryTests {
             try await service.waitReady(client)
             let token = s.coordinator.token
             @Sendable func execute(_ pid: Int) async -> TestResponse? {
-                try? await client.send("POST", "/v1/payments/\(pid)/execute", token: token,
-                                       json: ["bank_reference": "BT-\(pid)", "value_date": "2027-03-20"],
-                                       headers: ["Idempotency-Key": "pay-\(pid)"])
+                try? await client.send(
+                    "POST", "/v1/payments/\(pid)/execute", token: token,
+                    json: ["bank_reference": "BT-\(pid)", "value_date": "2027-03-20"],
+                    headers: ["Idempotency-Key": "pay-\(pid)"])
             }
             // The burst, with the process killed while it is under way.
             let killer = service
             let answered = await withTaskGroup(of: (Int, Int?).self) { group in
                 for pid in payments { group.addTask { (pid, await execute(pid)?.status) } }
-                group.addTask { try? await Task.sleep(for: .milliseconds(60)); killer.kill9(); return (-1, nil) }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(60))
+                    killer.kill9()
+                    return (-1, nil)
+                }
                 return await group.reduce(into: [Int: Int]()) { if $1.0 > 0, let st = $1.1 { $0[$1.0] = st } }
             }
             let ok = Set(answered.filter { (200..<300).contains($0.value) }.keys)

@@ -11,7 +11,8 @@ struct EvaluationWorkflowTests {
             let (_, id) = try await s.eligibleApplication()
 
             // First evaluator: before declaring, only the minimum is visible.
-            let asg1 = try await app.request("POST", "/v1/applications/\(id)/assignments", token: s.coordinator.token, json: ["evaluator_id": s.evaluators[0].id])
+            let asg1 = try await app.request(
+                "POST", "/v1/applications/\(id)/assignments", token: s.coordinator.token, json: ["evaluator_id": s.evaluators[0].id])
             #expect(asg1.status == 201)
             let a1 = try #require(asg1.json["id"] as? Int)
             let mine = try await app.request("GET", "/v1/assignments", token: s.evaluators[0].token)
@@ -22,38 +23,51 @@ struct EvaluationWorkflowTests {
             let gated = try await app.request("GET", "/v1/applications/\(id)", token: s.evaluators[0].token)
             #expect(gated.status == 403)
             #expect(gated.code == "conflict_of_interest")
-            let early = try await app.request("PUT", "/v1/assignments/\(a1)/scores", token: s.evaluators[0].token,
-                                              json: ["scores": ["relevance": 4, "quality": 4, "impact": 4]])
+            let early = try await app.request(
+                "PUT", "/v1/assignments/\(a1)/scores", token: s.evaluators[0].token,
+                json: ["scores": ["relevance": 4, "quality": 4, "impact": 4]])
             #expect(early.code == "conflict_of_interest")
 
             // The application moved to in_evaluation with its first assignment.
-            #expect(try await app.request("GET", "/v1/applications/\(id)", token: s.coordinator.token).json["status"] as? String == "in_evaluation")
+            #expect(
+                try await app.request("GET", "/v1/applications/\(id)", token: s.coordinator.token).json["status"] as? String
+                    == "in_evaluation")
 
             // The first evaluator declares a conflict: the assignment is void and the application stays hidden.
-            let conflict = try await app.request("POST", "/v1/assignments/\(a1)/declaration", token: s.evaluators[0].token,
-                                                 json: ["conflict_of_interest": true, "details": "former employer of the participant"])
+            let conflict = try await app.request(
+                "POST", "/v1/assignments/\(a1)/declaration", token: s.evaluators[0].token,
+                json: ["conflict_of_interest": true, "details": "former employer of the participant"])
             #expect(conflict.json["status"] as? String == "void")
             #expect(try await app.request("GET", "/v1/applications/\(id)", token: s.evaluators[0].token).status == 404)
 
             // Two replacement evaluators who diverge by 2 points on impact.
             func assign(_ i: Int) async throws -> Int {
-                let r = try await app.request("POST", "/v1/applications/\(id)/assignments", token: s.coordinator.token, json: ["evaluator_id": s.evaluators[i].id])
+                let r = try await app.request(
+                    "POST", "/v1/applications/\(id)/assignments", token: s.coordinator.token, json: ["evaluator_id": s.evaluators[i].id])
                 try #require(r.status == 201, "\(r.text)")
                 let aid = try #require(r.json["id"] as? Int)
-                _ = try await app.request("POST", "/v1/assignments/\(aid)/declaration", token: s.evaluators[i].token, json: ["conflict_of_interest": false])
+                _ = try await app.request(
+                    "POST", "/v1/assignments/\(aid)/declaration", token: s.evaluators[i].token, json: ["conflict_of_interest": false])
                 return aid
             }
-            let a2 = try await assign(1), a3 = try await assign(2)
+            let a2 = try await assign(1)
+            let a3 = try await assign(2)
             #expect(try await app.request("GET", "/v1/applications/\(id)", token: s.evaluators[1].token).status == 200)
             // Off-scale and missing criteria are all reported at once.
-            let bad = try await app.request("PUT", "/v1/assignments/\(a2)/scores", token: s.evaluators[1].token,
-                                            json: ["scores": ["relevance": 4.25, "quality": 7]])
+            let bad = try await app.request(
+                "PUT", "/v1/assignments/\(a2)/scores", token: s.evaluators[1].token,
+                json: ["scores": ["relevance": 4.25, "quality": 7]])
             #expect(bad.status == 422)
-            #expect(Set((bad.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }) == ["scores.relevance", "scores.quality", "scores.impact"])
-            _ = try await app.request("PUT", "/v1/assignments/\(a2)/scores", token: s.evaluators[1].token,
-                                      json: ["scores": ["relevance": 4, "quality": 3.5, "impact": 4.5], "comments": ["impact": "strong follow-up"]])
-            let diverged = try await app.request("PUT", "/v1/assignments/\(a3)/scores", token: s.evaluators[2].token,
-                                                 json: ["scores": ["relevance": 4.5, "quality": 3.5, "impact": 2.5]])
+            #expect(
+                Set((bad.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }) == [
+                    "scores.relevance", "scores.quality", "scores.impact",
+                ])
+            _ = try await app.request(
+                "PUT", "/v1/assignments/\(a2)/scores", token: s.evaluators[1].token,
+                json: ["scores": ["relevance": 4, "quality": 3.5, "impact": 4.5], "comments": ["impact": "strong follow-up"]])
+            let diverged = try await app.request(
+                "PUT", "/v1/assignments/\(a3)/scores", token: s.evaluators[2].token,
+                json: ["scores": ["relevance": 4.5, "quality": 3.5, "impact": 2.5]])
             #expect(diverged.json["status"] as? String == "in_evaluation")
             #expect(diverged.json["divergence"] as? [String] == ["impact"])
             #expect(diverged.json["needs_consensus"] as? Bool == true)
@@ -68,8 +82,9 @@ struct EvaluationWorkflowTests {
             let voided = (view.json["assignments"] as? [[String: Any]] ?? []).first { $0["status"] as? String == "void" }
             #expect(voided?["conflict_details"] as? String == "former employer of the participant")
 
-            let consensus = try await app.request("POST", "/v1/applications/\(id)/consensus", token: s.coordinator.token,
-                                                  json: ["scores": ["relevance": 4.5, "quality": 3.5, "impact": 3.5], "justification": "panel call on 2026-11-20"])
+            let consensus = try await app.request(
+                "POST", "/v1/applications/\(id)/consensus", token: s.coordinator.token,
+                json: ["scores": ["relevance": 4.5, "quality": 3.5, "impact": 3.5], "justification": "panel call on 2026-11-20"])
             #expect(consensus.status == 200, "\(consensus.text)")
             #expect(consensus.json["status"] as? String == "evaluated")
             let aggregate = try #require(consensus.json["aggregate"] as? [String: Any])
@@ -88,7 +103,8 @@ struct EvaluationWorkflowTests {
             let sme = try await s.evaluatedApplication(kind: "sme", score: 4)
             let best = try await s.evaluatedApplication(kind: "research", score: 5)
             let weak = try await s.eligibleApplication()
-            let r = try await s.evaluate(weak.id, scores: [["relevance": 2.5, "quality": 4, "impact": 4], ["relevance": 2.5, "quality": 4, "impact": 4]])
+            let r = try await s.evaluate(
+                weak.id, scores: [["relevance": 2.5, "quality": 4, "impact": 4], ["relevance": 2.5, "quality": 4, "impact": 4]])
             #expect(r.json["status"] as? String == "evaluated")
 
             let ranking = try await app.request("GET", "/v1/calls/\(call)/ranking", token: s.coordinator.token)

@@ -3,8 +3,9 @@ import Grants
 import Postgres
 import Synchronization
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue 15's PostgreSQL fault drills, kept as tests: the database restarted under load, stopped
@@ -19,8 +20,9 @@ struct FaultDrillTests {
     /// pool's 5 s checkout timeout and any reconnect backoff, so nothing is hidden by a quick return.
     static let outageSeconds = 20
 
-    static let server = EmbeddedPostgres(dataDirectory: TestApp.root.appendingPathComponent(".data/drill-postgres"),
-                                         databaseName: "cx_drill", unsafeFastMode: true)
+    static let server = EmbeddedPostgres(
+        dataDirectory: TestApp.root.appendingPathComponent(".data/drill-postgres"),
+        databaseName: "cx_drill", unsafeFastMode: true)
     static let databases = Mutex(0)
 
     /// Blocking server work (pg_ctl) on its own thread, off the cooperative pool.
@@ -38,7 +40,7 @@ struct FaultDrillTests {
             do {
                 try await blocking { _ = try server.start() }
                 return
-            } catch where attempt < 3 {
+            } catch  where attempt < 3 {
                 try await Task.sleep(for: .milliseconds(300))
             }
         }
@@ -52,7 +54,11 @@ struct FaultDrillTests {
                 try server.dropDatabase(name)
             }
         }
-        let name = "cx_drill_\(getpid())_\(databases.withLock { n in n += 1; return n })"
+        let serial = databases.withLock { n in
+            n += 1
+            return n
+        }
+        let name = "cx_drill_\(getpid())_\(serial)"
         try await blocking { try server.createDatabase(name) }
         let url = server.connectionURL(database: name)
         let pool = PostgresPool(configuration: PostgresConfiguration(url: url))
@@ -89,8 +95,9 @@ struct FaultDrillTests {
             let app = try await TestApp.start(databaseURL: try await FaultDrillTests.freshDatabase())
             let email = "drill-\(UUID().uuidString.prefix(6).lowercased())@medic-nest.example"
             let coordinator = try await app.staff("coordinator", email)
-            return Drill(app: app, token: coordinator.token, email: email, programme: try await app.programmeID(),
-                         client: HTTPTestClient(base: app.base, timeoutSeconds: 10))
+            return Drill(
+                app: app, token: coordinator.token, email: email, programme: try await app.programmeID(),
+                client: HTTPTestClient(base: app.base, timeoutSeconds: 10))
         }
 
         /// A read that authenticates (token lookup) and a write (login: throttle, sessions, audit).
@@ -99,7 +106,8 @@ struct FaultDrillTests {
             let start = clock.now
             var outcome: Outcome
             do {
-                let r = i % 3 == 0
+                let r =
+                    i % 3 == 0
                     ? try await client.send("POST", "/v1/auth/login", json: ["email": email, "password": "correct-horse-battery"])
                     : try await client.send("GET", "/v1/programmes/\(programme)", token: token)
                 outcome = Outcome(status: r.status, retryAfter: r.header("Retry-After") != nil, error: nil)
@@ -167,8 +175,9 @@ struct FaultDrillTests {
         #expect(!all.isEmpty)
         // Recovered for good: the last answers are all successes.
         for i in 0..<6 { #expect((200..<300).contains(await drill.send(i).status)) }
-        print("fault drill restart: \(all.count) answers, \(all.filter { $0.status == 503 }.count) × 503, "
-              + "recovered \(recovered.map { "\($0)" } ?? "never") after the restart")
+        print(
+            "fault drill restart: \(all.count) answers, \(all.filter { $0.status == 503 }.count) × 503, "
+                + "recovered \(recovered.map { "\($0)" } ?? "never") after the restart")
         await drill.stop()
     }
 
@@ -200,8 +209,9 @@ struct FaultDrillTests {
         #expect(recovered != nil, "no 2xx within 15 s of PostgreSQL coming back")
         for i in 0..<6 { #expect((200..<300).contains(await drill.send(i).status)) }
         #expect(try await drill.client.send("GET", "/readyz").status == 200)
-        print("fault drill outage: \(outcomes.count) answers in \(Self.outageSeconds) s, all 503 + Retry-After, slowest \(slowest); "
-              + "recovered \(recovered.map { "\($0)" } ?? "never") after the start")
+        print(
+            "fault drill outage: \(outcomes.count) answers in \(Self.outageSeconds) s, all 503 + Retry-After, slowest \(slowest); "
+                + "recovered \(recovered.map { "\($0)" } ?? "never") after the start")
         await drill.stop()
     }
 
@@ -212,10 +222,12 @@ struct FaultDrillTests {
             for i in 0..<12 { group.addTask { _ = await drill.send(i) } }
         }
         let admin = try await PostgresConnection.connect(configuration: PostgresConfiguration(url: drill.app.databaseURL))
-        let killed = try await admin.query("""
+        let killed = try await admin.query(
+            """
             SELECT count(pg_terminate_backend(pid, 5000)) AS n FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid()
-            """).rows[0].decode("n", as: Int.self)
+            """
+        ).rows[0].decode("n", as: Int.self)
         await admin.close()
         #expect(killed >= 2)
         var outcomes: [Outcome] = []

@@ -35,8 +35,9 @@ struct HostileJSONTests {
     @Test func nestingWithinTheLimitStillDecodes() async throws {
         let app = try await Self.app.value
         // A body of ordinary depth with a wrong value type is a 422 about that field, not a 400.
-        let r = try await app.request("POST", "/v1/auth/login", body: Data("{\"email\":[[1]],\"password\":\"x\"}".utf8),
-                                      headers: ["Content-Type": "application/json"])
+        let r = try await app.request(
+            "POST", "/v1/auth/login", body: Data("{\"email\":[[1]],\"password\":\"x\"}".utf8),
+            headers: ["Content-Type": "application/json"])
         #expect(r.status == 422)
         #expect(r.code == "validation_failed")
     }

@@ -6,13 +6,21 @@ import Testing
 struct InputValidationTests {
     static let app = Task { try await TestApp.start() }
 
-    func register(_ app: TestApp, _ org: [String: Any], email: String? = nil, password: String = "correct-horse-battery") async throws -> TestResponse {
-        try await app.request("POST", "/v1/auth/register", json: [
-            "email": email ?? "x-\(UUID().uuidString.prefix(6))@example.org", "password": password, "name": "X", "organisation": org])
+    func register(_ app: TestApp, _ org: [String: Any], email: String? = nil, password: String = "correct-horse-battery") async throws
+        -> TestResponse
+    {
+        try await app.request(
+            "POST", "/v1/auth/register",
+            json: [
+                "email": email ?? "x-\(UUID().uuidString.prefix(6))@example.org", "password": password, "name": "X", "organisation": org,
+            ])
     }
 
     var goodOrg: [String: Any] {
-        ["legal_name": "Org \(UUID().uuidString.prefix(6))", "country": "PT", "kind": "sme", "city": "Porto", "latitude": 41.15, "longitude": -8.61]
+        [
+            "legal_name": "Org \(UUID().uuidString.prefix(6))", "country": "PT", "kind": "sme", "city": "Porto", "latitude": 41.15,
+            "longitude": -8.61,
+        ]
     }
 
     @Test func malformedJSON() async throws {
@@ -23,32 +31,37 @@ struct InputValidationTests {
             #expect(r.header("Content-Type")?.hasPrefix("application/problem+json") == true)
             #expect(r.code == "malformed_json" || r.code == "validation_failed")
         }
-        let invalidUTF8 = try await app.request("POST", "/v1/auth/register", body: Data([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D]),
-                                                headers: ["Content-Type": "application/json"])
+        let invalidUTF8 = try await app.request(
+            "POST", "/v1/auth/register", body: Data([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D]),
+            headers: ["Content-Type": "application/json"])
         #expect(invalidUTF8.status == 400)
     }
 
     @Test func wrongMediaType() async throws {
         let app = try await Self.app.value
-        let r = try await app.request("POST", "/v1/auth/login", body: Data("email=a&password=b".utf8),
-                                      headers: ["Content-Type": "application/x-www-form-urlencoded"])
+        let r = try await app.request(
+            "POST", "/v1/auth/login", body: Data("email=a&password=b".utf8),
+            headers: ["Content-Type": "application/x-www-form-urlencoded"])
         #expect(r.status == 415)
         #expect(r.code == "unsupported_media_type")
     }
 
     @Test func wrongTypesMissingAndUnknownFields() async throws {
         let app = try await Self.app.value
-        var org = goodOrg; org["latitude"] = "north"
+        var org = goodOrg
+        org["latitude"] = "north"
         let types = try await register(app, org)
         #expect(types.status == 422)
         #expect((types.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "organisation.latitude")
 
-        var missing = goodOrg; missing.removeValue(forKey: "city")
+        var missing = goodOrg
+        missing.removeValue(forKey: "city")
         let m = try await register(app, missing)
         #expect(m.status == 422)
         #expect((m.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "organisation.city")
 
-        var unknown = goodOrg; unknown["is_admin"] = true
+        var unknown = goodOrg
+        unknown["is_admin"] = true
         let u = try await register(app, unknown)
         #expect(u.status == 422)
         #expect((u.json["errors"] as? [[String: Any]])?.contains { $0["field"] as? String == "organisation.is_admin" } == true)
@@ -57,17 +70,25 @@ struct InputValidationTests {
     @Test func domainValidation() async throws {
         let app = try await Self.app.value
         var bad = goodOrg
-        bad["country"] = "US"; bad["iban"] = "PT50000201231234567890155"; bad["latitude"] = 91.0; bad["kind"] = "startup"
+        bad["country"] = "US"
+        bad["iban"] = "PT50000201231234567890155"
+        bad["latitude"] = 91.0
+        bad["kind"] = "startup"
         bad["legal_name"] = String(repeating: "A", count: 100_000)
         let r = try await register(app, bad, email: "not-an-email", password: "short")
         #expect(r.status == 422)
         let fields = Set((r.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
-        #expect(fields == ["email", "password", "organisation.legal_name", "organisation.country", "organisation.kind",
-                           "organisation.latitude", "organisation.iban"], "\(r.text.prefix(2000))")
+        #expect(
+            fields == [
+                "email", "password", "organisation.legal_name", "organisation.country", "organisation.kind",
+                "organisation.latitude", "organisation.iban",
+            ], "\(r.text.prefix(2000))")
 
-        var lower = goodOrg; lower["country"] = "pt"
+        var lower = goodOrg
+        lower["country"] = "pt"
         #expect(try await register(app, lower).status == 422)
-        var valid = goodOrg; valid["iban"] = "PT50 0002 0123 1234 5678 9015 4"
+        var valid = goodOrg
+        valid["iban"] = "PT50 0002 0123 1234 5678 9015 4"
         let ok = try await register(app, valid)
         #expect(ok.status == 201, "\(ok.text)")
         #expect((ok.json["organisation"] as? [String: Any])?["iban"] as? String == "PT50000201231234567890154")
@@ -82,8 +103,9 @@ struct InputValidationTests {
         let login = try await app.request("POST", "/v1/auth/login", json: ["email": "a\u{0}b@example.org", "password": "whatever-long"])
         #expect(login.status == 422 || login.status == 401)
         let coordinator = try await app.staff("coordinator")
-        let ancient = try await app.request("POST", "/v1/programmes/\(try await app.programmeID())/calls", token: coordinator.token,
-                                            json: ["title": "Old", "opens_at": "0001-01-01T01:01:01Z", "closes_at": "2026-11-22T14:49:45Z"])
+        let ancient = try await app.request(
+            "POST", "/v1/programmes/\(try await app.programmeID())/calls", token: coordinator.token,
+            json: ["title": "Old", "opens_at": "0001-01-01T01:01:01Z", "closes_at": "2026-11-22T14:49:45Z"])
         #expect(ancient.status == 422)
         #expect((ancient.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "opens_at")
         for query in ["entity_type=a%00b", "from=0001-01-01T01:01:01Z", "to=0001-01-01"] {
@@ -112,7 +134,8 @@ struct InputValidationTests {
             #expect(r.status == 422, "\(bad)")
             #expect((r.json["errors"] as? [[String: Any]])?.contains { $0["field"] as? String == "activity_start" } == true)
         }
-        body["activity_start"] = "2027-03-01"; body["call_id"] = 999_999
+        body["activity_start"] = "2027-03-01"
+        body["call_id"] = 999_999
         let noCall = try await app.request("POST", "/v1/applications", token: a.token, json: body)
         #expect(noCall.status == 422)
         for path in ["/v1/applications/abc", "/v1/applications/-1", "/v1/applications/0", "/v1/applications/99999999999999999999"] {
@@ -127,30 +150,36 @@ struct InputValidationTests {
     @Test func documentsAreSniffedAndLimited() async throws {
         let app = try await Self.app.value
         let a = try await app.applicant()
-        let d = try await app.request("POST", "/v1/applications", token: a.token,
-                                      json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")))
+        let d = try await app.request(
+            "POST", "/v1/applications", token: a.token,
+            json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("IMAGO-MOL")))
         let id = try #require(d.json["id"] as? Int)
         // An HTML page that claims to be a PDF.
-        let lie = try await app.request("POST", "/v1/applications/\(id)/documents?kind=invoice&filename=invoice.pdf", token: a.token,
-                                        body: Data("<html><script>alert(1)</script>".utf8), headers: ["Content-Type": "application/pdf"])
+        let lie = try await app.request(
+            "POST", "/v1/applications/\(id)/documents?kind=invoice&filename=invoice.pdf", token: a.token,
+            body: Data("<html><script>alert(1)</script>".utf8), headers: ["Content-Type": "application/pdf"])
         #expect(lie.status == 415)
         #expect(lie.code == "unsupported_media_type")
-        let badKind = try await app.request("POST", "/v1/applications/\(id)/documents?kind=selfie&filename=a.pdf", token: a.token,
-                                            body: Data("%PDF-1.4".utf8))
+        let badKind = try await app.request(
+            "POST", "/v1/applications/\(id)/documents?kind=selfie&filename=a.pdf", token: a.token,
+            body: Data("%PDF-1.4".utf8))
         #expect(badKind.status == 422)
-        let traversal = try await app.request("POST", "/v1/applications/\(id)/documents?kind=other&filename=..%2F..%2Fetc%2Fpasswd", token: a.token,
-                                              body: Data("%PDF-1.4".utf8))
+        let traversal = try await app.request(
+            "POST", "/v1/applications/\(id)/documents?kind=other&filename=..%2F..%2Fetc%2Fpasswd", token: a.token,
+            body: Data("%PDF-1.4".utf8))
         #expect(traversal.status == 422)
-        let tooBig = try await app.request("POST", "/v1/applications/\(id)/documents?kind=invoice&filename=big.pdf", token: a.token,
-                                           body: Data("%PDF-".utf8) + Data(count: 10 * 1024 * 1024))
+        let tooBig = try await app.request(
+            "POST", "/v1/applications/\(id)/documents?kind=invoice&filename=big.pdf", token: a.token,
+            body: Data("%PDF-".utf8) + Data(count: 10 * 1024 * 1024))
         #expect(tooBig.status == 413)
         #expect(tooBig.code == "payload_too_large")
 
         // A real upload round-trips byte for byte, with its SHA-256 and a safe download name.
         var pdf = Data("%PDF-1.7\n".utf8)
         pdf.append(Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
-        let up = try await app.request("POST", "/v1/applications/\(id)/documents?kind=invoice&filename=Factur%C4%83%20Ia%C8%99i.pdf",
-                                       token: a.token, body: pdf)
+        let up = try await app.request(
+            "POST", "/v1/applications/\(id)/documents?kind=invoice&filename=Factur%C4%83%20Ia%C8%99i.pdf",
+            token: a.token, body: pdf)
         #expect(up.status == 201, "\(up.text)")
         #expect(up.json["size_bytes"] as? Int == pdf.count)
         #expect((up.json["sha256"] as? String)?.count == 64)
@@ -168,11 +197,13 @@ struct InputValidationTests {
         let app = try await Self.app.value
         let coordinator = try await app.staff("coordinator")
         let a = try await app.applicant(validatedBy: coordinator.token)
-        let d = try await app.request("POST", "/v1/applications", token: a.token,
-                                      json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("Slovenian Innovation Hub")))
+        let d = try await app.request(
+            "POST", "/v1/applications", token: a.token,
+            json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("Slovenian Innovation Hub")))
         let id = try #require(d.json["id"] as? Int)
-        let up = try await app.request("POST", "/v1/applications/\(id)/documents?kind=other&filename=plan.jpg", token: a.token,
-                                       body: Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]))
+        let up = try await app.request(
+            "POST", "/v1/applications/\(id)/documents?kind=other&filename=plan.jpg", token: a.token,
+            body: Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]))
         let docID = try #require(up.json["id"] as? Int)
         #expect(try await app.request("POST", "/v1/applications/\(id)/submit", token: a.token).status == 200)
         let del = try await app.request("DELETE", "/v1/documents/\(docID)", token: a.token)

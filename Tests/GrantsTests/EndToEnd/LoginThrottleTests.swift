@@ -48,7 +48,7 @@ struct LoginThrottleTests {
             for i in 0..<5 {
                 #expect(try await login(app, a.email, "wrong-password-\(i)").status == 401)
                 var round: [Int] = []
-                for _ in 0..<3 {   // hammering during the wait changes nothing
+                for _ in 0..<3 {  // hammering during the wait changes nothing
                     let r = try await login(app, a.email, "wrong-password-x")
                     #expect(r.status == 429)
                     round.append(Int(r.header("Retry-After") ?? "") ?? -1)
@@ -79,8 +79,10 @@ struct LoginThrottleTests {
             #expect(statuses == [401, 401, 401, 401, 429, 429])
             let here = try await login(app, a.email, "correct-horse-battery")
             #expect(here.status == 429 && Int(here.header("Retry-After") ?? "") ?? 0 > 50)
-            let elsewhere = try #require(await SourceAddressClient.send(port: app.server.port, from: "127.0.0.2", "POST", "/v1/auth/login",
-                                                                        json: ["email": a.email, "password": "correct-horse-battery"]))
+            let elsewhere = try #require(
+                await SourceAddressClient.send(
+                    port: app.server.port, from: "127.0.0.2", "POST", "/v1/auth/login",
+                    json: ["email": a.email, "password": "correct-horse-battery"]))
             #expect(elsewhere.status == 200, "\(elsewhere.status) \(elsewhere.text)")
         }
     }
@@ -90,7 +92,10 @@ struct LoginThrottleTests {
     @Test func unknownAndKnownAccountsAreThrottledAlike() async throws {
         // A 60 s first wait: with the default 1 s, a loaded machine (the whole suite on 2 cores)
         // could let the wait run out between two attempts and answer 401 where 429 is meant.
-        try await TestApp.with(configure: { c in c.loginFreeFailuresPerAccount = 2; c.loginBackoffBaseSeconds = 60 }) { app in
+        try await TestApp.with(configure: { c in
+            c.loginFreeFailuresPerAccount = 2
+            c.loginBackoffBaseSeconds = 60
+        }) { app in
             let a = try await app.applicant()
             var known: [Int] = []
             var unknown: [Int] = []
@@ -144,8 +149,10 @@ struct LoginThrottleTests {
                 _ = try await app.sql("UPDATE login_throttle SET blocked_until = NULL WHERE scope = 'address'")
             }
             #expect(statuses.prefix(3) == [401, 401, 401] && statuses.last == 429, "\(statuses)")
-            let owner = try #require(await SourceAddressClient.send(port: app.server.port, from: "127.0.0.2", "POST", "/v1/auth/login",
-                                                                    json: ["email": a.email, "password": "correct-horse-battery"]))
+            let owner = try #require(
+                await SourceAddressClient.send(
+                    port: app.server.port, from: "127.0.0.2", "POST", "/v1/auth/login",
+                    json: ["email": a.email, "password": "correct-horse-battery"]))
             #expect(owner.status == 200, "\(owner.status) \(owner.text)")
         }
     }

@@ -31,13 +31,20 @@ struct MoneyBoundsTests {
             #expect(try await patch(["cap_cents": 10_000_000_001]).status == 422)
             #expect(try await patch(["cap_cents": 10_000_000_000]).status == 200)
 
-            let rules = try await patch(["rules": ["per_visit_cap_cents": 10_000_000_001, "per_third_party_cap_cents": -1,
-                                                   "prefinancing_percent": 101, "payment_due_days": 366, "halving_working_days": 32,
-                                                   "maximum_calendar_days": 367, "halving_distance_km": 20_001]])
+            let rules = try await patch([
+                "rules": [
+                    "per_visit_cap_cents": 10_000_000_001, "per_third_party_cap_cents": -1,
+                    "prefinancing_percent": 101, "payment_due_days": 366, "halving_working_days": 32,
+                    "maximum_calendar_days": 367, "halving_distance_km": 20_001,
+                ]
+            ])
             #expect(rules.status == 422)
-            #expect(Set(fields(rules).keys) == ["rules.per_visit_cap_cents", "rules.per_third_party_cap_cents", "rules.prefinancing_percent",
-                                                "rules.payment_due_days", "rules.halving_working_days", "rules.maximum_calendar_days",
-                                                "rules.halving_distance_km"], "\(rules.text)")
+            #expect(
+                Set(fields(rules).keys) == [
+                    "rules.per_visit_cap_cents", "rules.per_third_party_cap_cents", "rules.prefinancing_percent",
+                    "rules.payment_due_days", "rules.halving_working_days", "rules.maximum_calendar_days",
+                    "rules.halving_distance_km",
+                ], "\(rules.text)")
             #expect(fields(rules)["rules.prefinancing_percent"]?.contains("100") == true)
 
             // A lump sum is at most the per-visit cap (EUR 1,100), and the cap not below a lump sum.
@@ -75,8 +82,11 @@ struct MoneyBoundsTests {
             let s = try await Scenario.make(app)
             let auditor = try await app.staff("auditor")
             let pid = try await app.programmeID()
-            #expect(try await app.request("PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token,
-                                          json: ["rules": ["prefinancing_percent": 100]]).status == 200)
+            #expect(
+                try await app.request(
+                    "PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token,
+                    json: ["rules": ["prefinancing_percent": 100]]
+                ).status == 200)
             let (_, id) = try await s.evaluatedApplication()
             #expect(try await s.decide(id, "approved").status == 200)
 
@@ -99,23 +109,27 @@ struct MoneyBoundsTests {
                 "DROP INDEX IF EXISTS ledger_one_commitment",
             ] { _ = try await app.sql(statement) }
 
-            let paths = ["/v1/reports/spending?programme_id=\(pid)", "/v1/reports/spending?programme_id=\(pid)&format=csv",
-                         "/v1/reports/beneficiaries?programme_id=\(pid)", "/v1/reports/beneficiaries?programme_id=\(pid)&format=csv",
-                         "/v1/reports/overdue-payments?programme_id=\(pid)", "/v1/reports/spending.svg?programme_id=\(pid)",
-                         "/v1/reports/spending.svg?programme_id=\(pid)&as_of=9999-12-31", "/v1/programmes/\(pid)/budget"]
+            let paths = [
+                "/v1/reports/spending?programme_id=\(pid)", "/v1/reports/spending?programme_id=\(pid)&format=csv",
+                "/v1/reports/beneficiaries?programme_id=\(pid)", "/v1/reports/beneficiaries?programme_id=\(pid)&format=csv",
+                "/v1/reports/overdue-payments?programme_id=\(pid)", "/v1/reports/spending.svg?programme_id=\(pid)",
+                "/v1/reports/spending.svg?programme_id=\(pid)&as_of=9999-12-31", "/v1/programmes/\(pid)/budget",
+            ]
             func probe(_ state: String) async throws -> [Int] {
                 var statuses: [Int] = []
                 for path in paths {
                     for token in [s.coordinator.token, auditor.token] {
                         let r = try await app.request("GET", path, token: token)
-                        #expect(r.status == 200 || r.code == "stored_amount_out_of_range",
-                                "\(state) \(path): \(r.status) \(r.text.prefix(300))")
+                        #expect(
+                            r.status == 200 || r.code == "stored_amount_out_of_range",
+                            "\(state) \(path): \(r.status) \(r.text.prefix(300))")
                         if r.status != 200 { #expect(r.header("Content-Type")?.hasPrefix("application/problem+json") == true) }
                         statuses.append(r.status)
                     }
                 }
-                let pay = try await app.request("POST", "/v1/payments", token: s.coordinator.token,
-                                                json: ["application_id": id, "kind": "prefinancing"])
+                let pay = try await app.request(
+                    "POST", "/v1/payments", token: s.coordinator.token,
+                    json: ["application_id": id, "kind": "prefinancing"])
                 #expect([201, 409].contains(pay.status), "\(state) payment: \(pay.status) \(pay.text)")
                 if pay.status == 201 {
                     // Leave no open payment behind, so the next state requests afresh.
@@ -128,7 +142,8 @@ struct MoneyBoundsTests {
 
             // The finding: a cap of 5e18 and a lump sum of 1e17 approved at 100 % pre-financing.
             _ = try await app.sql("UPDATE programmes SET cap_cents = 5000000000000000000 WHERE id = \(pid)")
-            _ = try await app.sql("""
+            _ = try await app.sql(
+                """
                 UPDATE applications SET granted_cents = 100000000000000000, lump_sum_cents = 100000000000000000 WHERE id = \(Int64(id))
                 """)
             _ = try await app.sql("UPDATE ledger_entries SET amount_cents = 100000000000000000 WHERE application_id = \(Int64(id))")
@@ -140,7 +155,8 @@ struct MoneyBoundsTests {
             _ = try await app.sql("UPDATE programmes SET cap_cents = 9223372036854775807 WHERE id = \(pid)")
             _ = try await app.sql("UPDATE ledger_entries SET amount_cents = 9223372036854775807 WHERE application_id = \(Int64(id))")
             _ = try await probe("cap and commitment Int64.max")
-            _ = try await app.sql("""
+            _ = try await app.sql(
+                """
                 INSERT INTO ledger_entries (programme_id, application_id, organisation_id, kind, amount_cents, reason, created_at)
                 SELECT programme_id, application_id, organisation_id, 'commitment', 9223372036854775807, 'tampered', '0001-01-01 00:00:00+00'
                 FROM ledger_entries WHERE application_id = \(Int64(id)) LIMIT 1
@@ -150,12 +166,14 @@ struct MoneyBoundsTests {
             _ = try await app.sql("UPDATE programmes SET cap_cents = -9223372036854775808 WHERE id = \(pid)")
             _ = try await probe("negative cap")
             _ = try await app.sql("DELETE FROM ledger_entries WHERE reason = 'tampered'")
-            _ = try await app.sql("""
+            _ = try await app.sql(
+                """
                 UPDATE ledger_entries SET amount_cents = -9223372036854775808, created_at = '-infinity' WHERE application_id = \(Int64(id))
                 """)
             _ = try await probe("negative commitment at -infinity")
             _ = try await app.sql("UPDATE programmes SET cap_cents = 0 WHERE id = \(pid)")
-            _ = try await app.sql("""
+            _ = try await app.sql(
+                """
                 UPDATE ledger_entries SET amount_cents = 1, created_at = '9999-12-31 23:59:59+00' WHERE application_id = \(Int64(id))
                 """)
             _ = try await probe("zero cap, entry at the end of 9999")
@@ -167,9 +185,14 @@ struct MoneyBoundsTests {
         try await TestApp.with { app in
             let coordinator = try await app.staff("coordinator")
             let pid = try await app.programmeID()
-            let r = try await app.request("POST", "/v1/programmes/\(pid)/calls", token: coordinator.token, json: [
-                "title": "Huge numbers", "opens_at": "2027-01-01T00:00:00Z", "closes_at": "2027-02-01T00:00:00Z",
-                "criteria": [["key": "relevance", "weight": 1e300, "minimum": 1e300], ["key": "impact", "weight": -1e300, "minimum": 2]]])
+            let r = try await app.request(
+                "POST", "/v1/programmes/\(pid)/calls", token: coordinator.token,
+                json: [
+                    "title": "Huge numbers", "opens_at": "2027-01-01T00:00:00Z", "closes_at": "2027-02-01T00:00:00Z",
+                    "criteria": [
+                        ["key": "relevance", "weight": 1e300, "minimum": 1e300], ["key": "impact", "weight": -1e300, "minimum": 2],
+                    ],
+                ])
             #expect(r.status == 422, "\(r.text)")
             let f = fields(r)
             #expect(f["criteria[0].weight"] != nil && f["criteria[0].minimum"] != nil && f["criteria[1].weight"] != nil, "\(r.text)")
@@ -186,8 +209,9 @@ struct MoneyBoundsTests {
             let host = try await app.host("BIOTECYL / SIVI")
             for (start, end) in [("1970-01-01", "9999-12-31"), ("0001-01-01", "9999-12-31")] {
                 let started = Date()
-                let d = try await app.request("POST", "/v1/applications", token: a.token,
-                                              json: app.applicationBody(call: try await app.openCallID(), host: host, start: start, end: end))
+                let d = try await app.request(
+                    "POST", "/v1/applications", token: a.token,
+                    json: app.applicationBody(call: try await app.openCallID(), host: host, start: start, end: end))
                 #expect(d.status == 201, "\(d.text)")
                 #expect(Date().timeIntervalSince(started) < 5)
                 let wd = d.json["working_days"] as? Int ?? -1

@@ -33,7 +33,8 @@ struct MoneyPathTests {
             let noDoc = try await app.request("POST", "/v1/applications/\(id)/agreement", token: s.coordinator.token)
             #expect(noDoc.status == 422)
             func upload(_ kind: String) async throws {
-                let r = try await app.request("POST", "/v1/applications/\(id)/documents?kind=\(kind)&filename=\(kind).pdf", token: applicant.token, body: pdf(kind))
+                let r = try await app.request(
+                    "POST", "/v1/applications/\(id)/documents?kind=\(kind)&filename=\(kind).pdf", token: applicant.token, body: pdf(kind))
                 try #require(r.status == 201, "\(r.text)")
             }
             try await upload("commitment_to_quality")
@@ -44,18 +45,23 @@ struct MoneyPathTests {
             let report = ["actual_start": "2027-03-01", "actual_end": "2027-03-04", "summary": "Four days on the pipeline."]
             let missing = try await app.request("POST", "/v1/applications/\(id)/report", token: applicant.token, json: report)
             #expect(missing.status == 422)
-            #expect(Set((missing.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }) == ["travel_proof_missing", "host_confirmation_missing"])
+            #expect(
+                Set((missing.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }) == [
+                    "travel_proof_missing", "host_confirmation_missing",
+                ])
             try await upload("boarding_pass")
             try await upload("host_confirmation")
             let submitted = try await app.request("POST", "/v1/applications/\(id)/report", token: applicant.token, json: report)
             #expect(submitted.json["status"] as? String == "report_submitted", "\(submitted.text)")
 
             // Returned once, resubmitted, then accepted: 4 working days halves the amount.
-            let returned = try await app.request("POST", "/v1/applications/\(id)/report/review", token: s.coordinator.token,
-                                                 json: ["accepted": false, "reason": "host confirmation unsigned"])
+            let returned = try await app.request(
+                "POST", "/v1/applications/\(id)/report/review", token: s.coordinator.token,
+                json: ["accepted": false, "reason": "host confirmation unsigned"])
             #expect(returned.json["status"] as? String == "agreement_signed")
             #expect(try await app.request("POST", "/v1/applications/\(id)/report", token: applicant.token, json: report).status == 200)
-            let accepted = try await app.request("POST", "/v1/applications/\(id)/report/review", token: s.coordinator.token, json: ["accepted": true])
+            let accepted = try await app.request(
+                "POST", "/v1/applications/\(id)/report/review", token: s.coordinator.token, json: ["accepted": true])
             #expect(accepted.json["status"] as? String == "report_accepted", "\(accepted.text)")
             #expect(accepted.json["final_amount_cents"] as? Int == 39_000)
             #expect((accepted.json["payment_due_on"] as? String)?.count == 10)
@@ -64,7 +70,8 @@ struct MoneyPathTests {
             #expect(budget["available_cents"] as? Int == 8_000_000 - 39_000)
 
             // Payment: requested, four eyes, executed.
-            let requested = try await app.request("POST", "/v1/payments", token: s.coordinator.token, json: ["application_id": id, "kind": "final"])
+            let requested = try await app.request(
+                "POST", "/v1/payments", token: s.coordinator.token, json: ["application_id": id, "kind": "final"])
             #expect(requested.status == 201, "\(requested.text)")
             #expect(requested.json["amount_cents"] as? Int == 39_000)
             #expect(requested.json["status"] as? String == "requested")
@@ -72,17 +79,20 @@ struct MoneyPathTests {
             let selfApproval = try await app.request("POST", "/v1/payments/\(pid)/approve", token: s.coordinator.token)
             #expect(selfApproval.status == 403)
             #expect(selfApproval.code == "four_eyes")
-            let tooEarly = try await app.request("POST", "/v1/payments/\(pid)/execute", token: s.coordinator.token,
-                                                 json: ["bank_reference": "X", "value_date": "2027-03-20"])
+            let tooEarly = try await app.request(
+                "POST", "/v1/payments/\(pid)/execute", token: s.coordinator.token,
+                json: ["bank_reference": "X", "value_date": "2027-03-20"])
             #expect(tooEarly.status == 409)
             let approvedPayment = try await app.request("POST", "/v1/payments/\(pid)/approve", token: second.token)
             #expect(approvedPayment.json["status"] as? String == "approved")
             #expect(approvedPayment.json["approved_by"] as? Int == Int(second.id))
-            let failed = try await app.request("POST", "/v1/payments/\(pid)/fail", token: s.coordinator.token, json: ["reason": "IBAN closed"])
+            let failed = try await app.request(
+                "POST", "/v1/payments/\(pid)/fail", token: s.coordinator.token, json: ["reason": "IBAN closed"])
             #expect(failed.json["status"] as? String == "approved")
             #expect(try await s.budget()["paid_cents"] as? Int == 0)
-            let paid = try await app.request("POST", "/v1/payments/\(pid)/execute", token: s.coordinator.token,
-                                             json: ["bank_reference": "BT-2027-0001", "value_date": "2027-03-20"])
+            let paid = try await app.request(
+                "POST", "/v1/payments/\(pid)/execute", token: s.coordinator.token,
+                json: ["bank_reference": "BT-2027-0001", "value_date": "2027-03-20"])
             #expect(paid.json["status"] as? String == "paid", "\(paid.text)")
             #expect(paid.json["bank_reference"] as? String == "BT-2027-0001")
             budget = try await s.budget()
@@ -132,7 +142,8 @@ struct MoneyPathTests {
             let low = try await app.request("PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token, json: ["cap_cents": 50_000])
             #expect(low.status == 409)
 
-            let cancelled = try await app.request("POST", "/v1/applications/\(first.id)/cancel", token: s.coordinator.token, json: ["reason": "visitor withdrew"])
+            let cancelled = try await app.request(
+                "POST", "/v1/applications/\(first.id)/cancel", token: s.coordinator.token, json: ["reason": "visitor withdrew"])
             #expect(cancelled.json["status"] as? String == "cancelled")
             #expect(try await s.budget()["committed_cents"] as? Int == 0)
             let ranking = try await app.request("GET", "/v1/calls/\(call)/ranking", token: s.coordinator.token)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Grants
 
 /// Every route the service registers is in `openapi.json` with its error answers, and the
@@ -25,11 +26,12 @@ struct OpenAPIContractTests {
                     documented.insert("\(method.uppercased()) \(path)")
                 }
             }
-            let registered = Set(app.server.routes.map { route in
-                let path = route.path.split(separator: "/", omittingEmptySubsequences: false)
-                    .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
-                return "\(route.method.rawValue) \(path)"
-            })
+            let registered = Set(
+                app.server.routes.map { route in
+                    let path = route.path.split(separator: "/", omittingEmptySubsequences: false)
+                        .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+                    return "\(route.method.rawValue) \(path)"
+                })
             #expect(registered.subtracting(documented).sorted() == [], "routes missing from openapi.json")
             #expect(documented.subtracting(registered).sorted() == [], "openapi.json documents routes the service does not have")
 

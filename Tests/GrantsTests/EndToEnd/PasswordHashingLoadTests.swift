@@ -1,7 +1,8 @@
 import Foundation
-@testable import Grants
 import Synchronization
 import Testing
+
+@testable import Grants
 
 /// Issue 15 finding 5, second half: during a registration flood logins took 1.0–1.3 s instead of
 /// 74 ms, because every registration's bcrypt ran on the pool. Enrolment now has its own small
@@ -24,7 +25,10 @@ struct PasswordHashingLoadTests {
                 group.addTask {
                     do {
                         try await gate.run {
-                            tally.peak.withLock { $0[0] += 1; $0[1] = Swift.max($0[1], $0[0]) }
+                            tally.peak.withLock {
+                                $0[0] += 1
+                                $0[1] = Swift.max($0[1], $0[0])
+                            }
                             try await Task.sleep(for: .milliseconds(200))
                             tally.peak.withLock { $0[0] -= 1 }
                         }
@@ -57,8 +61,9 @@ struct PasswordHashingLoadTests {
             }
         }) { app in
             let email = "flood-coordinator-\(UUID().uuidString.prefix(6).lowercased())@medic-nest.example"
-            _ = try await GrantsCommands.createUser(pool: app.server.pool, email: email, password: "correct-horse-battery",
-                                                    name: "Flood", role: "coordinator", bcryptCost: 10)
+            _ = try await GrantsCommands.createUser(
+                pool: app.server.pool, email: email, password: "correct-horse-battery",
+                name: "Flood", role: "coordinator", bcryptCost: 10)
             let clock = ContinuousClock()
             // Its own client: the shared one's per-host connection limit would queue logins behind the flood.
             let loginClient = HTTPTestClient(base: app.base)
@@ -66,7 +71,8 @@ struct PasswordHashingLoadTests {
                 var ms: [Double] = []
                 for _ in 0..<n {
                     let start = clock.now
-                    let r = try await loginClient.send("POST", "/v1/auth/login", json: ["email": email, "password": "correct-horse-battery"])
+                    let r = try await loginClient.send(
+                        "POST", "/v1/auth/login", json: ["email": email, "password": "correct-horse-battery"])
                     #expect(r.status == 200, "\(r.status) \(r.text)")
                     let d = clock.now - start
                     ms.append(Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
@@ -83,10 +89,16 @@ struct PasswordHashingLoadTests {
                         group.addTask {
                             while !tally.stop.load(ordering: .relaxed) {
                                 let tag = UUID().uuidString.prefix(10).lowercased()
-                                let r = try? await app.request("POST", "/v1/auth/register", json: [
-                                    "email": "flood-\(tag)@d-\(tag).example", "password": "correct-horse-battery", "name": "Flood \(tag)",
-                                    "organisation": ["legal_name": "Flood \(tag)", "country": "RO", "kind": "sme", "city": "Cluj",
-                                                     "latitude": 46.77, "longitude": 23.62]])
+                                let r = try? await app.request(
+                                    "POST", "/v1/auth/register",
+                                    json: [
+                                        "email": "flood-\(tag)@d-\(tag).example", "password": "correct-horse-battery",
+                                        "name": "Flood \(tag)",
+                                        "organisation": [
+                                            "legal_name": "Flood \(tag)", "country": "RO", "kind": "sme", "city": "Cluj",
+                                            "latitude": 46.77, "longitude": 23.62,
+                                        ],
+                                    ])
                                 let status = r.map { $0.status == 503 && $0.header("Retry-After") == nil ? -503 : $0.status } ?? 0
                                 tally.statuses.withLock { $0[status, default: 0] += 1 }
                             }
@@ -94,14 +106,15 @@ struct PasswordHashingLoadTests {
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(500))   // let the flood build up
+            try await Task.sleep(for: .milliseconds(500))  // let the flood build up
             let loaded = try await timedLogins(8)
             tally.stop.store(true, ordering: .relaxed)
             await flood.value
             let answers = tally.statuses.withLock { $0 }
-            print("login under registration flood (\(ungated ? "ungated" : "gated")): quiet median \(Int(median(quiet))) ms "
-                  + "max \(Int(quiet.max() ?? 0)) ms; flooded median \(Int(median(loaded))) ms max \(Int(loaded.max() ?? 0)) ms; "
-                  + "registration answers \(answers.sorted { $0.key < $1.key })")
+            print(
+                "login under registration flood (\(ungated ? "ungated" : "gated")): quiet median \(Int(median(quiet))) ms "
+                    + "max \(Int(quiet.max() ?? 0)) ms; flooded median \(Int(median(loaded))) ms max \(Int(loaded.max() ?? 0)) ms; "
+                    + "registration answers \(answers.sorted { $0.key < $1.key })")
             #expect(Set(answers.keys).isSubset(of: [201, 503]), "\(answers)")
             if !ungated {
                 #expect(median(loaded) < median(quiet) * 4 + 300, "quiet \(quiet), flooded \(loaded)")

@@ -17,8 +17,9 @@ struct PostgresNoticeLogTests {
     @Test func raisedNoticeIsAStructuredLogEntry() async throws {
         let lines = Lines()
         let logger = Logger(label: "test", level: .info, sink: .custom { line in lines.items.withLock { $0.append(line) } })
-        let server = try GrantsServer.start(configuration: TestApp.configuration, databaseURL: try await TestApp.freshDatabase(),
-                                            logger: logger)
+        let server = try GrantsServer.start(
+            configuration: TestApp.configuration, databaseURL: try await TestApp.freshDatabase(),
+            logger: logger)
         _ = try await server.pool.query("DO $$ BEGIN RAISE NOTICE 'x'; END $$")
         _ = try await server.pool.query("DO $$ BEGIN RAISE WARNING 'disk nearly full'; END $$")
         await server.shutdown()
@@ -48,17 +49,28 @@ struct ServiceStderrTests {
         process.executableURL = TestApp.root.appendingPathComponent(".build/debug/clusterxchange")
         process.arguments = ["serve"]
         var env = ProcessInfo.processInfo.environment
-        env["DATABASE_URL"] = url; env["PORT"] = String(port); env["CX_ROOT"] = TestApp.root.path
-        env["LOG_LEVEL"] = "info"; env["MIGRATE_ON_START"] = "false"; env["BCRYPT_COST"] = "4"
+        env["DATABASE_URL"] = url
+        env["PORT"] = String(port)
+        env["CX_ROOT"] = TestApp.root.path
+        env["LOG_LEVEL"] = "info"
+        env["MIGRATE_ON_START"] = "false"
+        env["BCRYPT_COST"] = "4"
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
-        defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        defer {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
         let client = HTTPTestClient(base: "http://127.0.0.1:\(port)", timeoutSeconds: 10)
         var ready = false
         for _ in 0..<200 where !ready {
-            if let r = try? await client.send("GET", "/readyz"), r.status == 200 { ready = true } else {
+            if let r = try? await client.send("GET", "/readyz"), r.status == 200 {
+                ready = true
+            } else {
                 try await Task.sleep(for: .milliseconds(25))
             }
         }
@@ -68,7 +80,8 @@ struct ServiceStderrTests {
             for _ in 0..<6 { group.addTask { _ = try? await client.send("GET", "/readyz") } }
         }
         let admin = try await PostgresConnection.connect(configuration: PostgresConfiguration(url: url))
-        _ = try await admin.query("""
+        _ = try await admin.query(
+            """
             SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid()
             """)

@@ -8,10 +8,15 @@ import Testing
 struct RegistrationLimitTests {
     func register(_ app: TestApp, domain: String = "example.org") async throws -> TestResponse {
         let tag = UUID().uuidString.prefix(8).lowercased()
-        return try await app.request("POST", "/v1/auth/register", json: [
-            "email": "owner-\(tag)@\(domain)", "password": "correct-horse-battery", "name": "Owner \(tag)",
-            "organisation": ["legal_name": "SME \(tag)", "country": "RO", "kind": "sme", "city": "Cluj-Napoca",
-                             "latitude": 46.77, "longitude": 23.62]])
+        return try await app.request(
+            "POST", "/v1/auth/register",
+            json: [
+                "email": "owner-\(tag)@\(domain)", "password": "correct-horse-battery", "name": "Owner \(tag)",
+                "organisation": [
+                    "legal_name": "SME \(tag)", "country": "RO", "kind": "sme", "city": "Cluj-Napoca",
+                    "latitude": 46.77, "longitude": 23.62,
+                ],
+            ])
     }
 
     /// The defaults (10 per address per hour) hold even against concurrent attempts. Before the fix
@@ -58,11 +63,16 @@ struct RegistrationLimitTests {
             #expect(try await register(app).status == 201)
             #expect(try await register(app).status == 429)
             let tag = UUID().uuidString.prefix(8).lowercased()
-            let other = try #require(await SourceAddressClient.send(port: app.server.port, from: "127.0.0.3", "POST", "/v1/auth/register",
-                                                                    json: [
-                "email": "owner-\(tag)@example.org", "password": "correct-horse-battery", "name": "Owner \(tag)",
-                "organisation": ["legal_name": "SME \(tag)", "country": "RO", "kind": "sme", "city": "Cluj-Napoca",
-                                 "latitude": 46.77, "longitude": 23.62] as [String: Any]]))
+            let other = try #require(
+                await SourceAddressClient.send(
+                    port: app.server.port, from: "127.0.0.3", "POST", "/v1/auth/register",
+                    json: [
+                        "email": "owner-\(tag)@example.org", "password": "correct-horse-battery", "name": "Owner \(tag)",
+                        "organisation": [
+                            "legal_name": "SME \(tag)", "country": "RO", "kind": "sme", "city": "Cluj-Napoca",
+                            "latitude": 46.77, "longitude": 23.62,
+                        ] as [String: Any],
+                    ]))
             #expect(other.status == 201, "\(other.text)")
         }
     }

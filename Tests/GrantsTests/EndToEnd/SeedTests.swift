@@ -19,9 +19,9 @@ struct SeedTests {
             let once = try await counts()
             _ = try await Seeder.seed(pool: app.admin, directory: TestApp.root.appendingPathComponent("seeds"), demo: true)
             #expect(try await counts() == once)
-            #expect(once[0] == 1)            // MEDIC-NEST
-            #expect(once[2] >= 9)            // 8 partner clusters + the demo SME
-            #expect(once[4] == 6)            // demo users of every role
+            #expect(once[0] == 1)  // MEDIC-NEST
+            #expect(once[2] >= 9)  // 8 partner clusters + the demo SME
+            #expect(once[4] == 6)  // demo users of every role
 
             // The seeded programme is what DESIGN.md §2 says, read over HTTP.
             let token = try await app.login("auditor@medic-nest.example", "medic-nest-demo")

@@ -48,8 +48,11 @@ struct TextInputTests {
         body["objectives"] = "Line one\r\nLine two\tindented\u{1B}[31m"
         let r = try await app.request("POST", "/v1/applications", token: a.token, json: body)
         #expect(r.status == 422)
-        #expect(rules(r) == ["activity_type": "control_characters", "participant.name": "control_characters",
-                             "objectives": "control_characters"], "\(r.text)")
+        #expect(
+            rules(r) == [
+                "activity_type": "control_characters", "participant.name": "control_characters",
+                "objectives": "control_characters",
+            ], "\(r.text)")
         body["activity_type"] = "job_shadowing"
         body["participant"] = ["name": "Ana Popescu", "email": "ana@example.org", "position": "CTO"]
         body["objectives"] = "Line one\r\nLine two\tindented"
@@ -63,9 +66,11 @@ struct TextInputTests {
         let app = try await Self.app.value
         let coordinator = try await app.staff("coordinator")
         let a = try await app.applicant(validatedBy: coordinator.token)
-        let d = try await app.request("POST", "/v1/applications", token: a.token,
-                                      json: app.applicationBody(call: try await app.openCallID(),
-                                                                host: try await app.host("BIOTECYL / SIVI")))
+        let d = try await app.request(
+            "POST", "/v1/applications", token: a.token,
+            json: app.applicationBody(
+                call: try await app.openCallID(),
+                host: try await app.host("BIOTECYL / SIVI")))
         let id = try #require(d.json["id"] as? Int)
         #expect(try await app.request("POST", "/v1/applications/\(id)/submit", token: a.token).status == 200)
         let long = String(repeating: "x\u{1}", count: 50_000)
@@ -79,29 +84,35 @@ struct TextInputTests {
         #expect(rules(c)["reason"] == "too_long")
         let stored = try await app.request("GET", "/v1/applications/\(id)", token: a.token)
         #expect(stored.json["status"] as? String == "submitted")
-        let fine = try await app.request("POST", "/v1/applications/\(id)/withdraw", token: a.token,
-                                         json: ["reason": "Plans changed.\nSorry."])
+        let fine = try await app.request(
+            "POST", "/v1/applications/\(id)/withdraw", token: a.token,
+            json: ["reason": "Plans changed.\nSorry."])
         #expect(fine.status == 200, "\(fine.text)")
     }
 
     @Test func criterionDescriptionsAndScoreCommentsAreValidated() async throws {
         let app = try await Self.app.value
         let s = try await Scenario.make(app, evaluators: 1)
-        let call = try await app.request("POST", "/v1/programmes/\(try await app.programmeID())/calls", token: s.coordinator.token, json: [
-            "title": "Descriptions", "opens_at": "2027-01-01T00:00:00Z", "closes_at": "2027-02-01T00:00:00Z",
-            "criteria": [["key": "relevance", "weight": 1, "minimum": 2, "description": Self.zalgo]]])
+        let call = try await app.request(
+            "POST", "/v1/programmes/\(try await app.programmeID())/calls", token: s.coordinator.token,
+            json: [
+                "title": "Descriptions", "opens_at": "2027-01-01T00:00:00Z", "closes_at": "2027-02-01T00:00:00Z",
+                "criteria": [["key": "relevance", "weight": 1, "minimum": 2, "description": Self.zalgo]],
+            ])
         #expect(call.status == 422)
         #expect(rules(call)["criteria[0].description"] == "too_long", "\(call.text.prefix(500))")
 
         let (_, id) = try await s.eligibleApplication()
         let ev = s.evaluators[0]
-        let asg = try await app.request("POST", "/v1/applications/\(id)/assignments", token: s.coordinator.token,
-                                        json: ["evaluator_id": ev.id])
+        let asg = try await app.request(
+            "POST", "/v1/applications/\(id)/assignments", token: s.coordinator.token,
+            json: ["evaluator_id": ev.id])
         let asgID = try #require(asg.json["id"] as? Int)
         _ = try await app.request("POST", "/v1/assignments/\(asgID)/declaration", token: ev.token, json: ["conflict_of_interest": false])
         let sheet = ["relevance": 4.0, "quality": 4.0, "impact": 4.0]
-        let put = try await app.request("PUT", "/v1/assignments/\(asgID)/scores", token: ev.token,
-                                        json: ["scores": sheet, "comments": ["relevance": "fine\u{7}", "impact": Self.zalgo]])
+        let put = try await app.request(
+            "PUT", "/v1/assignments/\(asgID)/scores", token: ev.token,
+            json: ["scores": sheet, "comments": ["relevance": "fine\u{7}", "impact": Self.zalgo]])
         #expect(put.status == 422, "\(put.status) \(put.text.prefix(300))")
         #expect(rules(put) == ["comments.relevance": "control_characters", "comments.impact": "too_long"])
     }
@@ -113,7 +124,9 @@ struct TextInputTests {
         #expect(login.code == "malformed_json")
         #expect(login.text.contains("email"))
 
-        let nested = try await raw(app, "POST", "/v1/auth/register", """
+        let nested = try await raw(
+            app, "POST", "/v1/auth/register",
+            """
             {"email":"dup@example.org","password":"correct-horse-battery","name":"D","organisation":{"legal_name":"Dup Org",
              "country":"PT","kind":"sme","city":"Porto","city":"Lisboa","latitude":41.1,"longitude":-8.6}}
             """)
@@ -123,8 +136,9 @@ struct TextInputTests {
 
         let coordinator = try await app.staff("coordinator")
         let a = try await app.applicant(validatedBy: coordinator.token, iban: "RO49AAAA1B31007593840000")
-        let twoIBANs = try await raw(app, "PATCH", "/v1/organisations/\(a.organisationID)", token: a.token,
-                                     #"{"city":"Iasi","iban":"RO49AAAA1B31007593840000","\u0069ban":"DE89370400440532013000"}"#)
+        let twoIBANs = try await raw(
+            app, "PATCH", "/v1/organisations/\(a.organisationID)", token: a.token,
+            #"{"city":"Iasi","iban":"RO49AAAA1B31007593840000","\u0069ban":"DE89370400440532013000"}"#)
         #expect(twoIBANs.status == 400)
         #expect(twoIBANs.code == "malformed_json")
         let org = try await app.request("GET", "/v1/organisations/\(a.organisationID)", token: a.token)

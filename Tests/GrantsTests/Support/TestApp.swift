@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Grants
 import HTTP
 import Postgres
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// One running service on an ephemeral port over a fresh, migrated and seeded database.
 /// Tests talk to it only over HTTP; `sql` exists for set-up and for tampering on purpose.
@@ -48,15 +49,18 @@ final class TestApp: Sendable {
         if let databaseURL { url = databaseURL } else { url = try await freshDatabase() }
         var c = configuration
         configure(&c)
-        let server = try GrantsServer.start(configuration: c, databaseURL: url,
-                                            logger: Logger(label: "test", level: .error))
+        let server = try GrantsServer.start(
+            configuration: c, databaseURL: url,
+            logger: Logger(label: "test", level: .error))
         return TestApp(server: server, databaseURL: url)
     }
 
     /// Runs `body` against a started service and always stops it, also when `body` throws or a
     /// `#require` fails, so no test leaves a server, its threads or its pool behind.
-    static func with<T>(databaseURL: String? = nil, configure: (inout GrantsConfiguration) -> Void = { _ in },
-                        _ body: (TestApp) async throws -> T) async throws -> T {
+    static func with<T>(
+        databaseURL: String? = nil, configure: (inout GrantsConfiguration) -> Void = { _ in },
+        _ body: (TestApp) async throws -> T
+    ) async throws -> T {
         let app = try await start(databaseURL: databaseURL, configure: configure)
         do {
             let result = try await body(app)
@@ -88,8 +92,10 @@ final class TestApp: Sendable {
         try await admin.query(query)
     }
 
-    func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, body: Data? = nil,
-                 headers: [String: String] = [:]) async throws -> TestResponse {
+    func request(
+        _ method: String, _ path: String, token: String? = nil, json: Any? = nil, body: Data? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> TestResponse {
         try await client.send(method, path, token: token, json: json, body: body, headers: headers)
     }
 
@@ -97,8 +103,9 @@ final class TestApp: Sendable {
 
     func staff(_ role: String, _ email: String? = nil) async throws -> (id: Int64, token: String) {
         let mail = email ?? "\(role)-\(UUID().uuidString.prefix(8).lowercased())@medic-nest.example"
-        let id = try await GrantsCommands.createUser(pool: server.pool, email: mail, password: "correct-horse-battery",
-                                                     name: "Test \(role)", role: role, bcryptCost: 4)
+        let id = try await GrantsCommands.createUser(
+            pool: server.pool, email: mail, password: "correct-horse-battery",
+            name: "Test \(role)", role: role, bcryptCost: 4)
         return (id, try await login(mail, "correct-horse-battery"))
     }
 
@@ -108,29 +115,43 @@ final class TestApp: Sendable {
         return try #require(r.json["token"] as? String)
     }
 
-    struct Applicant: Sendable { var userID: Int64; var organisationID: Int64; var token: String; var email: String }
+    struct Applicant: Sendable {
+        var userID: Int64
+        var organisationID: Int64
+        var token: String
+        var email: String
+    }
 
     /// Registers an applicant organisation and, unless told otherwise, has a coordinator validate it.
-    func applicant(country: String = "RO", kind: String = "sme", city: String = "Cluj-Napoca", latitude: Double = 46.7712,
-                   longitude: Double = 23.6236, name: String? = nil, validatedBy coordinator: String? = nil,
-                   iban: String? = nil) async throws -> Applicant {
+    func applicant(
+        country: String = "RO", kind: String = "sme", city: String = "Cluj-Napoca", latitude: Double = 46.7712,
+        longitude: Double = 23.6236, name: String? = nil, validatedBy coordinator: String? = nil,
+        iban: String? = nil
+    ) async throws -> Applicant {
         let tag = UUID().uuidString.prefix(8).lowercased()
         let email = "owner-\(tag)@example.org"
-        var org: [String: Any] = ["legal_name": name ?? "SME \(tag)", "country": country, "kind": kind, "city": city,
-                                  "latitude": latitude, "longitude": longitude]
+        var org: [String: Any] = [
+            "legal_name": name ?? "SME \(tag)", "country": country, "kind": kind, "city": city,
+            "latitude": latitude, "longitude": longitude,
+        ]
         if let iban { org["iban"] = iban }
-        let r = try await request("POST", "/v1/auth/register", json: [
-            "email": email, "password": "correct-horse-battery", "name": "Owner \(tag)", "organisation": org])
+        let r = try await request(
+            "POST", "/v1/auth/register",
+            json: [
+                "email": email, "password": "correct-horse-battery", "name": "Owner \(tag)", "organisation": org,
+            ])
         try #require(r.status == 201, "register failed: \(r.status) \(r.text)")
         let user = r.json
         let orgID = try #require((user["organisation"] as? [String: Any])?["id"] as? Int)
         if let coordinator {
-            let v = try await request("POST", "/v1/organisations/\(orgID)/validation", token: coordinator,
-                                      json: ["decision": "validated", "reason": "profile checked"])
+            let v = try await request(
+                "POST", "/v1/organisations/\(orgID)/validation", token: coordinator,
+                json: ["decision": "validated", "reason": "profile checked"])
             try #require(v.status == 200, "validation failed: \(v.text)")
         }
-        return Applicant(userID: Int64(try #require(user["id"] as? Int)), organisationID: Int64(orgID),
-                         token: try await login(email, "correct-horse-battery"), email: email)
+        return Applicant(
+            userID: Int64(try #require(user["id"] as? Int)), organisationID: Int64(orgID),
+            token: try await login(email, "correct-horse-battery"), email: email)
     }
 
     /// The id of a seeded host by legal name.
@@ -147,13 +168,17 @@ final class TestApp: Sendable {
     }
 
     /// A valid application body: five working days in Portugal... or wherever the host is.
-    func applicationBody(call: Int64, host: Int64, start: String = "2027-03-01", end: String = "2027-03-05",
-                         origin: (String, String, Double, Double) = ("Cluj-Napoca", "RO", 46.7712, 23.6236)) -> [String: Any] {
-        ["call_id": call, "host_organisation_id": host,
-         "participant": ["name": "Ana Popescu", "email": "ana@example.org", "position": "CTO"],
-         "origin": ["city": origin.0, "country": origin.1, "latitude": origin.2, "longitude": origin.3],
-         "activity_start": start, "activity_end": end, "activity_type": "job_shadowing",
-         "objectives": "Learn the host's genomic data pipeline and plan a joint pilot."]
+    func applicationBody(
+        call: Int64, host: Int64, start: String = "2027-03-01", end: String = "2027-03-05",
+        origin: (String, String, Double, Double) = ("Cluj-Napoca", "RO", 46.7712, 23.6236)
+    ) -> [String: Any] {
+        [
+            "call_id": call, "host_organisation_id": host,
+            "participant": ["name": "Ana Popescu", "email": "ana@example.org", "position": "CTO"],
+            "origin": ["city": origin.0, "country": origin.1, "latitude": origin.2, "longitude": origin.3],
+            "activity_start": start, "activity_end": end, "activity_type": "job_shadowing",
+            "objectives": "Learn the host's genomic data pipeline and plan a joint pilot.",
+        ]
     }
 }
 
@@ -184,8 +209,10 @@ struct HTTPTestClient: Sendable {
         self.session = URLSession(configuration: config)
     }
 
-    func send(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, body: Data? = nil,
-              headers: [String: String] = [:]) async throws -> TestResponse {
+    func send(
+        _ method: String, _ path: String, token: String? = nil, json: Any? = nil, body: Data? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> TestResponse {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }

@@ -75,9 +75,12 @@ enum OpenAPIDocument {
     // MARK: - Operations
 
     static func operation(_ route: Route, routes: [Route], catalog: inout SchemaCatalog) throws -> OrderedJSON {
-        var o: OrderedJSON = ["operationId": .string(route.id), "tags": [.string(route.tag.rawValue)],
-                              "summary": .string(route.summary)]
-        let who = route.roles.map { "Roles: " + sortedRoles($0).joined(separator: ", ") + "." }
+        var o: OrderedJSON = [
+            "operationId": .string(route.id), "tags": [.string(route.tag.rawValue)],
+            "summary": .string(route.summary),
+        ]
+        let who =
+            route.roles.map { "Roles: " + sortedRoles($0).joined(separator: ", ") + "." }
             ?? "Open to anyone; no authentication."
         var extras: [String] = []
         if route.traits.contains(.ifMatch) { extras.append("Honours `If-Match`.") }
@@ -92,8 +95,10 @@ enum OpenAPIDocument {
         if path.contains("{change_id}") { parameters.append(parameterRef("ChangeId")) }
         if route.isPaged { parameters += [parameterRef("Limit"), parameterRef("Cursor")] }
         for q in route.query {
-            parameters.append(["name": .string(q.name), "in": "query", "required": .bool(q.required),
-                               "description": .string(q.description), "schema": q.schema])
+            parameters.append([
+                "name": .string(q.name), "in": "query", "required": .bool(q.required),
+                "description": .string(q.description), "schema": q.schema,
+            ])
         }
         if route.traits.contains(.ifMatch) { parameters.append(parameterRef("IfMatch")) }
         if route.traits.contains(.idempotent) { parameters.append(parameterRef("IdempotencyKey")) }
@@ -106,12 +111,16 @@ enum OpenAPIDocument {
         case .none: break
         case .json(let type, let required, let name, let hints):
             takesJSON = true
-            o["requestBody"] = ["required": .bool(required),
-                                "content": ["application/json": ["schema": try catalog.reference(type, name: name, hints: hints)]]]
+            o["requestBody"] = [
+                "required": .bool(required),
+                "content": ["application/json": ["schema": try catalog.reference(type, name: name, hints: hints)]],
+            ]
         case .upload(let description, let mediaTypes):
             upload = true
-            o["requestBody"] = ["required": true, "description": .string(description),
-                                "content": .object(mediaTypes.map { ($0, ["schema": ["type": "string", "format": "binary"]]) })]
+            o["requestBody"] = [
+                "required": true, "description": .string(description),
+                "content": .object(mediaTypes.map { ($0, ["schema": ["type": "string", "format": "binary"]]) }),
+            ]
         }
 
         var ok: OrderedJSON = ["description": .string([200: "OK", 201: "Created", 204: "No content"][route.status] ?? "OK")]
@@ -133,17 +142,21 @@ enum OpenAPIDocument {
             let here = codes.filter { $0.status == status }
             if let body = route.errorBodies[status] {
                 var r = problemResponse(error, description: route.errorNotes[status])
-                r["content"] = ["application/json": ["schema": try catalog.reference(body)],
-                                .init(stringLiteral: problemJSON): ["schema": schemaRef("Problem")]]
+                r["content"] = [
+                    "application/json": ["schema": try catalog.reference(body)],
+                    .init(stringLiteral: problemJSON): ["schema": schemaRef("Problem")],
+                ]
                 responses[String(status)] = r
             } else if status == 409 {
-                let description = route.errorNotes[status]
+                let description =
+                    route.errorNotes[status]
                     ?? "Conflict: " + here.map { "`\($0.rawValue)`" }.joined(separator: ", ") + "."
                 responses["409"] = problemResponse(error, description: description, codes: here)
             } else if let note = route.errorNotes[status] {
                 responses[String(status)] = problemResponse(error, description: note, codes: here)
             } else if here.contains(where: { !error.sharedCodes.contains($0) }) {
-                let description = error.description + " On this route also: "
+                let description =
+                    error.description + " On this route also: "
                     + here.filter { !error.sharedCodes.contains($0) }.map { "`\($0.rawValue)`" }.joined(separator: ", ") + "."
                 responses[String(status)] = problemResponse(error, description: description, codes: here)
             } else {
@@ -188,11 +201,15 @@ enum OpenAPIDocument {
         case .page:
             return ["application/json": ["schema": schemaRef(try pageName(route, catalog: &catalog))]]
         case .jsonOrCSV(let type, let columns):
-            return ["application/json": ["schema": try catalog.reference(type)],
-                    "text/csv": ["schema": ["type": "string"], "example": .string(CSVWriter(header: columns).string)]]
+            return [
+                "application/json": ["schema": try catalog.reference(type)],
+                "text/csv": ["schema": ["type": "string"], "example": .string(CSVWriter(header: columns).string)],
+            ]
         case .pageOrCSV(_, let columns):
-            return ["application/json": ["schema": schemaRef(try pageName(route, catalog: &catalog))],
-                    "text/csv": ["schema": ["type": "string"], "example": .string(CSVWriter(header: columns).string)]]
+            return [
+                "application/json": ["schema": schemaRef(try pageName(route, catalog: &catalog))],
+                "text/csv": ["schema": ["type": "string"], "example": .string(CSVWriter(header: columns).string)],
+            ]
         case .content(let content):
             return content
         }
@@ -213,7 +230,7 @@ enum OpenAPIDocument {
     /// schemathesis' stateful phase) can chain: `POST /v1/payments` → `/v1/payments/{id}/…`.
     static func links(from route: Route, among routes: [Route]) -> OrderedJSON {
         guard route.status == 201, case .json = route.response,
-              let collection = route.path.split(separator: "/").last, !collection.hasPrefix(":")
+            let collection = route.path.split(separator: "/").last, !collection.hasPrefix(":")
         else { return [:] }
         let prefix = "/v1/\(collection)/:id"
         var links: [(String, OrderedJSON)] = []
@@ -230,19 +247,23 @@ enum OpenAPIDocument {
     static func headerRef(_ name: String) -> OrderedJSON { ["$ref": .string("#/components/headers/\(name)")] }
 
     static func listSchema(of item: String) -> OrderedJSON {
-        ["type": "object", "required": ["items", "next_cursor"],
-         "properties": [
-             "items": ["type": "array", "items": schemaRef(item)],
-             "next_cursor": ["type": ["string", "null"], "description": "pass as `cursor` for the next page; null on the last"],
-         ]]
+        [
+            "type": "object", "required": ["items", "next_cursor"],
+            "properties": [
+                "items": ["type": "array", "items": schemaRef(item)],
+                "next_cursor": ["type": ["string", "null"], "description": "pass as `cursor` for the next page; null on the last"],
+            ],
+        ]
     }
 
     static func problemResponse(_ error: ErrorStatus, description: String? = nil, codes: [ProblemCode] = []) -> OrderedJSON {
         var headers: OrderedJSON = ["X-Request-Id": headerRef("XRequestId")]
         for header in error.headers { headers[header.name] = headerRef(header.component) }
         let code = codes.first?.rawValue ?? error.defaultCode.rawValue
-        var example: OrderedJSON = ["type": .string("https://clusterxchange.eu/problems/" + code), "title": .string(error.component),
-                                    "status": .int(Int64(error.rawValue)), "code": .string(code), "detail": "...", "errors": []]
+        var example: OrderedJSON = [
+            "type": .string("https://clusterxchange.eu/problems/" + code), "title": .string(error.component),
+            "status": .int(Int64(error.rawValue)), "code": .string(code), "detail": "...", "errors": [],
+        ]
         if error == .unprocessable {
             example["errors"] = [["field": "email", "message": "must be an e-mail address", "rule": "email"]]
         }
@@ -250,16 +271,26 @@ enum OpenAPIDocument {
         if !codes.isEmpty {
             schema = ["allOf": [schemaRef("Problem"), ["properties": ["code": ["enum": .strings(codes.map(\.rawValue))]]]]]
         }
-        return ["description": .string(description ?? error.description), "headers": headers,
-                "content": [.init(stringLiteral: problemJSON): ["schema": schema, "example": example]]]
+        return [
+            "description": .string(description ?? error.description), "headers": headers,
+            "content": [.init(stringLiteral: problemJSON): ["schema": schema, "example": example]],
+        ]
     }
 }
 
 /// The error statuses the service answers, with the shared response of each.
 enum ErrorStatus: Int, CaseIterable {
-    case badRequest = 400, unauthenticated = 401, forbidden = 403, notFound = 404, conflict = 409
-    case preconditionFailed = 412, payloadTooLarge = 413, unsupportedMediaType = 415, unprocessable = 422
-    case rateLimited = 429, unavailable = 503
+    case badRequest = 400
+    case unauthenticated = 401
+    case forbidden = 403
+    case notFound = 404
+    case conflict = 409
+    case preconditionFailed = 412
+    case payloadTooLarge = 413
+    case unsupportedMediaType = 415
+    case unprocessable = 422
+    case rateLimited = 429
+    case unavailable = 503
 
     var component: String {
         switch self {

@@ -74,16 +74,23 @@ indirect enum OrderedJSON: Sendable, Equatable {
         case .double(let d): out.append(d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)")
         case .string(let s): Self.quote(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out.append("[]"); return }
+            if items.isEmpty {
+                out.append("[]")
+                return
+            }
             out.append("[\n")
             for (i, item) in items.enumerated() {
                 out.append(String(repeating: " ", count: indent + 2))
                 item.write(into: &out, indent: indent + 2)
                 out.append(i == items.count - 1 ? "\n" : ",\n")
             }
-            out.append(String(repeating: " ", count: indent)); out.append("]")
+            out.append(String(repeating: " ", count: indent))
+            out.append("]")
         case .object(let members):
-            if members.isEmpty { out.append("{}"); return }
+            if members.isEmpty {
+                out.append("{}")
+                return
+            }
             out.append("{\n")
             for (i, (key, value)) in members.enumerated() {
                 out.append(String(repeating: " ", count: indent + 2))
@@ -92,7 +99,8 @@ indirect enum OrderedJSON: Sendable, Equatable {
                 value.write(into: &out, indent: indent + 2)
                 out.append(i == members.count - 1 ? "\n" : ",\n")
             }
-            out.append(String(repeating: " ", count: indent)); out.append("}")
+            out.append(String(repeating: " ", count: indent))
+            out.append("}")
         }
     }
 

@@ -126,7 +126,10 @@ private struct KeyedRecorder<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try decodeIfPresent(Wrapped(type), key) }
 
     /// Routes the concrete overloads through the generic ones (one place records).
-    private struct Wrapped<T: Decodable> { let type: T.Type; init(_ type: T.Type) { self.type = type } }
+    private struct Wrapped<T: Decodable> {
+        let type: T.Type
+        init(_ type: T.Type) { self.type = type }
+    }
     private func decode<T: Decodable>(_ w: Wrapped<T>, _ key: Key) throws -> T { try decode(w.type, forKey: key) }
     private func decodeIfPresent<T: Decodable>(_ w: Wrapped<T>, _ key: Key) throws -> T? { try decodeIfPresent(w.type, forKey: key) }
 

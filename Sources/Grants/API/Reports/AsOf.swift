@@ -26,8 +26,12 @@ enum AsOf {
         let m = micros(d)
         let day = utcDate(d)
         let inDay = m - Int64(day.dayNumber) * 86_400_000_000
-        let secs = inDay / 1_000_000, frac = inDay % 1_000_000
-        func pad(_ v: Int64, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
+        let secs = inDay / 1_000_000
+        let frac = inDay % 1_000_000
+        func pad(_ v: Int64, _ n: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, n - s.count)) + s
+        }
         let time = "\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))"
         return "\(day.iso)T\(time)\(frac == 0 ? "" : "." + pad(frac, 6))Z"
     }

@@ -54,10 +54,15 @@ struct Beneficiary: Codable, Sendable {
     /// Explicit nulls: every row has every column.
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(organisationId, forKey: .organisationId); try c.encode(legalName, forKey: .legalName)
-        try c.encode(country, forKey: .country); try c.encode(kind, forKey: .kind); try c.encode(vatNumber, forKey: .vatNumber)
-        try c.encode(exchanges, forKey: .exchanges); try c.encode(committedCents, forKey: .committedCents)
-        try c.encode(paidCents, forKey: .paidCents); try c.encode(firstPaymentOn, forKey: .firstPaymentOn)
+        try c.encode(organisationId, forKey: .organisationId)
+        try c.encode(legalName, forKey: .legalName)
+        try c.encode(country, forKey: .country)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(vatNumber, forKey: .vatNumber)
+        try c.encode(exchanges, forKey: .exchanges)
+        try c.encode(committedCents, forKey: .committedCents)
+        try c.encode(paidCents, forKey: .paidCents)
+        try c.encode(firstPaymentOn, forKey: .firstPaymentOn)
         try c.encode(lastPaymentOn, forKey: .lastPaymentOn)
     }
 }

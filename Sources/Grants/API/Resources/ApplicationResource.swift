@@ -4,8 +4,17 @@ import Postgres
 
 /// An exchange application with the figures the service computed for it.
 struct ApplicationResource: Codable, Sendable {
-    struct Participant: Codable, Sendable { var name: String; var email: String; var position: String }
-    struct Origin: Codable, Sendable { var city: String; var country: String; var latitude: Double; var longitude: Double }
+    struct Participant: Codable, Sendable {
+        var name: String
+        var email: String
+        var position: String
+    }
+    struct Origin: Codable, Sendable {
+        var city: String
+        var country: String
+        var latitude: Double
+        var longitude: Double
+    }
 
     var id: Int64
     var status: ApplicationStatus
@@ -48,26 +57,39 @@ struct ApplicationResource: Codable, Sendable {
 
     init(row: PostgresRow) throws {
         id = try row.decode("id")
-        guard let s = ApplicationStatus(rawValue: try row.decode("status")) else { throw GrantsError.unavailable("unknown status in storage") }
+        guard let s = ApplicationStatus(rawValue: try row.decode("status")) else {
+            throw GrantsError.unavailable("unknown status in storage")
+        }
         status = s
-        programmeId = try row.decode("programme_id"); callId = try row.decode("call_id")
-        organisationId = try row.decode("organisation_id"); hostOrganisationId = try row.decode("host_organisation_id")
-        participant = Participant(name: try row.decode("participant_name"), email: try row.decode("participant_email"),
-                                  position: try row.decode("participant_position"))
-        origin = Origin(city: try row.decode("origin_city"), country: try row.decode("origin_country"),
-                        latitude: try row.decode("origin_latitude"), longitude: try row.decode("origin_longitude"))
+        programmeId = try row.decode("programme_id")
+        callId = try row.decode("call_id")
+        organisationId = try row.decode("organisation_id")
+        hostOrganisationId = try row.decode("host_organisation_id")
+        participant = Participant(
+            name: try row.decode("participant_name"), email: try row.decode("participant_email"),
+            position: try row.decode("participant_position"))
+        origin = Origin(
+            city: try row.decode("origin_city"), country: try row.decode("origin_country"),
+            latitude: try row.decode("origin_latitude"), longitude: try row.decode("origin_longitude"))
         activityStart = try row.decode("activity_start")
         activityEnd = try row.decode("activity_end")
-        activityType = try row.decode("activity_type"); objectives = try row.decode("objectives")
-        workingDays = try row.decode("working_days"); distanceKm = try row.decode("distance_km")
-        lumpSumCents = try row.decode("lump_sum_cents"); grantedCents = try row.decode("granted_cents")
+        activityType = try row.decode("activity_type")
+        objectives = try row.decode("objectives")
+        workingDays = try row.decode("working_days")
+        distanceKm = try row.decode("distance_km")
+        lumpSumCents = try row.decode("lump_sum_cents")
+        grantedCents = try row.decode("granted_cents")
         finalAmountCents = try row.decode("final_amount_cents")
         paymentDueOn = try row.decode("payment_due_on")
         actualStart = try row.decode("actual_start")
         actualEnd = try row.decode("actual_end")
-        reportSummary = try row.decode("report_summary"); statusReason = try row.decode("status_reason")
-        submittedAt = try row.decode("submitted_at"); decidedAt = try row.decode("decided_at")
-        createdAt = try row.decode("created_at"); updatedAt = try row.decode("updated_at"); version = try row.decode("version")
+        reportSummary = try row.decode("report_summary")
+        statusReason = try row.decode("status_reason")
+        submittedAt = try row.decode("submitted_at")
+        decidedAt = try row.decode("decided_at")
+        createdAt = try row.decode("created_at")
+        updatedAt = try row.decode("updated_at")
+        version = try row.decode("version")
         allowedActions = s.allowedEvents.map(\.rawValue)
     }
 
@@ -78,20 +100,25 @@ struct ApplicationResource: Codable, Sendable {
     /// (never 403, which would confirm that the id exists).
     static func load(_ conn: PostgresConnection, id: Int64, for user: Principal, lock: Bool = false) async throws -> ApplicationResource {
         if user.role == .evaluator {
-            let live = try await conn.query("""
+            let live = try await conn.query(
+                """
                 SELECT status FROM assignments WHERE application_id = \(id) AND evaluator_id = \(user.userID) AND status <> 'void'
-                """).rows
+                """
+            ).rows
             guard let row = live.first else { throw GrantsError.notFound() }
             if try row.decode("status", as: String.self) == "pending_declaration" {
                 throw GrantsError.conflictOfInterest("declare whether you have a conflict of interest before reading the application")
             }
         }
-        return try ApplicationResource(row: try await conn.query("""
-            SELECT \(unescaped: columns) FROM applications a
-            WHERE a.id = \(id)
-              AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
-            \(unescaped: lock ? "FOR UPDATE OF a" : "")
-            """).single())
+        return try ApplicationResource(
+            row: try await conn.query(
+                """
+                SELECT \(unescaped: columns) FROM applications a
+                WHERE a.id = \(id)
+                  AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
+                \(unescaped: lock ? "FOR UPDATE OF a" : "")
+                """
+            ).single())
     }
 }
 

@@ -45,35 +45,52 @@ struct CallResource: Codable, Sendable {
     }
 
     init(row: PostgresRow) throws {
-        id = try row.decode("id"); programmeId = try row.decode("programme_id"); title = try row.decode("title")
-        opensAt = try row.decode("opens_at"); closesAt = try row.decode("closes_at")
+        id = try row.decode("id")
+        programmeId = try row.decode("programme_id")
+        title = try row.decode("title")
+        opensAt = try row.decode("opens_at")
+        closesAt = try row.decode("closes_at")
         status = try row.decode("is_open", as: Bool.self) ? "open" : (try row.decode("upcoming", as: Bool.self) ? "upcoming" : "closed")
         let text: String = try row.decode("criteria")
         stored = try JSONDecoder.snake.decode([StoredCriterion].self, from: Data(text.utf8))
-        criteria = stored.map { CriterionView(key: $0.key, weight: Double($0.weightBasisPoints) / 10_000,
-                                              minimum: Double($0.minimumHalfPoints) / 2, description: $0.description) }
+        criteria = stored.map {
+            CriterionView(
+                key: $0.key, weight: Double($0.weightBasisPoints) / 10_000,
+                minimum: Double($0.minimumHalfPoints) / 2, description: $0.description)
+        }
         overallMinimumHalfPoints = try row.decode("overall_minimum_half_points")
         divergenceLimitHalfPoints = try row.decode("divergence_limit_half_points")
         overallMinimum = Double(overallMinimumHalfPoints) / 2
         divergenceLimit = Double(divergenceLimitHalfPoints) / 2
-        minimumEvaluators = try row.decode("minimum_evaluators"); version = try row.decode("version")
+        minimumEvaluators = try row.decode("minimum_evaluators")
+        version = try row.decode("version")
     }
 
     var etag: String { "\"call-\(id)-v\(version)\"" }
     var isOpen: Bool { status == "open" }
 
     static func load(_ conn: PostgresConnection, id: Int64, lock: Bool = false) async throws -> CallResource {
-        try CallResource(row: try await conn.query("""
-            SELECT \(unescaped: columns) FROM calls c WHERE c.id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
-            """).single())
+        try CallResource(
+            row: try await conn.query(
+                """
+                SELECT \(unescaped: columns) FROM calls c WHERE c.id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
+                """
+            ).single())
     }
 }
 
 extension JSONDecoder {
-    static let snake: JSONDecoder = { let d = JSONDecoder(); d.keyDecodingStrategy = .convertFromSnakeCase; return d }()
+    static let snake: JSONDecoder = {
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        return d
+    }()
 }
 extension JSONEncoder {
     static let snake: JSONEncoder = {
-        let e = JSONEncoder(); e.keyEncodingStrategy = .convertToSnakeCase; e.outputFormatting = [.sortedKeys]; return e
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.sortedKeys]
+        return e
     }()
 }

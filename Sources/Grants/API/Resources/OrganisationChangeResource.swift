@@ -39,8 +39,12 @@ struct OrganisationChangeResource: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, status, proposed, previous
-        case organisationId = "organisation_id", requestedBy = "requested_by", requestedAt = "requested_at"
-        case decidedBy = "decided_by", decidedAt = "decided_at", decisionReason = "decision_reason"
+        case organisationId = "organisation_id"
+        case requestedBy = "requested_by"
+        case requestedAt = "requested_at"
+        case decidedBy = "decided_by"
+        case decidedAt = "decided_at"
+        case decisionReason = "decision_reason"
     }
 
     /// Without a key strategy: the API's snake-case decoder would also rewrite the member names
@@ -59,22 +63,33 @@ struct OrganisationChangeResource: Codable, Sendable {
         }
     }
 
-    static func load(_ conn: PostgresConnection, id: Int64, organisationID: Int64,
-                     lock: Bool = false) async throws -> OrganisationChangeResource {
-        guard let row = try await conn.query("""
-            SELECT \(unescaped: jsonColumn) AS change FROM organisation_changes c
-            WHERE c.id = \(id) AND c.organisation_id = \(organisationID) \(unescaped: lock ? "FOR UPDATE" : "")
-            """).rows.first else { throw GrantsError.notFound("no such change of this organisation") }
+    static func load(
+        _ conn: PostgresConnection, id: Int64, organisationID: Int64,
+        lock: Bool = false
+    ) async throws -> OrganisationChangeResource {
+        guard
+            let row = try await conn.query(
+                """
+                SELECT \(unescaped: jsonColumn) AS change FROM organisation_changes c
+                WHERE c.id = \(id) AND c.organisation_id = \(organisationID) \(unescaped: lock ? "FOR UPDATE" : "")
+                """
+            ).rows.first
+        else { throw GrantsError.notFound("no such change of this organisation") }
         return try decode(json: try row.decode("change"))
     }
 
     /// Explicit nulls: clients rely on `decided_by` and `decision_reason` being present.
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id); try c.encode(organisationId, forKey: .organisationId); try c.encode(status, forKey: .status)
-        try c.encode(proposed, forKey: .proposed); try c.encode(previous, forKey: .previous)
-        try c.encode(requestedBy, forKey: .requestedBy); try c.encode(requestedAt, forKey: .requestedAt)
-        try c.encode(decidedBy, forKey: .decidedBy); try c.encode(decidedAt, forKey: .decidedAt)
+        try c.encode(id, forKey: .id)
+        try c.encode(organisationId, forKey: .organisationId)
+        try c.encode(status, forKey: .status)
+        try c.encode(proposed, forKey: .proposed)
+        try c.encode(previous, forKey: .previous)
+        try c.encode(requestedBy, forKey: .requestedBy)
+        try c.encode(requestedAt, forKey: .requestedAt)
+        try c.encode(decidedBy, forKey: .decidedBy)
+        try c.encode(decidedAt, forKey: .decidedAt)
         try c.encode(decisionReason, forKey: .decisionReason)
     }
 }

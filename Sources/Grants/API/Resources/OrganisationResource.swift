@@ -30,12 +30,22 @@ struct OrganisationResource: Codable, Sendable {
         """
 
     init(row: PostgresRow) throws {
-        id = try row.decode("id"); legalName = try row.decode("legal_name"); country = try row.decode("country")
-        kind = try row.decode("kind"); city = try row.decode("city"); latitude = try row.decode("latitude")
-        longitude = try row.decode("longitude"); vatNumber = try row.decode("vat_number"); iban = try row.decode("iban")
-        status = try row.decode("status"); statusReason = try row.decode("status_reason")
-        validatedAt = try row.decode("validated_at"); openToHosting = try row.decode("open_to_hosting")
-        createdAt = try row.decode("created_at"); updatedAt = try row.decode("updated_at"); version = try row.decode("version")
+        id = try row.decode("id")
+        legalName = try row.decode("legal_name")
+        country = try row.decode("country")
+        kind = try row.decode("kind")
+        city = try row.decode("city")
+        latitude = try row.decode("latitude")
+        longitude = try row.decode("longitude")
+        vatNumber = try row.decode("vat_number")
+        iban = try row.decode("iban")
+        status = try row.decode("status")
+        statusReason = try row.decode("status_reason")
+        validatedAt = try row.decode("validated_at")
+        openToHosting = try row.decode("open_to_hosting")
+        createdAt = try row.decode("created_at")
+        updatedAt = try row.decode("updated_at")
+        version = try row.decode("version")
         pendingChange = try row.decode("pending_change", as: String?.self).map(OrganisationChangeResource.decode(json:))
     }
 

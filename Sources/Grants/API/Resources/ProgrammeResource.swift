@@ -41,12 +41,16 @@ struct ProgrammeResource: Codable, Sendable {
     }
 
     static func load(_ conn: PostgresConnection, id: Int64, lock: Bool = false) async throws -> ProgrammeResource {
-        let row = try await conn.query("""
+        let row = try await conn.query(
+            """
             SELECT \(unescaped: columns) FROM programmes p WHERE p.id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
-            """).single()
-        let sums = try await conn.query("""
+            """
+        ).single()
+        let sums = try await conn.query(
+            """
             SELECT country, amount_cents, sourced, note FROM programme_lump_sums WHERE programme_id = \(id) ORDER BY country
-            """).rows
+            """
+        ).rows
         var lumpSums: [String: Int64] = [:]
         var sources: [String: String] = [:]
         for s in sums {
@@ -74,19 +78,23 @@ struct BudgetResource: Codable, Sendable {
     var reconciled: Bool
 
     static func load(_ conn: PostgresConnection, programmeID: Int64) async throws -> BudgetResource {
-        let row = try await conn.prepared("""
+        let row = try await conn.prepared(
+            """
             SELECT p.cap_cents, p.committed_cents AS running_committed, p.paid_cents AS running_paid,
                    coalesce(sum(ledger_committed_delta(l.kind, l.amount_cents)), 0)::bigint AS committed,
                    coalesce(sum(ledger_paid_delta(l.kind, l.amount_cents)), 0)::bigint AS paid
             FROM programmes p LEFT JOIN ledger_entries l ON l.programme_id = p.id
             WHERE p.id = \(programmeID) GROUP BY p.id
-            """).single()
+            """
+        ).single()
         let cap: Int64 = try row.decode("cap_cents")
         let committed: Int64 = try row.decode("committed")
         let paid: Int64 = try row.decode("paid")
-        let reconciled = try row.decode("running_committed", as: Int64.self) == committed && row.decode("running_paid", as: Int64.self) == paid
-        return BudgetResource(programmeId: programmeID, capCents: cap, committedCents: committed, paidCents: paid,
-                              outstandingCents: try CheckedAmounts.difference(committed, paid, "the outstanding amount"),
-                              availableCents: try CheckedAmounts.difference(cap, committed, "the available amount"), reconciled: reconciled)
+        let reconciled =
+            try row.decode("running_committed", as: Int64.self) == committed && row.decode("running_paid", as: Int64.self) == paid
+        return BudgetResource(
+            programmeId: programmeID, capCents: cap, committedCents: committed, paidCents: paid,
+            outstandingCents: try CheckedAmounts.difference(committed, paid, "the outstanding amount"),
+            availableCents: try CheckedAmounts.difference(cap, committed, "the available amount"), reconciled: reconciled)
     }
 }

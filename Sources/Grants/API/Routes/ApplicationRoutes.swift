@@ -5,128 +5,158 @@ import Postgres
 /// Drafting, computing, submitting and withdrawing exchange applications, and the
 /// coordinator's eligibility check.
 enum ApplicationRoutes {
-    struct ParticipantInput: Decodable, Sendable { var name: String; var email: String; var position: String }
-    struct OriginInput: Decodable, Sendable { var city: String; var country: String; var latitude: Double; var longitude: Double }
+    struct ParticipantInput: Decodable, Sendable {
+        var name: String
+        var email: String
+        var position: String
+    }
+    struct OriginInput: Decodable, Sendable {
+        var city: String
+        var country: String
+        var latitude: Double
+        var longitude: Double
+    }
     struct Body: RequestBody {
-        var callId: Int64?; var hostOrganisationId: Int64?; var participant: ParticipantInput?; var origin: OriginInput?
-        var activityStart: String?; var activityEnd: String?; var activityType: String?; var objectives: String?
+        var callId: Int64?
+        var hostOrganisationId: Int64?
+        var participant: ParticipantInput?
+        var origin: OriginInput?
+        var activityStart: String?
+        var activityEnd: String?
+        var activityType: String?
+        var objectives: String?
     }
     struct EligibilityBody: RequestBody {
-        var eligible: Bool; var reason: String?
+        var eligible: Bool
+        var reason: String?
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(Route(
-            .POST,
-            "/v1/applications",
-            roles: [.applicant],
-            id: "createApplication",
-            tag: .applications,
-            summary: "Draft an application",
-            description: "Creates a draft with the computed `working_days`, `distance_km` and `lump_sum_cents`.",
-            body: .json(Body.self),
-            response: .json(ApplicationResource.self),
-            status: 201,
-            traits: [.etag]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications",
+                roles: [.applicant],
+                id: "createApplication",
+                tag: .applications,
+                summary: "Draft an application",
+                description: "Creates a draft with the computed `working_days`, `distance_km` and `lump_sum_cents`.",
+                body: .json(Body.self),
+                response: .json(ApplicationResource.self),
+                status: 201,
+                traits: [.etag]),
             create)
-        table.add(Route(
-            .GET,
-            "/v1/applications",
-            roles: .everyone,
-            id: "listApplications",
-            tag: .applications,
-            summary: "List applications",
-            description: "Applicants see their organisation's, evaluators those assigned to them, staff all.",
-            response: .page(ApplicationResource.self),
-            query: [
-                .oneOf("status", ApplicationStatus.self, "only applications in this status"),
-                .id("call_id", "only applications to this call"),
-                .id("organisation_id", "only applications of this visitor organisation"),
-            ]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/applications",
+                roles: .everyone,
+                id: "listApplications",
+                tag: .applications,
+                summary: "List applications",
+                description: "Applicants see their organisation's, evaluators those assigned to them, staff all.",
+                response: .page(ApplicationResource.self),
+                query: [
+                    .oneOf("status", ApplicationStatus.self, "only applications in this status"),
+                    .id("call_id", "only applications to this call"),
+                    .id("organisation_id", "only applications of this visitor organisation"),
+                ]),
             list)
-        table.add(Route(
-            .GET,
-            "/v1/applications/:id",
-            roles: .everyone,
-            id: "getApplication",
-            tag: .applications,
-            summary: "Get an application",
-            response: .json(ApplicationResource.self),
-            traits: [.etag]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/applications/:id",
+                roles: .everyone,
+                id: "getApplication",
+                tag: .applications,
+                summary: "Get an application",
+                response: .json(ApplicationResource.self),
+                traits: [.etag]),
             get)
-        table.add(Route(
-            .PATCH,
-            "/v1/applications/:id",
-            roles: [.applicant],
-            id: "updateApplication",
-            tag: .applications,
-            summary: "Edit a draft",
-            body: .json(Body.self, schemaName: "ApplicationPatch", hints: Body.patchHints),
-            response: .json(ApplicationResource.self),
-            traits: [.etag, .ifMatch],
-            problems: [.invalidTransition]),
+        table.add(
+            Route(
+                .PATCH,
+                "/v1/applications/:id",
+                roles: [.applicant],
+                id: "updateApplication",
+                tag: .applications,
+                summary: "Edit a draft",
+                body: .json(Body.self, schemaName: "ApplicationPatch", hints: Body.patchHints),
+                response: .json(ApplicationResource.self),
+                traits: [.etag, .ifMatch],
+                problems: [.invalidTransition]),
             patch)
-        table.add(Route(
-            .DELETE,
-            "/v1/applications/:id",
-            roles: [.applicant],
-            id: "deleteApplication",
-            tag: .applications,
-            summary: "Delete a draft",
-            status: 204,
-            traits: [.ifMatch],
-            problems: [.invalidTransition]),
+        table.add(
+            Route(
+                .DELETE,
+                "/v1/applications/:id",
+                roles: [.applicant],
+                id: "deleteApplication",
+                tag: .applications,
+                summary: "Delete a draft",
+                status: 204,
+                traits: [.ifMatch],
+                problems: [.invalidTransition]),
             delete)
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/submit",
-            roles: [.applicant],
-            id: "submitApplication",
-            tag: .applications,
-            summary: "Submit a draft",
-            description: "Checks the submission rules (validated organisation, call open, host country, working "
-                + "days, ...): 422 lists every rule broken.",
-            response: .json(ApplicationResource.self),
-            traits: [.etag, .ifMatch],
-            problems: [.invalidTransition, .validationFailed]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/submit",
+                roles: [.applicant],
+                id: "submitApplication",
+                tag: .applications,
+                summary: "Submit a draft",
+                description: "Checks the submission rules (validated organisation, call open, host country, working "
+                    + "days, ...): 422 lists every rule broken.",
+                response: .json(ApplicationResource.self),
+                traits: [.etag, .ifMatch],
+                problems: [.invalidTransition, .validationFailed]),
             submit)
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/withdraw",
-            roles: [.applicant],
-            id: "withdrawApplication",
-            tag: .applications,
-            summary: "Withdraw an application",
-            body: .json(ReasonBody.self, required: false),
-            response: .json(ApplicationResource.self),
-            traits: [.etag],
-            problems: [.invalidTransition]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/withdraw",
+                roles: [.applicant],
+                id: "withdrawApplication",
+                tag: .applications,
+                summary: "Withdraw an application",
+                body: .json(ReasonBody.self, required: false),
+                response: .json(ApplicationResource.self),
+                traits: [.etag],
+                problems: [.invalidTransition]),
             withdraw)
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/eligibility",
-            roles: [.coordinator],
-            id: "decideEligibility",
-            tag: .applications,
-            summary: "Record the eligibility check",
-            body: .json(EligibilityBody.self),
-            response: .json(ApplicationResource.self),
-            traits: [.etag],
-            problems: [.invalidTransition]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/eligibility",
+                roles: [.coordinator],
+                id: "decideEligibility",
+                tag: .applications,
+                summary: "Record the eligibility check",
+                body: .json(EligibilityBody.self),
+                response: .json(ApplicationResource.self),
+                traits: [.etag],
+                problems: [.invalidTransition]),
             eligibility)
     }
 
     /// The validated, normalised content of a draft.
     struct Draft: Sendable {
-        var callID: Int64; var hostID: Int64
-        var participant: ParticipantInput; var origin: OriginInput
-        var start: CalendarDate; var end: CalendarDate; var activityType: String; var objectives: String
+        var callID: Int64
+        var hostID: Int64
+        var participant: ParticipantInput
+        var origin: OriginInput
+        var start: CalendarDate
+        var end: CalendarDate
+        var activityType: String
+        var objectives: String
     }
 
     /// What a stored application says, in the request's terms (PATCH merges over it; submit recomputes from it).
     static func draft(of app: ApplicationResource) -> Draft {
-        Draft(callID: app.callId, hostID: app.hostOrganisationId, participant: participantInput(app), origin: originInput(app),
-              start: app.activityStart, end: app.activityEnd, activityType: app.activityType, objectives: app.objectives)
+        Draft(
+            callID: app.callId, hostID: app.hostOrganisationId, participant: participantInput(app), origin: originInput(app),
+            start: app.activityStart, end: app.activityEnd, activityType: app.activityType, objectives: app.objectives)
     }
     static func participantInput(_ app: ApplicationResource) -> ParticipantInput {
         ParticipantInput(name: app.participant.name, email: app.participant.email, position: app.participant.position)
@@ -143,17 +173,24 @@ enum ApplicationRoutes {
         if hostID == nil { v.fail("host_organisation_id", "is required", rule: "required") }
         var participant = b.participant ?? base.map(participantInput)
         if let p = participant {
-            participant = ParticipantInput(name: v.text("participant.name", p.name, max: 200),
-                                           email: v.email("participant.email", p.email),
-                                           position: v.text("participant.position", p.position, max: 200))
-        } else { v.fail("participant", "is required", rule: "required") }
+            participant = ParticipantInput(
+                name: v.text("participant.name", p.name, max: 200),
+                email: v.email("participant.email", p.email),
+                position: v.text("participant.position", p.position, max: 200))
+        } else {
+            v.fail("participant", "is required", rule: "required")
+        }
         var origin = b.origin ?? base.map(originInput)
         if let o = origin {
             let city = v.text("origin.city", o.city, max: 200)
-            if !Countries.isAlpha2(o.country) { v.fail("origin.country", "must be an ISO 3166-1 alpha-2 code in upper case", rule: "country") }
+            if !Countries.isAlpha2(o.country) {
+                v.fail("origin.country", "must be an ISO 3166-1 alpha-2 code in upper case", rule: "country")
+            }
             v.coordinates("origin.", latitude: o.latitude, longitude: o.longitude)
             origin = OriginInput(city: city, country: o.country, latitude: o.latitude, longitude: o.longitude)
-        } else { v.fail("origin", "is required", rule: "required") }
+        } else {
+            v.fail("origin", "is required", rule: "required")
+        }
         let start = b.activityStart.map { v.date("activity_start", $0) } ?? base?.activityStart
         let end = b.activityEnd.map { v.date("activity_end", $0) } ?? base?.activityEnd
         if b.activityStart == nil && base == nil { v.fail("activity_start", "is required", rule: "required") }
@@ -162,40 +199,60 @@ enum ApplicationRoutes {
         let type = v.text("activity_type", b.activityType ?? base?.activityType ?? "", max: 100)
         let objectives = v.text("objectives", b.objectives ?? base?.objectives ?? "", max: 10_000, multiline: true)
         try v.finish()
-        return Draft(callID: callID!, hostID: hostID!, participant: participant!, origin: origin!, start: start!, end: end!,
-                     activityType: type, objectives: objectives)
+        return Draft(
+            callID: callID!, hostID: hostID!, participant: participant!, origin: origin!, start: start!, end: end!,
+            activityType: type, objectives: objectives)
     }
 
     /// The figures the service computes for a draft (DESIGN.md §2), from the programme's
     /// current rules and lump-sum table.
     struct Figures: Sendable {
-        var programmeID: Int64; var rules: ProgrammeRules; var hostCountry: String; var hostValidated: Bool
-        var baseCents: Int64?; var workingDays: Int; var distanceKm: Double; var lumpSum: LumpSumComputation; var callOpen: Bool
+        var programmeID: Int64
+        var rules: ProgrammeRules
+        var hostCountry: String
+        var hostValidated: Bool
+        var baseCents: Int64?
+        var workingDays: Int
+        var distanceKm: Double
+        var lumpSum: LumpSumComputation
+        var callOpen: Bool
     }
 
     static func figures(_ conn: PostgresConnection, _ d: Draft) async throws -> Figures {
-        guard let callRow = try await conn.query("""
-            SELECT c.programme_id, (now() >= c.opens_at AND now() < c.closes_at) AS is_open FROM calls c WHERE c.id = \(d.callID)
-            """).rows.first else { throw GrantsError.invalid("call_id", "no such call", rule: "not_found") }
+        guard
+            let callRow = try await conn.query(
+                """
+                SELECT c.programme_id, (now() >= c.opens_at AND now() < c.closes_at) AS is_open FROM calls c WHERE c.id = \(d.callID)
+                """
+            ).rows.first
+        else { throw GrantsError.invalid("call_id", "no such call", rule: "not_found") }
         let programmeID: Int64 = try callRow.decode("programme_id")
-        guard let host = try await conn.query("""
-            SELECT o.country, o.latitude, o.longitude, o.status = 'validated' AS validated FROM organisations o WHERE o.id = \(d.hostID)
-            """).rows.first else { throw GrantsError.invalid("host_organisation_id", "no such organisation", rule: "not_found") }
-        let programme = try await conn.query("SELECT \(unescaped: ProgrammeResource.columns) FROM programmes p WHERE p.id = \(programmeID)").single()
+        guard
+            let host = try await conn.query(
+                """
+                SELECT o.country, o.latitude, o.longitude, o.status = 'validated' AS validated FROM organisations o WHERE o.id = \(d.hostID)
+                """
+            ).rows.first
+        else { throw GrantsError.invalid("host_organisation_id", "no such organisation", rule: "not_found") }
+        let programme = try await conn.query("SELECT \(unescaped: ProgrammeResource.columns) FROM programmes p WHERE p.id = \(programmeID)")
+            .single()
         let rules = try ProgrammeResource.rules(from: programme)
         let hostCountry: String = try host.decode("country")
-        let base = try await conn.query("""
+        let base = try await conn.query(
+            """
             SELECT amount_cents FROM programme_lump_sums WHERE programme_id = \(programmeID) AND country = \(hostCountry)
-            """).rows.first.map { try $0.decode("amount_cents", as: Int64.self) }
+            """
+        ).rows.first.map { try $0.decode("amount_cents", as: Int64.self) }
         let wd = ExchangeMetrics.workingDays(from: d.start, to: d.end)
-        let km = ExchangeMetrics.distanceKm(Coordinates(latitude: d.origin.latitude, longitude: d.origin.longitude),
-                                            Coordinates(latitude: try host.decode("latitude"), longitude: try host.decode("longitude")))
-        return Figures(programmeID: programmeID, rules: rules, hostCountry: hostCountry, hostValidated: try host.decode("validated"),
-                       baseCents: base, workingDays: wd, distanceKm: km,
-                       lumpSum: LumpSum.compute(baseCents: base ?? 0, workingDays: wd, distanceKm: km, rules: rules),
-                       callOpen: try callRow.decode("is_open"))
+        let km = ExchangeMetrics.distanceKm(
+            Coordinates(latitude: d.origin.latitude, longitude: d.origin.longitude),
+            Coordinates(latitude: try host.decode("latitude"), longitude: try host.decode("longitude")))
+        return Figures(
+            programmeID: programmeID, rules: rules, hostCountry: hostCountry, hostValidated: try host.decode("validated"),
+            baseCents: base, workingDays: wd, distanceKm: km,
+            lumpSum: LumpSum.compute(baseCents: base ?? 0, workingDays: wd, distanceKm: km, rules: rules),
+            callOpen: try callRow.decode("is_open"))
     }
-
 
     @Sendable static func create(_ ctx: RequestContext) async throws -> HTTPResponse {
         let user = try ctx.user
@@ -204,8 +261,11 @@ enum ApplicationRoutes {
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             let f = try await figures(conn, d)
-            if d.hostID == orgID { throw GrantsError.invalid("host_organisation_id", "the host must be another organisation", rule: "host_is_visitor") }
-            let id: Int64 = try await conn.query("""
+            if d.hostID == orgID {
+                throw GrantsError.invalid("host_organisation_id", "the host must be another organisation", rule: "host_is_visitor")
+            }
+            let id: Int64 = try await conn.query(
+                """
                 INSERT INTO applications (programme_id, call_id, organisation_id, host_organisation_id, created_by,
                   participant_name, participant_email, participant_position, origin_city, origin_country, origin_latitude,
                   origin_longitude, activity_start, activity_end, activity_type, objectives, working_days, distance_km, lump_sum_cents)
@@ -214,7 +274,8 @@ enum ApplicationRoutes {
                   \(d.origin.longitude), \(d.start), \(d.end), \(d.activityType), \(d.objectives),
                   \(f.workingDays), \(f.distanceKm), \(f.lumpSum.amountCents))
                 RETURNING id
-                """).single().decode("id")
+                """
+            ).single().decode("id")
             let app = try await ApplicationResource.load(conn, id: id, for: user)
             try await AuditTrail.record(conn, audit, action: "application.created", entity: "application", id: id, after: app)
             return app
@@ -232,7 +293,8 @@ enum ApplicationRoutes {
         let orgFilter = v.positiveID("organisation_id", ctx.request.query["organisation_id"])
         try v.finish()
         let evaluator: Int64? = user.role == .evaluator ? user.userID : nil
-        let rows = try await ctx.db.query("""
+        let rows = try await ctx.db.query(
+            """
             SELECT \(unescaped: ApplicationResource.columns) FROM applications a
             WHERE a.id > \(page.afterID)
               AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
@@ -242,13 +304,15 @@ enum ApplicationRoutes {
               AND (\(callID)::bigint IS NULL OR a.call_id = \(callID))
               AND (\(orgFilter)::bigint IS NULL OR a.organisation_id = \(orgFilter))
             ORDER BY a.id LIMIT \(page.fetchLimit)
-            """).rows
+            """
+        ).rows
         return try page.response(try rows.map(ApplicationResource.init(row:)), id: \.id)
     }
 
     @Sendable static func get(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
-        return try ApplicationResource.respond(try await ctx.db.withConnection { try await ApplicationResource.load($0, id: id, for: user) })
+        return try ApplicationResource.respond(
+            try await ctx.db.withConnection { try await ApplicationResource.load($0, id: id, for: user) })
     }
 
     @Sendable static func patch(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -260,9 +324,12 @@ enum ApplicationRoutes {
             try ctx.checkIfMatch(current: before.etag)
             guard before.status == .draft else { throw GrantsError.invalidTransition(from: before.status, action: "edit") }
             let d = try validate(body, over: before)
-            if d.hostID == before.organisationId { throw GrantsError.invalid("host_organisation_id", "the host must be another organisation", rule: "host_is_visitor") }
+            if d.hostID == before.organisationId {
+                throw GrantsError.invalid("host_organisation_id", "the host must be another organisation", rule: "host_is_visitor")
+            }
             let f = try await figures(conn, d)
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 UPDATE applications SET programme_id = \(f.programmeID), call_id = \(d.callID), host_organisation_id = \(d.hostID),
                   participant_name = \(d.participant.name), participant_email = \(d.participant.email),
                   participant_position = \(d.participant.position), origin_city = \(d.origin.city), origin_country = \(d.origin.country),
@@ -273,7 +340,8 @@ enum ApplicationRoutes {
                 WHERE id = \(id)
                 """)
             let after = try await ApplicationResource.load(conn, id: id, for: user)
-            try await AuditTrail.record(conn, audit, action: "application.updated", entity: "application", id: id, before: before, after: after)
+            try await AuditTrail.record(
+                conn, audit, action: "application.updated", entity: "application", id: id, before: before, after: after)
             return after
         }
         return try ApplicationResource.respond(app)
@@ -288,12 +356,12 @@ enum ApplicationRoutes {
             guard before.status == .draft else { throw GrantsError.invalidTransition(from: before.status, action: "delete") }
             _ = try await conn.query("DELETE FROM documents WHERE application_id = \(id)")
             _ = try await conn.query("DELETE FROM applications WHERE id = \(id)")
-            try await AuditTrail.record(conn, audit, action: "application.deleted", entity: "application", id: id, before: before,
-                                        after: Optional<AuditTrail.Empty>.none)
+            try await AuditTrail.record(
+                conn, audit, action: "application.deleted", entity: "application", id: id, before: before,
+                after: Optional<AuditTrail.Empty>.none)
         }
         return .noContent()
     }
-
 
     @Sendable static func submit(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
@@ -303,22 +371,26 @@ enum ApplicationRoutes {
             try ctx.checkIfMatch(current: app.etag)
             guard app.status.apply(.submit) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "submit") }
             let f = try await figures(conn, draft(of: app))
-            let facts = try await conn.query("""
+            let facts = try await conn.query(
+                """
                 SELECT o.status, o.country, (now() AT TIME ZONE 'UTC')::date AS today,
                   (SELECT count(*) FROM applications x WHERE x.programme_id = \(f.programmeID) AND x.organisation_id = o.id
                      AND x.id <> \(id) AND x.status IN \(unescaped: ApplicationStatus.fundedSQLList))::bigint AS funded
                 FROM organisations o WHERE o.id = \(app.organisationId)
-                """).single()
-            let violations = SubmissionRules.check(SubmissionFacts(
-                organisationStatus: OrganisationStatus(rawValue: try facts.decode("status")) ?? .pendingValidation,
-                visitorCountry: try facts.decode("country"), hostCountry: f.hostCountry, hostValidated: f.hostValidated,
-                hostIsVisitor: app.hostOrganisationId == app.organisationId, callOpen: f.callOpen,
-                activityStart: app.activityStart, activityEnd: app.activityEnd, today: try facts.decode("today"),
-                hostCountryHasLumpSum: f.baseCents != nil, otherFundedExchanges: Int(try facts.decode("funded", as: Int64.self))),
+                """
+            ).single()
+            let violations = SubmissionRules.check(
+                SubmissionFacts(
+                    organisationStatus: OrganisationStatus(rawValue: try facts.decode("status")) ?? .pendingValidation,
+                    visitorCountry: try facts.decode("country"), hostCountry: f.hostCountry, hostValidated: f.hostValidated,
+                    hostIsVisitor: app.hostOrganisationId == app.organisationId, callOpen: f.callOpen,
+                    activityStart: app.activityStart, activityEnd: app.activityEnd, today: try facts.decode("today"),
+                    hostCountryHasLumpSum: f.baseCents != nil, otherFundedExchanges: Int(try facts.decode("funded", as: Int64.self))),
                 rules: f.rules)
             if !violations.isEmpty { throw GrantsError.validation(violations) }
             // Rules or the lump-sum table may have changed since the draft was computed.
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 UPDATE applications SET working_days = \(f.workingDays), distance_km = \(f.distanceKm), lump_sum_cents = \(f.lumpSum.amountCents)
                 WHERE id = \(id)
                 """)
@@ -348,7 +420,8 @@ enum ApplicationRoutes {
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
-            return try await ApplicationLifecycle.move(conn, app, b.eligible ? .declareEligible : .declareIneligible, reason: reason, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(
+                conn, app, b.eligible ? .declareEligible : .declareIneligible, reason: reason, audit: audit, user: user)
         }
         return try ApplicationResource.respond(app)
     }

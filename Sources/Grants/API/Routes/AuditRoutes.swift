@@ -1,52 +1,72 @@
 import Foundation
-import Timestamps
 import HTTP
 import Postgres
+import Timestamps
 
 /// The audit trail and its verification.
 enum AuditRoutes {
     struct Entry: Codable, Sendable {
-        var id: Int64; var occurredAt: Date; var actorId: Int64?; var actorRole: String?; var action: String
-        var entityType: String; var entityId: Int64?; var before: JSONFragment?; var after: JSONFragment?
-        var requestId: String?; var clientAddress: String?; var prevHash: String; var hash: String
+        var id: Int64
+        var occurredAt: Date
+        var actorId: Int64?
+        var actorRole: String?
+        var action: String
+        var entityType: String
+        var entityId: Int64?
+        var before: JSONFragment?
+        var after: JSONFragment?
+        var requestId: String?
+        var clientAddress: String?
+        var prevHash: String
+        var hash: String
     }
-    struct Verification: Codable, Sendable { var valid: Bool; var checked: Int; var firstBrokenId: Int64?
+    struct Verification: Codable, Sendable {
+        var valid: Bool
+        var checked: Int
+        var firstBrokenId: Int64?
         enum CodingKeys: String, CodingKey { case valid, checked, firstBrokenId }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(valid, forKey: .valid); try c.encode(checked, forKey: .checked); try c.encode(firstBrokenId, forKey: .firstBrokenId)
+            try c.encode(valid, forKey: .valid)
+            try c.encode(checked, forKey: .checked)
+            try c.encode(firstBrokenId, forKey: .firstBrokenId)
         }
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(Route(
-            .GET,
-            "/v1/audit-log",
-            roles: .staff,
-            id: "listAuditLog",
-            tag: .audit,
-            summary: "Audit trail",
-            response: .page(Entry.self),
-            query: [
-                QueryParameter(name: "entity_type", schema: ["type": "string"],
-                    description: "e.g. `application`, `organisation`, `user`"),
-                .id("entity_id", "only changes of this entity"),
-                .id("actor_id", "only changes by this user"),
-                QueryParameter(name: "from", schema: ["type": "string", "anyOf": [["format": "date-time"], ["format": "date"]]],
-                    description: "RFC 3339 timestamp (no fractional seconds) or YYYY-MM-DD; inclusive"),
-                QueryParameter(name: "to", schema: ["type": "string", "anyOf": [["format": "date-time"], ["format": "date"]]],
-                    description: "RFC 3339 timestamp (no fractional seconds) or YYYY-MM-DD; exclusive"),
-            ]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/audit-log",
+                roles: .staff,
+                id: "listAuditLog",
+                tag: .audit,
+                summary: "Audit trail",
+                response: .page(Entry.self),
+                query: [
+                    QueryParameter(
+                        name: "entity_type", schema: ["type": "string"],
+                        description: "e.g. `application`, `organisation`, `user`"),
+                    .id("entity_id", "only changes of this entity"),
+                    .id("actor_id", "only changes by this user"),
+                    QueryParameter(
+                        name: "from", schema: ["type": "string", "anyOf": [["format": "date-time"], ["format": "date"]]],
+                        description: "RFC 3339 timestamp (no fractional seconds) or YYYY-MM-DD; inclusive"),
+                    QueryParameter(
+                        name: "to", schema: ["type": "string", "anyOf": [["format": "date-time"], ["format": "date"]]],
+                        description: "RFC 3339 timestamp (no fractional seconds) or YYYY-MM-DD; exclusive"),
+                ]),
             list)
-        table.add(Route(
-            .GET,
-            "/v1/audit-log/verify",
-            roles: .staff,
-            id: "verifyAuditLog",
-            tag: .audit,
-            summary: "Verify the hash chain",
-            description: "Walks the whole chain recomputing every digest.",
-            response: .json(Verification.self)),
+        table.add(
+            Route(
+                .GET,
+                "/v1/audit-log/verify",
+                roles: .staff,
+                id: "verifyAuditLog",
+                tag: .audit,
+                summary: "Verify the hash chain",
+                description: "Walks the whole chain recomputing every digest.",
+                response: .json(Verification.self)),
             verify)
     }
 
@@ -55,20 +75,27 @@ enum AuditRoutes {
         let q = ctx.request.query
         var v = Validator()
         let entity = q["entity_type"]
-        let entityID = v.positiveID("entity_id", q["entity_id"]), actorID = v.positiveID("actor_id", q["actor_id"])
+        let entityID = v.positiveID("entity_id", q["entity_id"])
+        let actorID = v.positiveID("actor_id", q["actor_id"])
         func instant(_ name: String) -> Date? {
             guard let s = q[name] else { return nil }
-            if let d = Timestamp.parse(s, .query) { v.instant(name, d); return d }
+            if let d = Timestamp.parse(s, .query) {
+                v.instant(name, d)
+                return d
+            }
             if let day = CalendarDate(iso: s) {
                 let d = Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400)
                 v.instant(name, d)
                 return d
             }
-            v.fail(name, "must be an RFC 3339 timestamp or a date", rule: "timestamp"); return nil
+            v.fail(name, "must be an RFC 3339 timestamp or a date", rule: "timestamp")
+            return nil
         }
-        let from = instant("from"), to = instant("to")
+        let from = instant("from")
+        let to = instant("to")
         try v.finish()
-        let rows = try await ctx.db.query("""
+        let rows = try await ctx.db.query(
+            """
             SELECT id, occurred_at, actor_id, actor_role, action, entity_type, entity_id, before::text AS before, after::text AS after,
                    request_id, client_address, prev_hash, hash
             FROM audit_log
@@ -76,13 +103,15 @@ enum AuditRoutes {
               AND (\(entityID)::bigint IS NULL OR entity_id = \(entityID)) AND (\(actorID)::bigint IS NULL OR actor_id = \(actorID))
               AND (\(from)::timestamptz IS NULL OR occurred_at >= \(from)) AND (\(to)::timestamptz IS NULL OR occurred_at < \(to))
             ORDER BY id LIMIT \(page.fetchLimit)
-            """).rows
+            """
+        ).rows
         let items = try rows.map { r in
-            Entry(id: try r.decode("id"), occurredAt: try r.decode("occurred_at"), actorId: try r.decode("actor_id"),
-                  actorRole: try r.decode("actor_role"), action: try r.decode("action"), entityType: try r.decode("entity_type"),
-                  entityId: try r.decode("entity_id"), before: try r.decode("before", as: String?.self).map(JSONFragment.init),
-                  after: try r.decode("after", as: String?.self).map(JSONFragment.init), requestId: try r.decode("request_id"),
-                  clientAddress: try r.decode("client_address"), prevHash: try r.decode("prev_hash"), hash: try r.decode("hash"))
+            Entry(
+                id: try r.decode("id"), occurredAt: try r.decode("occurred_at"), actorId: try r.decode("actor_id"),
+                actorRole: try r.decode("actor_role"), action: try r.decode("action"), entityType: try r.decode("entity_type"),
+                entityId: try r.decode("entity_id"), before: try r.decode("before", as: String?.self).map(JSONFragment.init),
+                after: try r.decode("after", as: String?.self).map(JSONFragment.init), requestId: try r.decode("request_id"),
+                clientAddress: try r.decode("client_address"), prevHash: try r.decode("prev_hash"), hash: try r.decode("hash"))
         }
         return try page.response(items, id: \.id)
     }
@@ -94,14 +123,18 @@ enum AuditRoutes {
         var after: Int64 = 0
         var checked = 0
         while true {
-            let rows = try await ctx.db.prepared("""
+            let rows = try await ctx.db.prepared(
+                """
                 SELECT a.id, a.prev_hash, a.hash, audit_row_digest(a) AS digest FROM audit_log a
                 WHERE a.id > \(after) ORDER BY a.id LIMIT 5000
-                """).rows
+                """
+            ).rows
             if rows.isEmpty { break }
             for r in rows {
                 let id: Int64 = try r.decode("id")
-                let prev: String = try r.decode("prev_hash"), hash: String = try r.decode("hash"), digest: String = try r.decode("digest")
+                let prev: String = try r.decode("prev_hash")
+                let hash: String = try r.decode("hash")
+                let digest: String = try r.decode("digest")
                 if prev != expectedPrev || hash != digest {
                     return try .json(Verification(valid: false, checked: checked + 1, firstBrokenId: id))
                 }
@@ -127,25 +160,39 @@ struct JSONFragment: Codable, Sendable {
 /// Any JSON value; decoding tries the strict types in an order that never confuses
 /// `true` with `1` (JSONDecoder refuses those cross-type reads).
 indirect enum JSONValue: Codable, Sendable {
-    case null, bool(Bool), int(Int64), double(Double), string(String), array([JSONValue]), object([String: JSONValue])
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     init(from decoder: any Decoder) throws {
         if let c = try? decoder.container(keyedBy: RawKey.self) {
             var o: [String: JSONValue] = [:]
             for k in c.allKeys { o[k.stringValue] = try c.decode(JSONValue.self, forKey: k) }
-            self = .object(o); return
+            self = .object(o)
+            return
         }
         if var c = try? decoder.unkeyedContainer() {
             var a: [JSONValue] = []
             while !c.isAtEnd { a.append(try c.decode(JSONValue.self)) }
-            self = .array(a); return
+            self = .array(a)
+            return
         }
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int64.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
-        else { self = .string(try c.decode(String.self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let i = try? c.decode(Int64.self) {
+            self = .int(i)
+        } else if let d = try? c.decode(Double.self) {
+            self = .double(d)
+        } else {
+            self = .string(try c.decode(String.self))
+        }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -156,11 +203,21 @@ indirect enum JSONValue: Codable, Sendable {
         case .array(let a):
             var c = encoder.unkeyedContainer()
             for v in a { try c.encode(v) }
-        case .null: var c = encoder.singleValueContainer(); try c.encodeNil()
-        case .bool(let b): var c = encoder.singleValueContainer(); try c.encode(b)
-        case .int(let i): var c = encoder.singleValueContainer(); try c.encode(i)
-        case .double(let d): var c = encoder.singleValueContainer(); try c.encode(d)
-        case .string(let s): var c = encoder.singleValueContainer(); try c.encode(s)
+        case .null:
+            var c = encoder.singleValueContainer()
+            try c.encodeNil()
+        case .bool(let b):
+            var c = encoder.singleValueContainer()
+            try c.encode(b)
+        case .int(let i):
+            var c = encoder.singleValueContainer()
+            try c.encode(i)
+        case .double(let d):
+            var c = encoder.singleValueContainer()
+            try c.encode(d)
+        case .string(let s):
+            var c = encoder.singleValueContainer()
+            try c.encode(s)
         }
     }
 }

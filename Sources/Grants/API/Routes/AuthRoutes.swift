@@ -6,106 +6,130 @@ import Postgres
 /// staff accounts created by coordinators.
 enum AuthRoutes {
     struct OrganisationInput: Decodable, Sendable {
-        var legalName: String; var country: String; var kind: String; var city: String
-        var latitude: Double; var longitude: Double; var vatNumber: String?; var iban: String?
+        var legalName: String
+        var country: String
+        var kind: String
+        var city: String
+        var latitude: Double
+        var longitude: Double
+        var vatNumber: String?
+        var iban: String?
     }
     struct RegisterBody: RequestBody {
-        var email: String; var password: String; var name: String; var organisation: OrganisationInput
+        var email: String
+        var password: String
+        var name: String
+        var organisation: OrganisationInput
     }
     struct LoginBody: RequestBody {
-        var email: String; var password: String
+        var email: String
+        var password: String
     }
     struct CreateUserBody: RequestBody {
-        var email: String; var password: String; var name: String; var role: String
+        var email: String
+        var password: String
+        var name: String
+        var role: String
     }
-    struct LoginResponse: Codable, Sendable { var token: String; var expiresAt: Date; var user: UserResource }
+    struct LoginResponse: Codable, Sendable {
+        var token: String
+        var expiresAt: Date
+        var user: UserResource
+    }
 
     static func register(into table: inout RouteTable) {
-        table.add(Route(
-            .POST,
-            "/v1/auth/register",
-            roles: nil,
-            id: "register",
-            tag: .auth,
-            summary: "Register an applicant and its organisation",
-            description: "Creates the applicant account and its organisation (`pending_validation`). Attempts are "
-                + "limited per client address (default 10 an hour) and per e-mail domain (default 20 a day): "
-                + "beyond that 429 with `Retry-After`. 503 when too many registrations are being hashed at "
-                + "once.",
-            body: .json(RegisterBody.self),
-            response: .json(UserResource.self),
-            status: 201,
-            traits: [.rateLimited],
-            problems: [.emailTaken, .organisationExists]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/auth/register",
+                roles: nil,
+                id: "register",
+                tag: .auth,
+                summary: "Register an applicant and its organisation",
+                description: "Creates the applicant account and its organisation (`pending_validation`). Attempts are "
+                    + "limited per client address (default 10 an hour) and per e-mail domain (default 20 a day): "
+                    + "beyond that 429 with `Retry-After`. 503 when too many registrations are being hashed at "
+                    + "once.",
+                body: .json(RegisterBody.self),
+                response: .json(UserResource.self),
+                status: 201,
+                traits: [.rateLimited],
+                problems: [.emailTaken, .organisationExists]),
             register)
-        table.add(Route(
-            .POST,
-            "/v1/auth/login",
-            roles: nil,
-            id: "login",
-            tag: .auth,
-            summary: "Log in",
-            description: "Returns a bearer token. After a number of free failures per account (default 5) and per "
-                + "client address (default 20), each further failure doubles the wait (1 s, 2 s, 4 s … at "
-                + "most 15 min) during which attempts answer 429 with `Retry-After`; the right password after "
-                + "the wait always logs in.",
-            body: .json(LoginBody.self),
-            response: .json(LoginResponse.self),
-            traits: [.rateLimited],
-            problems: [.unauthenticated],
-            errorNotes: [401: "The e-mail or password is wrong (`unauthenticated`)."]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/auth/login",
+                roles: nil,
+                id: "login",
+                tag: .auth,
+                summary: "Log in",
+                description: "Returns a bearer token. After a number of free failures per account (default 5) and per "
+                    + "client address (default 20), each further failure doubles the wait (1 s, 2 s, 4 s … at "
+                    + "most 15 min) during which attempts answer 429 with `Retry-After`; the right password after "
+                    + "the wait always logs in.",
+                body: .json(LoginBody.self),
+                response: .json(LoginResponse.self),
+                traits: [.rateLimited],
+                problems: [.unauthenticated],
+                errorNotes: [401: "The e-mail or password is wrong (`unauthenticated`)."]),
             login)
-        table.add(Route(
-            .POST,
-            "/v1/auth/logout",
-            roles: .everyone,
-            id: "logout",
-            tag: .auth,
-            summary: "Log out",
-            description: "Revokes the bearer token of the request.",
-            status: 204),
+        table.add(
+            Route(
+                .POST,
+                "/v1/auth/logout",
+                roles: .everyone,
+                id: "logout",
+                tag: .auth,
+                summary: "Log out",
+                description: "Revokes the bearer token of the request.",
+                status: 204),
             logout)
-        table.add(Route(
-            .GET,
-            "/v1/me",
-            roles: .everyone,
-            id: "getMe",
-            tag: .auth,
-            summary: "Who am I",
-            response: .json(UserResource.self)),
+        table.add(
+            Route(
+                .GET,
+                "/v1/me",
+                roles: .everyone,
+                id: "getMe",
+                tag: .auth,
+                summary: "Who am I",
+                response: .json(UserResource.self)),
             me)
-        table.add(Route(
-            .POST,
-            "/v1/users",
-            roles: [.coordinator],
-            id: "createUser",
-            tag: .users,
-            summary: "Create a staff account",
-            body: .json(CreateUserBody.self),
-            response: .json(UserResource.self),
-            status: 201,
-            problems: [.emailTaken]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/users",
+                roles: [.coordinator],
+                id: "createUser",
+                tag: .users,
+                summary: "Create a staff account",
+                body: .json(CreateUserBody.self),
+                response: .json(UserResource.self),
+                status: 201,
+                problems: [.emailTaken]),
             createUser)
-        table.add(Route(
-            .GET,
-            "/v1/users",
-            roles: .staff,
-            id: "listUsers",
-            tag: .users,
-            summary: "List users",
-            response: .page(UserResource.self),
-            query: [
-                .oneOf("role", Role.self, "only users of this role"),
-            ]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/users",
+                roles: .staff,
+                id: "listUsers",
+                tag: .users,
+                summary: "List users",
+                response: .page(UserResource.self),
+                query: [
+                    .oneOf("role", Role.self, "only users of this role")
+                ]),
             listUsers)
-        table.add(Route(
-            .GET,
-            "/v1/users/:id",
-            roles: .staff,
-            id: "getUser",
-            tag: .users,
-            summary: "Get a user",
-            response: .json(UserResource.self)),
+        table.add(
+            Route(
+                .GET,
+                "/v1/users/:id",
+                roles: .staff,
+                id: "getUser",
+                tag: .users,
+                summary: "Get a user",
+                response: .json(UserResource.self)),
             getUser)
     }
 
@@ -135,18 +159,25 @@ enum AuthRoutes {
         let user = try await ctx.services.enrolmentHashing.run {
             try await limit.admit(pool, address: address, email: email)
             return try await pool.write { conn in
-                let orgID: Int64 = try await conn.query("""
+                let orgID: Int64 = try await conn.query(
+                    """
                     INSERT INTO organisations (legal_name, country, kind, city, latitude, longitude, vat_number, iban)
                     VALUES (\(legalName), \(country), \(o.kind), \(city), \(o.latitude), \(o.longitude), \(vat), \(iban)) RETURNING id
-                    """).single().decode("id")
-                let userID: Int64 = try await conn.query("""
+                    """
+                ).single().decode("id")
+                let userID: Int64 = try await conn.query(
+                    """
                     INSERT INTO users (email, password_hash, name, role, organisation_id)
                     VALUES (\(email), crypt(\(b.password), gen_salt('bf', \(cost)::int)), \(name), 'applicant', \(orgID)) RETURNING id
-                    """).single().decode("id")
+                    """
+                ).single().decode("id")
                 let user = try await UserResource.load(conn, id: userID)
-                var actor = audit; actor.actorID = userID; actor.actorRole = Role.applicant.rawValue
-                try await AuditTrail.record(conn, actor, action: "organisation.registered", entity: "organisation", id: orgID,
-                                            after: user.organisation)
+                var actor = audit
+                actor.actorID = userID
+                actor.actorRole = Role.applicant.rawValue
+                try await AuditTrail.record(
+                    conn, actor, action: "organisation.registered", entity: "organisation", id: orgID,
+                    after: user.organisation)
                 try await AuditTrail.record(conn, actor, action: "user.registered", entity: "user", id: userID, after: user)
                 return user
             }
@@ -163,8 +194,9 @@ enum AuthRoutes {
         let b = try ctx.body(LoginBody.self)
         let email = b.email.trimmingSpaces.lowercased()
         let config = ctx.services.configuration
-        let throttle = LoginThrottle(policy: loginPolicy(config), email: email,
-                                     address: IPAddress(ctx.request.remoteAddress)?.limitKey ?? ctx.request.remoteAddress)
+        let throttle = LoginThrottle(
+            policy: loginPolicy(config), email: email,
+            address: IPAddress(ctx.request.remoteAddress)?.limitKey ?? ctx.request.remoteAddress)
         let dummySalt = "$2a$" + (config.bcryptCost < 10 ? "0" : "") + "\(config.bcryptCost)$" + "abcdefghijklmnopqrstuv"
         let pool = ctx.db
         let token = Token.generate()
@@ -175,26 +207,31 @@ enum AuthRoutes {
             try await pool.write { conn -> LoginOutcome in
                 let verdict = try await throttle.begin(conn)
                 guard verdict == .proceed else { return .throttled(verdict) }
-                let check = try await conn.query("""
+                let check = try await conn.query(
+                    """
                     SELECT u.id, crypt(\(b.password), coalesce(u.password_hash, \(dummySalt))) = u.password_hash AS ok
                     FROM (SELECT 1) AS one LEFT JOIN users u ON lower(u.email) = \(email) AND u.active
-                    """).single()
+                    """
+                ).single()
                 guard let userID = try check.decode("id", as: Int64?.self), try check.decode("ok", as: Bool?.self) == true else {
                     try await throttle.recordFailure(conn)
                     return .wrongCredentials
                 }
-                let expires: Date = try await conn.query("""
+                let expires: Date = try await conn.query(
+                    """
                     INSERT INTO sessions (token_hash, user_id, expires_at)
                     VALUES (sha256(convert_to(\(token), 'UTF8')), \(userID), now() + make_interval(hours => \(ttl)::int))
                     RETURNING expires_at
-                    """).single().decode("expires_at")
+                    """
+                ).single().decode("expires_at")
                 try await throttle.recordSuccess(conn)
                 let user = try await UserResource.load(conn, id: userID)
                 var actor = audit
                 actor.actorID = userID
                 actor.actorRole = user.role
-                try await AuditTrail.record(conn, actor, action: "user.logged_in", entity: "user", id: userID,
-                                            after: ["expires_at": expires.ISO8601Format()])
+                try await AuditTrail.record(
+                    conn, actor, action: "user.logged_in", entity: "user", id: userID,
+                    after: ["expires_at": expires.ISO8601Format()])
                 return .loggedIn(LoginResponse(token: token, expiresAt: expires, user: user))
             }
         }
@@ -205,12 +242,16 @@ enum AuthRoutes {
         case .wrongCredentials:
             throw GrantsError.unauthenticated("the e-mail or password is wrong")
         case .throttled(.wait(let wait)):
-            throw GrantsError.rateLimited(retryAfterSeconds: wait, detail:
-                "too many failed logins for this account or from this address; the next attempt is heard in \(wait) seconds "
-                + "(each further failure doubles the wait; the right password after the wait always works)")
+            throw GrantsError.rateLimited(
+                retryAfterSeconds: wait,
+                detail:
+                    "too many failed logins for this account or from this address; the next attempt is heard in \(wait) seconds "
+                    + "(each further failure doubles the wait; the right password after the wait always works)")
         case .throttled:
-            throw GrantsError.rateLimited(retryAfterSeconds: 1, detail:
-                "another login for this account from this address is being checked; send one attempt at a time")
+            throw GrantsError.rateLimited(
+                retryAfterSeconds: 1,
+                detail:
+                    "another login for this account from this address is being checked; send one attempt at a time")
         }
         return try .json(response)
     }
@@ -223,16 +264,18 @@ enum AuthRoutes {
     }
 
     static func loginPolicy(_ c: GrantsConfiguration) -> LoginThrottle.Policy {
-        LoginThrottle.Policy(freeFailuresPerAccount: max(0, c.loginFreeFailuresPerAccount),
-                             freeFailuresPerAddress: max(0, c.loginFreeFailuresPerAddress),
-                             baseDelaySeconds: max(0, c.loginBackoffBaseSeconds), maxDelaySeconds: max(0, c.loginBackoffMaxSeconds),
-                             memorySeconds: max(1, c.loginFailureMemorySeconds))
+        LoginThrottle.Policy(
+            freeFailuresPerAccount: max(0, c.loginFreeFailuresPerAccount),
+            freeFailuresPerAddress: max(0, c.loginFreeFailuresPerAddress),
+            baseDelaySeconds: max(0, c.loginBackoffBaseSeconds), maxDelaySeconds: max(0, c.loginBackoffMaxSeconds),
+            memorySeconds: max(1, c.loginFailureMemorySeconds))
     }
 
     static func registrationLimit(_ c: GrantsConfiguration) -> RegistrationLimit {
-        RegistrationLimit(policy: RegistrationLimit.Policy(
-            perAddress: c.registrationsPerAddress, addressWindowSeconds: c.registrationAddressWindowSeconds,
-            perDomain: c.registrationsPerDomain, domainWindowSeconds: c.registrationDomainWindowSeconds))
+        RegistrationLimit(
+            policy: RegistrationLimit.Policy(
+                perAddress: c.registrationsPerAddress, addressWindowSeconds: c.registrationAddressWindowSeconds,
+                perDomain: c.registrationsPerDomain, domainWindowSeconds: c.registrationDomainWindowSeconds))
     }
 
     @Sendable static func logout(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -240,11 +283,13 @@ enum AuthRoutes {
         let token = try Authenticator.bearerToken(ctx.request)
         let audit = ctx.audit
         try await ctx.db.write { conn in
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 UPDATE sessions SET revoked_at = now()
                 WHERE token_hash = sha256(convert_to(\(token), 'UTF8')) AND revoked_at IS NULL
                 """)
-            try await AuditTrail.record(conn, audit, action: "user.logged_out", entity: "user", id: user.userID, after: Optional<AuditTrail.Empty>.none)
+            try await AuditTrail.record(
+                conn, audit, action: "user.logged_out", entity: "user", id: user.userID, after: Optional<AuditTrail.Empty>.none)
         }
         return .noContent()
     }
@@ -260,7 +305,8 @@ enum AuthRoutes {
         let cost = ctx.services.configuration.bcryptCost
         let audit = ctx.audit
         let user = try await ctx.services.staffHashing.run {
-            try await AccountWorkflow.createStaff(pool, email: b.email, password: b.password, name: b.name, role: b.role, cost: cost, audit: audit)
+            try await AccountWorkflow.createStaff(
+                pool, email: b.email, password: b.password, name: b.name, role: b.role, cost: cost, audit: audit)
         }
         var response = try HTTPResponse.json(user, status: 201)
         response.headers.set("Location", "/v1/users/\(user.id)")
@@ -272,18 +318,22 @@ enum AuthRoutes {
         let role = ctx.request.query["role"]
         if let role, Role(rawValue: role) == nil { throw GrantsError.invalid("role", "unknown role", rule: "enum") }
         let users = try await ctx.db.withConnection { conn in
-            let rows = try await conn.query("""
+            let rows = try await conn.query(
+                """
                 SELECT \(unescaped: UserResource.columns) FROM users u
                 WHERE u.id > \(page.afterID) AND (\(role)::text IS NULL OR u.role = \(role))
                 ORDER BY u.id LIMIT \(page.fetchLimit)
-                """).rows
+                """
+            ).rows
             // Applicants carry their organisation (DESIGN.md §6): one batched query, not one per user.
             let orgIDs = try rows.compactMap { try $0.decode("organisation_id", as: Int64?.self) }
             var organisations: [Int64: OrganisationResource] = [:]
             if !orgIDs.isEmpty {
-                for row in try await conn.query("""
+                for row in try await conn.query(
+                    """
                     SELECT \(unescaped: OrganisationResource.columns) FROM organisations o WHERE o.id = ANY(\(orgIDs))
-                    """).rows {
+                    """
+                ).rows {
                     let o = try OrganisationResource(row: row)
                     organisations[o.id] = o
                 }

@@ -1,5 +1,5 @@
-import Foundation
 import Evaluation
+import Foundation
 import HTTP
 import Postgres
 
@@ -8,90 +8,100 @@ import Postgres
 /// closing reports and their review.
 enum DecisionRoutes {
     struct DecisionBody: RequestBody {
-        var decision: String; var reason: String?
+        var decision: String
+        var reason: String?
     }
     struct ReportBody: RequestBody {
-        var actualStart: String; var actualEnd: String; var summary: String
+        var actualStart: String
+        var actualEnd: String
+        var summary: String
     }
     struct ReviewBody: RequestBody {
-        var accepted: Bool; var reason: String?
+        var accepted: Bool
+        var reason: String?
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/decision",
-            roles: [.coordinator],
-            id: "decideApplication",
-            tag: .decisions,
-            summary: "Decide an application",
-            description: "Approval commits the lump sum within the programme cap and the per-organisation limits.",
-            body: .json(DecisionBody.self),
-            response: .json(ApplicationResource.self),
-            traits: [.etag, .idempotent],
-            problems: [.invalidTransition, .budgetExceeded, .organisationLimit, .storedAmountOutOfRange]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/decision",
+                roles: [.coordinator],
+                id: "decideApplication",
+                tag: .decisions,
+                summary: "Decide an application",
+                description: "Approval commits the lump sum within the programme cap and the per-organisation limits.",
+                body: .json(DecisionBody.self),
+                response: .json(ApplicationResource.self),
+                traits: [.etag, .idempotent],
+                problems: [.invalidTransition, .budgetExceeded, .organisationLimit, .storedAmountOutOfRange]),
             decision)
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/agreement",
-            roles: [.coordinator],
-            id: "recordAgreement",
-            tag: .decisions,
-            summary: "Record the signed Commitment to Quality",
-            description: "Needs a `commitment_to_quality` document (422 otherwise).",
-            response: .json(ApplicationResource.self),
-            traits: [.etag],
-            problems: [.invalidTransition, .validationFailed]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/agreement",
+                roles: [.coordinator],
+                id: "recordAgreement",
+                tag: .decisions,
+                summary: "Record the signed Commitment to Quality",
+                description: "Needs a `commitment_to_quality` document (422 otherwise).",
+                response: .json(ApplicationResource.self),
+                traits: [.etag],
+                problems: [.invalidTransition, .validationFailed]),
             agreement)
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/cancel",
-            roles: [.coordinator],
-            id: "cancelApplication",
-            tag: .decisions,
-            summary: "Cancel an approved exchange",
-            description: "Releases what was committed and not paid.",
-            body: .json(ReasonBody.self, required: false),
-            response: .json(ApplicationResource.self),
-            traits: [.etag],
-            problems: [.invalidTransition, .openPayment, .storedAmountOutOfRange]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/cancel",
+                roles: [.coordinator],
+                id: "cancelApplication",
+                tag: .decisions,
+                summary: "Cancel an approved exchange",
+                description: "Releases what was committed and not paid.",
+                body: .json(ReasonBody.self, required: false),
+                response: .json(ApplicationResource.self),
+                traits: [.etag],
+                problems: [.invalidTransition, .openPayment, .storedAmountOutOfRange]),
             cancel)
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/report",
-            roles: [.applicant],
-            id: "submitReport",
-            tag: .decisions,
-            summary: "File the closing report",
-            body: .json(ReportBody.self),
-            response: .json(ApplicationResource.self),
-            traits: [.etag],
-            problems: [.invalidTransition]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/report",
+                roles: [.applicant],
+                id: "submitReport",
+                tag: .decisions,
+                summary: "File the closing report",
+                body: .json(ReportBody.self),
+                response: .json(ApplicationResource.self),
+                traits: [.etag],
+                problems: [.invalidTransition]),
             report)
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/report/review",
-            roles: [.coordinator],
-            id: "reviewReport",
-            tag: .decisions,
-            summary: "Accept or return the closing report",
-            description: "Accepting recomputes the final amount on the actual dates, releases the difference and "
-                + "sets `payment_due_on`.",
-            body: .json(ReviewBody.self),
-            response: .json(ApplicationResource.self),
-            traits: [.etag],
-            problems: [.invalidTransition, .storedAmountOutOfRange]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/report/review",
+                roles: [.coordinator],
+                id: "reviewReport",
+                tag: .decisions,
+                summary: "Accept or return the closing report",
+                description: "Accepting recomputes the final amount on the actual dates, releases the difference and "
+                    + "sets `payment_due_on`.",
+                body: .json(ReviewBody.self),
+                response: .json(ApplicationResource.self),
+                traits: [.etag],
+                problems: [.invalidTransition, .storedAmountOutOfRange]),
             review)
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/close",
-            roles: [.coordinator],
-            id: "closeApplication",
-            tag: .decisions,
-            summary: "Close a paid exchange",
-            response: .json(ApplicationResource.self),
-            traits: [.etag],
-            problems: [.invalidTransition]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/close",
+                roles: [.coordinator],
+                id: "closeApplication",
+                tag: .decisions,
+                summary: "Close a paid exchange",
+                response: .json(ApplicationResource.self),
+                traits: [.etag],
+                problems: [.invalidTransition]),
             close)
     }
 
@@ -108,7 +118,9 @@ enum DecisionRoutes {
         let audit = ctx.audit
         return try await ctx.db.write { conn in
             try await Idempotency.run(ctx, conn) {
-                try ApplicationResource.respond(try await ApprovalWorkflow.decide(conn, applicationID: id, decision: decision, reason: reason, user: user, audit: audit))
+                try ApplicationResource.respond(
+                    try await ApprovalWorkflow.decide(conn, applicationID: id, decision: decision, reason: reason, user: user, audit: audit)
+                )
             }
         }
     }
@@ -118,13 +130,20 @@ enum DecisionRoutes {
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
-            guard app.status.apply(.signAgreement) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "sign_agreement") }
-            let docs: Int64 = try await conn.query("""
+            guard app.status.apply(.signAgreement) != nil else {
+                throw GrantsError.invalidTransition(from: app.status, action: "sign_agreement")
+            }
+            let docs: Int64 = try await conn.query(
+                """
                 SELECT count(*)::bigint AS n FROM documents WHERE application_id = \(id) AND kind = \(DocumentKind.commitmentToQuality.rawValue)
-                """).single().decode("n")
+                """
+            ).single().decode("n")
             if docs == 0 {
-                throw GrantsError.validation([RuleViolation(field: "documents", rule: "commitment_to_quality_missing",
-                    message: "upload the Commitment to Quality signed by visitor and host (kind commitment_to_quality) first")])
+                throw GrantsError.validation([
+                    RuleViolation(
+                        field: "documents", rule: "commitment_to_quality_missing",
+                        message: "upload the Commitment to Quality signed by visitor and host (kind commitment_to_quality) first")
+                ])
             }
             return try await ApplicationLifecycle.move(conn, app, .signAgreement, reason: nil, audit: audit, user: user)
         }
@@ -140,10 +159,15 @@ enum DecisionRoutes {
             _ = try await ApprovalWorkflow.lockProgramme(conn, applicationID: id)
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
             guard app.status.apply(.cancel) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "cancel") }
-            let open: Int64 = try await conn.query("""
+            let open: Int64 = try await conn.query(
+                """
                 SELECT count(*)::bigint AS n FROM payments WHERE application_id = \(id) AND status <> 'paid'
-                """).single().decode("n")
-            if open > 0 { throw GrantsError.conflict(code: .openPayment, detail: "a payment of this application is requested or approved; settle it first") }
+                """
+            ).single().decode("n")
+            if open > 0 {
+                throw GrantsError.conflict(
+                    code: .openPayment, detail: "a payment of this application is requested or approved; settle it first")
+            }
             let totals = try await Ledger.applicationTotals(conn, applicationID: id)
             let unpaid = try CheckedAmounts.difference(totals.committed, totals.paid, "the unpaid commitment")
             try await Ledger.append(conn, .release, app: app, cents: unpaid, reason: reason ?? "cancelled", audit: audit)
@@ -156,25 +180,33 @@ enum DecisionRoutes {
         let (id, user) = (try ctx.id(), try ctx.user)
         let b = try ctx.body(ReportBody.self)
         var v = Validator()
-        let start = v.date("actual_start", b.actualStart), end = v.date("actual_end", b.actualEnd)
+        let start = v.date("actual_start", b.actualStart)
+        let end = v.date("actual_end", b.actualEnd)
         let summary = v.text("summary", b.summary, max: 20_000, multiline: true)
         if let start, let end, end < start { v.fail("actual_end", "actual_end is before actual_start", rule: "end_before_start") }
         try v.finish()
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
-            guard app.status.apply(.submitReport) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "submit_report") }
-            let kinds = Set(try await conn.query("SELECT DISTINCT kind FROM documents WHERE application_id = \(id)").rows
-                .compactMap { DocumentKind(rawValue: try $0.decode("kind", as: String.self)) })
+            guard app.status.apply(.submitReport) != nil else {
+                throw GrantsError.invalidTransition(from: app.status, action: "submit_report")
+            }
+            let kinds = Set(
+                try await conn.query("SELECT DISTINCT kind FROM documents WHERE application_id = \(id)").rows
+                    .compactMap { DocumentKind(rawValue: try $0.decode("kind", as: String.self)) })
             var missing: [RuleViolation] = []
             if kinds.isDisjoint(with: [.boardingPass, .invoice]) {
-                missing.append(RuleViolation(field: "documents", rule: "travel_proof_missing", message: "upload at least one boarding_pass or invoice"))
+                missing.append(
+                    RuleViolation(field: "documents", rule: "travel_proof_missing", message: "upload at least one boarding_pass or invoice")
+                )
             }
             if !kinds.contains(.hostConfirmation) {
-                missing.append(RuleViolation(field: "documents", rule: "host_confirmation_missing", message: "upload the host_confirmation"))
+                missing.append(
+                    RuleViolation(field: "documents", rule: "host_confirmation_missing", message: "upload the host_confirmation"))
             }
             if !missing.isEmpty { throw GrantsError.validation(missing) }
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 UPDATE applications SET actual_start = \(start!), actual_end = \(end!), report_summary = \(summary) WHERE id = \(id)
                 """)
             return try await ApplicationLifecycle.move(conn, app, .submitReport, reason: nil, audit: audit, user: user)
@@ -195,20 +227,27 @@ enum DecisionRoutes {
         let app = try await ctx.db.write { conn in
             let rules = try await ApprovalWorkflow.lockProgramme(conn, applicationID: id)
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
-            guard b.accepted else { return try await ApplicationLifecycle.move(conn, app, .returnReport, reason: reason, audit: audit, user: user) }
-            guard app.status.apply(.acceptReport) != nil, let start = app.actualStart, let end = app.actualEnd, let granted = app.grantedCents else {
+            guard b.accepted else {
+                return try await ApplicationLifecycle.move(conn, app, .returnReport, reason: reason, audit: audit, user: user)
+            }
+            guard app.status.apply(.acceptReport) != nil, let start = app.actualStart, let end = app.actualEnd,
+                let granted = app.grantedCents
+            else {
                 throw GrantsError.invalidTransition(from: app.status, action: "accept_report")
             }
-            let base: Int64 = try await conn.query("""
+            let base: Int64 = try await conn.query(
+                """
                 SELECT l.amount_cents FROM programme_lump_sums l JOIN organisations o ON o.country = l.country
                 WHERE l.programme_id = \(app.programmeId) AND o.id = \(app.hostOrganisationId)
-                """).single().decode("amount_cents")
+                """
+            ).single().decode("amount_cents")
             let workingDays = ExchangeMetrics.workingDays(from: start, to: end)
             let actual = LumpSum.compute(baseCents: base, workingDays: workingDays, distanceKm: app.distanceKm, rules: rules).amountCents
             let final = min(actual, granted)
             let released = try CheckedAmounts.difference(granted, final, "the released difference")
             try await Ledger.append(conn, .release, app: app, cents: released, reason: "final amount on actual dates", audit: audit)
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 UPDATE applications SET final_amount_cents = \(final),
                   payment_due_on = (now() AT TIME ZONE 'UTC')::date + \(rules.paymentDueDays)::int
                 WHERE id = \(id)

@@ -6,67 +6,94 @@ import Postgres
 /// that what is served today is what was uploaded.
 enum DocumentRoutes {
     struct DocumentResource: Codable, Sendable {
-        var id: Int64; var applicationId: Int64; var kind: String; var filename: String; var mediaType: String
-        var sizeBytes: Int64; var sha256: String; var uploadedBy: Int64; var createdAt: Date
+        var id: Int64
+        var applicationId: Int64
+        var kind: String
+        var filename: String
+        var mediaType: String
+        var sizeBytes: Int64
+        var sha256: String
+        var uploadedBy: Int64
+        var createdAt: Date
         static let columns = "d.id, d.application_id, d.kind, d.filename, d.media_type, d.size_bytes, d.sha256, d.uploaded_by, d.created_at"
         init(row: PostgresRow) throws {
-            id = try row.decode("id"); applicationId = try row.decode("application_id"); kind = try row.decode("kind")
-            filename = try row.decode("filename"); mediaType = try row.decode("media_type"); sizeBytes = try row.decode("size_bytes")
-            sha256 = try row.decode("sha256"); uploadedBy = try row.decode("uploaded_by"); createdAt = try row.decode("created_at")
+            id = try row.decode("id")
+            applicationId = try row.decode("application_id")
+            kind = try row.decode("kind")
+            filename = try row.decode("filename")
+            mediaType = try row.decode("media_type")
+            sizeBytes = try row.decode("size_bytes")
+            sha256 = try row.decode("sha256")
+            uploadedBy = try row.decode("uploaded_by")
+            createdAt = try row.decode("created_at")
         }
     }
 
     static func register(into table: inout RouteTable, maxDocumentBytes: Int) {
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/documents",
-            roles: [.applicant],
-            id: "uploadDocument",
-            tag: .documents,
-            summary: "Upload a document",
-            description: "The raw bytes of a PDF, PNG or JPEG, at most 10 MiB. The type is sniffed from the content, "
-                + "not taken from Content-Type (415 otherwise).",
-            body: .upload(description: "the document's bytes (PDF, PNG or JPEG; at most 10 MiB)", mediaTypes: DocumentSniffer.mediaTypes + ["application/octet-stream"]),
-            response: .json(DocumentResource.self),
-            status: 201,
-            query: [
-                QueryParameter(name: "kind", schema: DocumentKind.jsonSchema,
-                    description: "what the document is", required: true),
-                QueryParameter(name: "filename", schema: ["type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^/\\\\\"\\x00-\\x1f]+$"],
-                    description: "the original file name (no path)", required: true),
-            ],
-            problems: [.invalidTransition],
-            bodyLimit: maxDocumentBytes),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/documents",
+                roles: [.applicant],
+                id: "uploadDocument",
+                tag: .documents,
+                summary: "Upload a document",
+                description: "The raw bytes of a PDF, PNG or JPEG, at most 10 MiB. The type is sniffed from the content, "
+                    + "not taken from Content-Type (415 otherwise).",
+                body: .upload(
+                    description: "the document's bytes (PDF, PNG or JPEG; at most 10 MiB)",
+                    mediaTypes: DocumentSniffer.mediaTypes + ["application/octet-stream"]),
+                response: .json(DocumentResource.self),
+                status: 201,
+                query: [
+                    QueryParameter(
+                        name: "kind", schema: DocumentKind.jsonSchema,
+                        description: "what the document is", required: true),
+                    QueryParameter(
+                        name: "filename",
+                        schema: ["type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^/\\\\\"\\x00-\\x1f]+$"],
+                        description: "the original file name (no path)", required: true),
+                ],
+                problems: [.invalidTransition],
+                bodyLimit: maxDocumentBytes),
             upload)
-        table.add(Route(
-            .GET,
-            "/v1/applications/:id/documents",
-            roles: [.applicant, .coordinator, .auditor],
-            id: "listDocuments",
-            tag: .documents,
-            summary: "List an application's documents",
-            response: .page(DocumentResource.self)),
+        table.add(
+            Route(
+                .GET,
+                "/v1/applications/:id/documents",
+                roles: [.applicant, .coordinator, .auditor],
+                id: "listDocuments",
+                tag: .documents,
+                summary: "List an application's documents",
+                response: .page(DocumentResource.self)),
             list)
-        table.add(Route(
-            .GET,
-            "/v1/documents/:id",
-            roles: [.applicant, .coordinator, .auditor],
-            id: "downloadDocument",
-            tag: .documents,
-            summary: "Download a document",
-            description: "The stored bytes with their media type; the ETag is the quoted SHA-256.",
-            response: .content(["application/pdf": ["schema": ["type": "string", "format": "binary"]], "image/png": ["schema": ["type": "string", "format": "binary"]], "image/jpeg": ["schema": ["type": "string", "format": "binary"]], "application/octet-stream": ["schema": ["type": "string", "format": "binary"]]]),
-            traits: [.etag]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/documents/:id",
+                roles: [.applicant, .coordinator, .auditor],
+                id: "downloadDocument",
+                tag: .documents,
+                summary: "Download a document",
+                description: "The stored bytes with their media type; the ETag is the quoted SHA-256.",
+                response: .content([
+                    "application/pdf": ["schema": ["type": "string", "format": "binary"]],
+                    "image/png": ["schema": ["type": "string", "format": "binary"]],
+                    "image/jpeg": ["schema": ["type": "string", "format": "binary"]],
+                    "application/octet-stream": ["schema": ["type": "string", "format": "binary"]],
+                ]),
+                traits: [.etag]),
             download)
-        table.add(Route(
-            .DELETE,
-            "/v1/documents/:id",
-            roles: [.applicant],
-            id: "deleteDocument",
-            tag: .documents,
-            summary: "Delete a document of a draft",
-            status: 204,
-            problems: [.invalidTransition]),
+        table.add(
+            Route(
+                .DELETE,
+                "/v1/documents/:id",
+                roles: [.applicant],
+                id: "deleteDocument",
+                tag: .documents,
+                summary: "Delete a document of a draft",
+                status: 204,
+                problems: [.invalidTransition]),
             delete)
     }
 
@@ -81,25 +108,30 @@ enum DocumentRoutes {
             v.fail("kind", "must be one of \(DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))", rule: "enum")
         }
         let filename = v.text("filename", ctx.request.query["filename"] ?? "", max: 255)
-        if filename.contains("/") || filename.contains("\\") || filename.contains("\"") || filename.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+        if filename.contains("/") || filename.contains("\\") || filename.contains("\"")
+            || filename.unicodeScalars.contains(where: { $0.value < 0x20 })
+        {
             v.fail("filename", "must be a plain file name", rule: "filename")
         }
         try v.finish()
         let bytes = ctx.request.body
         if bytes.isEmpty { throw GrantsError.invalid("body", "the document is empty", rule: "required") }
         guard let mediaType = DocumentSniffer.mediaType(of: bytes) else {
-            throw GrantsError.unsupportedMediaType("only PDF, PNG and JPEG documents are accepted (checked from the content, not the Content-Type)")
+            throw GrantsError.unsupportedMediaType(
+                "only PDF, PNG and JPEG documents are accepted (checked from the content, not the Content-Type)")
         }
         let content = Data(bytes)
         let audit = ctx.audit
         let doc = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
             if closedStatuses.contains(app.status) { throw GrantsError.invalidTransition(from: app.status, action: "upload_document") }
-            let row = try await conn.query("""
+            let row = try await conn.query(
+                """
                 INSERT INTO documents (application_id, kind, filename, media_type, size_bytes, sha256, content, uploaded_by)
                 VALUES (\(id), \(kind), \(filename), \(mediaType), \(Int64(bytes.count)), encode(sha256(\(content)), 'hex'), \(content), \(user.userID))
                 RETURNING \(unescaped: DocumentResource.columns.replacingOccurrences(of: "d.", with: ""))
-                """).single()
+                """
+            ).single()
             let doc = try DocumentResource(row: row)
             try await AuditTrail.record(conn, audit, action: "document.uploaded", entity: "document", id: doc.id, after: doc)
             return doc
@@ -114,20 +146,24 @@ enum DocumentRoutes {
         let page = try Page(ctx.request)
         let rows = try await ctx.db.withConnection { conn in
             _ = try await ApplicationResource.load(conn, id: id, for: user)
-            return try await conn.query("""
+            return try await conn.query(
+                """
                 SELECT \(unescaped: DocumentResource.columns) FROM documents d
                 WHERE d.application_id = \(id) AND d.id > \(page.afterID) ORDER BY d.id LIMIT \(page.fetchLimit)
-                """).rows
+                """
+            ).rows
         }
         return try page.response(try rows.map(DocumentResource.init(row:)), id: \.id)
     }
 
     static func loadOwned(_ conn: PostgresConnection, id: Int64, user: Principal, content: Bool) async throws -> PostgresRow {
-        try await conn.query("""
+        try await conn.query(
+            """
             SELECT \(unescaped: DocumentResource.columns), a.status AS application_status \(unescaped: content ? ", d.content" : "")
             FROM documents d JOIN applications a ON a.id = d.application_id
             WHERE d.id = \(id) AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
-            """).single()
+            """
+        ).single()
     }
 
     @Sendable static func download(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -161,8 +197,9 @@ enum DocumentRoutes {
             // Records are kept (S): once submitted, evidence stays.
             guard status == .draft else { throw GrantsError.invalidTransition(from: status, action: "delete_document") }
             _ = try await conn.query("DELETE FROM documents WHERE id = \(id)")
-            try await AuditTrail.record(conn, audit, action: "document.deleted", entity: "document", id: id, before: doc,
-                                        after: Optional<AuditTrail.Empty>.none)
+            try await AuditTrail.record(
+                conn, audit, action: "document.deleted", entity: "document", id: id, before: doc,
+                after: Optional<AuditTrail.Empty>.none)
         }
         return .noContent()
     }

@@ -1,5 +1,5 @@
-import Foundation
 import Evaluation
+import Foundation
 import HTTP
 import Postgres
 
@@ -8,105 +8,128 @@ import Postgres
 enum EvaluationRoutes {
     struct AssignBody: RequestBody { var evaluatorId: Int64 }
     struct DeclarationBody: RequestBody {
-        var conflictOfInterest: Bool; var details: String?
+        var conflictOfInterest: Bool
+        var details: String?
     }
     struct ScoresBody: RequestBody {
-        var scores: [String: Double]; var comments: [String: String]?; var comment: String?
+        var scores: [String: Double]
+        var comments: [String: String]?
+        var comment: String?
     }
     struct ConsensusBody: RequestBody {
-        var scores: [String: Double]; var justification: String
+        var scores: [String: Double]
+        var justification: String
     }
 
     /// What an evaluator sees of an assignment: before its declaration only enough to judge
     /// a conflict (the application id, the call and the visitor organisation's name).
     struct AssignmentResource: Codable, Sendable {
-        var id: Int64; var applicationId: Int64; var callId: Int64; var evaluatorId: Int64
-        var visitorOrganisationName: String; var status: String; var conflictOfInterest: Bool?
-        var conflictDetails: String?; var declaredAt: Date?; var createdAt: Date
+        var id: Int64
+        var applicationId: Int64
+        var callId: Int64
+        var evaluatorId: Int64
+        var visitorOrganisationName: String
+        var status: String
+        var conflictOfInterest: Bool?
+        var conflictDetails: String?
+        var declaredAt: Date?
+        var createdAt: Date
         static let columns = """
             s.id, s.application_id, a.call_id, s.evaluator_id, o.legal_name AS visitor_name, s.status,
             s.conflict_of_interest, s.conflict_details, s.declared_at, s.created_at
             """
         static let from = "assignments s JOIN applications a ON a.id = s.application_id JOIN organisations o ON o.id = a.organisation_id"
         init(row: PostgresRow) throws {
-            id = try row.decode("id"); applicationId = try row.decode("application_id"); callId = try row.decode("call_id")
-            evaluatorId = try row.decode("evaluator_id"); visitorOrganisationName = try row.decode("visitor_name")
-            status = try row.decode("status"); conflictOfInterest = try row.decode("conflict_of_interest")
-            conflictDetails = try row.decode("conflict_details"); declaredAt = try row.decode("declared_at"); createdAt = try row.decode("created_at")
+            id = try row.decode("id")
+            applicationId = try row.decode("application_id")
+            callId = try row.decode("call_id")
+            evaluatorId = try row.decode("evaluator_id")
+            visitorOrganisationName = try row.decode("visitor_name")
+            status = try row.decode("status")
+            conflictOfInterest = try row.decode("conflict_of_interest")
+            conflictDetails = try row.decode("conflict_details")
+            declaredAt = try row.decode("declared_at")
+            createdAt = try row.decode("created_at")
         }
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/assignments",
-            roles: [.coordinator],
-            id: "assignEvaluator",
-            tag: .evaluation,
-            summary: "Assign an evaluator",
-            description: "The application must be eligible (it moves to `in_evaluation`) or in evaluation.",
-            body: .json(AssignBody.self),
-            response: .json(AssignmentResource.self),
-            status: 201,
-            traits: [.noLocation],
-            problems: [.invalidTransition, .alreadyAssigned]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/assignments",
+                roles: [.coordinator],
+                id: "assignEvaluator",
+                tag: .evaluation,
+                summary: "Assign an evaluator",
+                description: "The application must be eligible (it moves to `in_evaluation`) or in evaluation.",
+                body: .json(AssignBody.self),
+                response: .json(AssignmentResource.self),
+                status: 201,
+                traits: [.noLocation],
+                problems: [.invalidTransition, .alreadyAssigned]),
             assign)
-        table.add(Route(
-            .GET,
-            "/v1/assignments",
-            roles: [.evaluator, .coordinator, .auditor],
-            id: "listAssignments",
-            tag: .evaluation,
-            summary: "List assignments",
-            description: "An evaluator sees its own.",
-            response: .page(AssignmentResource.self),
-            query: [
-                .id("application_id", "only assignments of this application"),
-            ]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/assignments",
+                roles: [.evaluator, .coordinator, .auditor],
+                id: "listAssignments",
+                tag: .evaluation,
+                summary: "List assignments",
+                description: "An evaluator sees its own.",
+                response: .page(AssignmentResource.self),
+                query: [
+                    .id("application_id", "only assignments of this application")
+                ]),
             listAssignments)
-        table.add(Route(
-            .POST,
-            "/v1/assignments/:id/declaration",
-            roles: [.evaluator],
-            id: "declareConflictOfInterest",
-            tag: .evaluation,
-            summary: "Declare (no) conflict of interest",
-            body: .json(DeclarationBody.self),
-            response: .json(AssignmentResource.self),
-            problems: [.alreadyDeclared]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/assignments/:id/declaration",
+                roles: [.evaluator],
+                id: "declareConflictOfInterest",
+                tag: .evaluation,
+                summary: "Declare (no) conflict of interest",
+                body: .json(DeclarationBody.self),
+                response: .json(AssignmentResource.self),
+                problems: [.alreadyDeclared]),
             declare)
-        table.add(Route(
-            .PUT,
-            "/v1/assignments/:id/scores",
-            roles: [.evaluator],
-            id: "submitScores",
-            tag: .evaluation,
-            summary: "Score an application",
-            description: "403 `conflict_of_interest` until the declaration is made. The last sheet needed completes "
-                + "the evaluation.",
-            body: .json(ScoresBody.self),
-            response: .json(EvaluationView.self),
-            problems: [.assignmentVoid, .invalidTransition, .conflictOfInterest]),
+        table.add(
+            Route(
+                .PUT,
+                "/v1/assignments/:id/scores",
+                roles: [.evaluator],
+                id: "submitScores",
+                tag: .evaluation,
+                summary: "Score an application",
+                description: "403 `conflict_of_interest` until the declaration is made. The last sheet needed completes "
+                    + "the evaluation.",
+                body: .json(ScoresBody.self),
+                response: .json(EvaluationView.self),
+                problems: [.assignmentVoid, .invalidTransition, .conflictOfInterest]),
             score)
-        table.add(Route(
-            .GET,
-            "/v1/applications/:id/evaluation",
-            roles: [.applicant, .coordinator, .auditor],
-            id: "getEvaluation",
-            tag: .evaluation,
-            summary: "Evaluation of an application",
-            response: .json(EvaluationView.self)),
+        table.add(
+            Route(
+                .GET,
+                "/v1/applications/:id/evaluation",
+                roles: [.applicant, .coordinator, .auditor],
+                id: "getEvaluation",
+                tag: .evaluation,
+                summary: "Evaluation of an application",
+                response: .json(EvaluationView.self)),
             view)
-        table.add(Route(
-            .POST,
-            "/v1/applications/:id/consensus",
-            roles: [.coordinator],
-            id: "recordConsensus",
-            tag: .evaluation,
-            summary: "Record consensus scores",
-            body: .json(ConsensusBody.self),
-            response: .json(EvaluationView.self),
-            problems: [.invalidTransition]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/applications/:id/consensus",
+                roles: [.coordinator],
+                id: "recordConsensus",
+                tag: .evaluation,
+                summary: "Record consensus scores",
+                body: .json(ConsensusBody.self),
+                response: .json(EvaluationView.self),
+                problems: [.invalidTransition]),
             consensus)
     }
 
@@ -119,25 +142,34 @@ enum EvaluationRoutes {
             guard app.status == .eligible || app.status == .inEvaluation else {
                 throw GrantsError.invalidTransition(from: app.status, action: "assign_evaluator")
             }
-            guard let evaluator = try await conn.query("""
-                SELECT role, organisation_id, active FROM users WHERE id = \(b.evaluatorId)
-                """).rows.first, try evaluator.decode("role", as: String.self) == "evaluator", try evaluator.decode("active", as: Bool.self) else {
+            guard
+                let evaluator = try await conn.query(
+                    """
+                    SELECT role, organisation_id, active FROM users WHERE id = \(b.evaluatorId)
+                    """
+                ).rows.first, try evaluator.decode("role", as: String.self) == "evaluator", try evaluator.decode("active", as: Bool.self)
+            else {
                 throw GrantsError.invalid("evaluator_id", "is not an active evaluator", rule: "not_evaluator")
             }
             if try evaluator.decode("organisation_id", as: Int64?.self) == app.organisationId {
-                throw GrantsError.invalid("evaluator_id", "the evaluator belongs to the applicant's organisation", rule: "conflict_of_interest")
+                throw GrantsError.invalid(
+                    "evaluator_id", "the evaluator belongs to the applicant's organisation", rule: "conflict_of_interest")
             }
-            let row = try await conn.query("""
+            let row = try await conn.query(
+                """
                 INSERT INTO assignments (application_id, evaluator_id, assigned_by) VALUES (\(id), \(b.evaluatorId), \(user.userID))
                 ON CONFLICT DO NOTHING RETURNING id
-                """).rows.first
+                """
+            ).rows.first
             guard let row else { throw GrantsError.conflict(code: .alreadyAssigned, detail: "this evaluator is already assigned") }
             let assignmentID: Int64 = try row.decode("id")
             if app.status == .eligible {
                 app = try await ApplicationLifecycle.move(conn, app, .startEvaluation, reason: nil, audit: audit, user: user)
             }
-            let a = try AssignmentResource(row: try await conn.query(
-                "SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from) WHERE s.id = \(assignmentID)").single())
+            let a = try AssignmentResource(
+                row: try await conn.query(
+                    "SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from) WHERE s.id = \(assignmentID)"
+                ).single())
             try await AuditTrail.record(conn, audit, action: "assignment.created", entity: "assignment", id: assignmentID, after: a)
             return a
         }
@@ -151,20 +183,25 @@ enum EvaluationRoutes {
         var v = Validator()
         let application = v.positiveID("application_id", ctx.request.query["application_id"])
         try v.finish()
-        let rows = try await ctx.db.query("""
+        let rows = try await ctx.db.query(
+            """
             SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from)
             WHERE s.id > \(page.afterID) AND (\(mine)::bigint IS NULL OR s.evaluator_id = \(mine))
               AND (\(application)::bigint IS NULL OR s.application_id = \(application))
             ORDER BY s.id LIMIT \(page.fetchLimit)
-            """).rows
+            """
+        ).rows
         return try page.response(try rows.map(AssignmentResource.init(row:)), id: \.id)
     }
 
     static func loadAssignment(_ conn: PostgresConnection, id: Int64, evaluator: Int64) async throws -> AssignmentResource {
-        try AssignmentResource(row: try await conn.query("""
-            SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from)
-            WHERE s.id = \(id) AND s.evaluator_id = \(evaluator) FOR UPDATE OF s
-            """).single())
+        try AssignmentResource(
+            row: try await conn.query(
+                """
+                SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from)
+                WHERE s.id = \(id) AND s.evaluator_id = \(evaluator) FOR UPDATE OF s
+                """
+            ).single())
     }
 
     @Sendable static func declare(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -180,14 +217,18 @@ enum EvaluationRoutes {
             // A conflict voids the assignment: the evaluator never sees the application.
             guard let next = AssignmentStatus(rawValue: before.status)?.apply(b.conflictOfInterest ? .declareConflict : .declareNoConflict)
             else { throw GrantsError.conflict(code: .alreadyDeclared, detail: "the declaration was already made") }
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 UPDATE assignments SET status = \(next.rawValue), conflict_of_interest = \(b.conflictOfInterest),
                   conflict_details = \(details), declared_at = now() WHERE id = \(id)
                 """)
-            let after = try AssignmentResource(row: try await conn.query(
-                "SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from) WHERE s.id = \(id)").single())
-            try await AuditTrail.record(conn, audit, action: b.conflictOfInterest ? "assignment.conflict_declared" : "assignment.no_conflict_declared",
-                                        entity: "assignment", id: id, before: before, after: after)
+            let after = try AssignmentResource(
+                row: try await conn.query(
+                    "SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from) WHERE s.id = \(id)"
+                ).single())
+            try await AuditTrail.record(
+                conn, audit, action: b.conflictOfInterest ? "assignment.conflict_declared" : "assignment.no_conflict_declared",
+                entity: "assignment", id: id, before: before, after: after)
             return after
         }
         return try .json(a)
@@ -202,7 +243,8 @@ enum EvaluationRoutes {
             let status = AssignmentStatus(rawValue: assignment.status)
             switch status {
             case .pendingDeclaration: throw GrantsError.conflictOfInterest("declare whether you have a conflict of interest first")
-            case .void: throw GrantsError.conflict(code: .assignmentVoid, detail: "the assignment was voided by a declared conflict of interest")
+            case .void:
+                throw GrantsError.conflict(code: .assignmentVoid, detail: "the assignment was voided by a declared conflict of interest")
             default: break
             }
             guard let submitted = status?.apply(.submitScores) else {
@@ -221,15 +263,17 @@ enum EvaluationRoutes {
             }
             try v.finish()
             let comments = String(decoding: try JSONEncoder().encode(checkedComments), as: UTF8.self)
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 INSERT INTO score_sheets (assignment_id, application_id, evaluator_id, scores, comments, comment)
                 VALUES (\(id), \(app.id), \(user.userID), \(sheet)::jsonb, \(comments)::jsonb, \(comment))
                 ON CONFLICT (assignment_id) DO UPDATE SET scores = excluded.scores, comments = excluded.comments,
                   comment = excluded.comment, updated_at = now()
                 """)
             _ = try await conn.query("UPDATE assignments SET status = \(submitted.rawValue) WHERE id = \(id)")
-            try await AuditTrail.record(conn, audit, action: "score_sheet.submitted", entity: "assignment", id: id,
-                                        after: ["application_id": String(app.id), "scores": sheet])
+            try await AuditTrail.record(
+                conn, audit, action: "score_sheet.submitted", entity: "assignment", id: id,
+                after: ["application_id": String(app.id), "scores": sheet])
             let inputs = try await Inputs.load(conn, app.id)
             app = try await completeIfReady(conn, app, call: call, inputs: inputs, audit: audit)
             return try await evaluationView(conn, app, call: call, inputs: inputs)
@@ -238,10 +282,13 @@ enum EvaluationRoutes {
     }
 
     /// Validates API scores (points) into stored half points, every issue at once.
-    static func validatedSheet(_ scores: [String: Double], comments: [String: String]?, policy: ScoringPolicy, evaluatorID: Int64) throws -> String {
+    static func validatedSheet(_ scores: [String: Double], comments: [String: String]?, policy: ScoringPolicy, evaluatorID: Int64) throws
+        -> String
+    {
         switch Evaluation.validate(scores, evaluatorID: evaluatorID, against: policy) {
         case .failure(let e):
-            throw GrantsError.validation(e.issues.map { RuleViolation(field: "scores.\($0.criterion)", rule: $0.kind.rawValue, message: $0.message) })
+            throw GrantsError.validation(
+                e.issues.map { RuleViolation(field: "scores.\($0.criterion)", rule: $0.kind.rawValue, message: $0.message) })
         case .success(let sheet):
             for key in (comments ?? [:]).keys where policy.criterion(key) == nil {
                 throw GrantsError.invalid("comments.\(key)", "not a criterion of this call", rule: "unknown")
@@ -256,43 +303,69 @@ enum EvaluationRoutes {
         var sheets: [EvaluationStore.StoredSheet]
         var consensus: EvaluationStore.StoredConsensus?
         static func load(_ conn: PostgresConnection, _ applicationID: Int64) async throws -> Inputs {
-            Inputs(sheets: try await EvaluationStore.sheets(conn, applicationIDs: [applicationID])[applicationID] ?? [],
-                   consensus: try await EvaluationStore.consensus(conn, applicationIDs: [applicationID])[applicationID])
+            Inputs(
+                sheets: try await EvaluationStore.sheets(conn, applicationIDs: [applicationID])[applicationID] ?? [],
+                consensus: try await EvaluationStore.consensus(conn, applicationIDs: [applicationID])[applicationID])
         }
     }
 
     /// Enough sheets and no unresolved divergence: the application is evaluated.
-    static func completeIfReady(_ conn: PostgresConnection, _ app: ApplicationResource, call: CallResource, inputs: Inputs,
-                                audit: AuditContext) async throws -> ApplicationResource {
+    static func completeIfReady(
+        _ conn: PostgresConnection, _ app: ApplicationResource, call: CallResource, inputs: Inputs,
+        audit: AuditContext
+    ) async throws -> ApplicationResource {
         guard app.status == .inEvaluation else { return app }
-        guard case .ready = Evaluation.aggregate(sheets: inputs.sheets.map(\.sheet), consensus: inputs.consensus?.sheet, policy: call.policy) else { return app }
+        guard
+            case .ready = Evaluation.aggregate(sheets: inputs.sheets.map(\.sheet), consensus: inputs.consensus?.sheet, policy: call.policy)
+        else { return app }
         return try await ApplicationLifecycle.move(conn, app, .completeEvaluation, reason: nil, audit: audit, user: Principal.system)
     }
 
     struct SheetView: Codable, Sendable {
-        var assignmentId: Int64; var evaluatorId: Int64; var scores: [String: Double]; var comments: [String: String]
-        var comment: String?; var submittedAt: Date
+        var assignmentId: Int64
+        var evaluatorId: Int64
+        var scores: [String: Double]
+        var comments: [String: String]
+        var comment: String?
+        var submittedAt: Date
     }
     struct AggregateView: Codable, Sendable {
-        var perCriterion: [String: Double]; var weighted: Double; var source: String; var passes: Bool
-        var failedMinimums: [String]; var belowOverallMinimum: Bool
+        var perCriterion: [String: Double]
+        var weighted: Double
+        var source: String
+        var passes: Bool
+        var failedMinimums: [String]
+        var belowOverallMinimum: Bool
     }
     struct ConsensusView: Codable, Sendable {
-        var scores: [String: Double]; var justification: String; var recordedBy: Int64; var recordedAt: Date
+        var scores: [String: Double]
+        var justification: String
+        var recordedBy: Int64
+        var recordedAt: Date
     }
     struct EvaluationView: Codable, Sendable {
-        var applicationId: Int64; var status: String; var minimumEvaluators: Int
-        var sheets: [SheetView]; var aggregate: AggregateView?; var divergence: [String]; var consensus: ConsensusView?
-        var needsConsensus: Bool; var assignments: [AssignmentResource]
+        var applicationId: Int64
+        var status: String
+        var minimumEvaluators: Int
+        var sheets: [SheetView]
+        var aggregate: AggregateView?
+        var divergence: [String]
+        var consensus: ConsensusView?
+        var needsConsensus: Bool
+        var assignments: [AssignmentResource]
         enum CodingKeys: String, CodingKey {
             case applicationId, status, minimumEvaluators, sheets, aggregate, divergence, consensus, needsConsensus, assignments
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(applicationId, forKey: .applicationId); try c.encode(status, forKey: .status)
-            try c.encode(minimumEvaluators, forKey: .minimumEvaluators); try c.encode(sheets, forKey: .sheets)
-            try c.encode(aggregate, forKey: .aggregate); try c.encode(divergence, forKey: .divergence)
-            try c.encode(consensus, forKey: .consensus); try c.encode(needsConsensus, forKey: .needsConsensus)
+            try c.encode(applicationId, forKey: .applicationId)
+            try c.encode(status, forKey: .status)
+            try c.encode(minimumEvaluators, forKey: .minimumEvaluators)
+            try c.encode(sheets, forKey: .sheets)
+            try c.encode(aggregate, forKey: .aggregate)
+            try c.encode(divergence, forKey: .divergence)
+            try c.encode(consensus, forKey: .consensus)
+            try c.encode(needsConsensus, forKey: .needsConsensus)
             try c.encode(assignments, forKey: .assignments)
         }
     }
@@ -301,29 +374,40 @@ enum EvaluationRoutes {
 
     static func aggregateView(_ aggregate: Aggregate, policy: ScoringPolicy) -> AggregateView {
         let a = policy.assess(aggregate)
-        return AggregateView(perCriterion: aggregate.perCriterion.mapValues(\.double), weighted: aggregate.weighted.double,
-                             source: aggregate.source.rawValue, passes: a.passes, failedMinimums: a.failedMinimums,
-                             belowOverallMinimum: a.belowOverallMinimum)
+        return AggregateView(
+            perCriterion: aggregate.perCriterion.mapValues(\.double), weighted: aggregate.weighted.double,
+            source: aggregate.source.rawValue, passes: a.passes, failedMinimums: a.failedMinimums,
+            belowOverallMinimum: a.belowOverallMinimum)
     }
 
-    static func evaluationView(_ conn: PostgresConnection, _ app: ApplicationResource, call: CallResource,
-                               inputs: Inputs) async throws -> EvaluationView {
+    static func evaluationView(
+        _ conn: PostgresConnection, _ app: ApplicationResource, call: CallResource,
+        inputs: Inputs
+    ) async throws -> EvaluationView {
         let (sheets, consensus) = (inputs.sheets, inputs.consensus)
         let policy = call.policy
         let outcome = Evaluation.aggregate(sheets: sheets.map(\.sheet), consensus: consensus?.sheet, policy: policy)
-        let assignments = try await conn.query("""
+        let assignments = try await conn.query(
+            """
             SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from) WHERE s.application_id = \(app.id) ORDER BY s.id
-            """).rows.map(AssignmentResource.init(row:))
+            """
+        ).rows.map(AssignmentResource.init(row:))
         var needsConsensus = false
         if case .needsConsensus = outcome { needsConsensus = true }
         return EvaluationView(
             applicationId: app.id, status: app.status.rawValue, minimumEvaluators: policy.minimumEvaluators,
-            sheets: sheets.map { SheetView(assignmentId: $0.assignmentID, evaluatorId: $0.evaluatorID, scores: points($0.halfPoints),
-                                           comments: $0.comments, comment: $0.comment, submittedAt: $0.submittedAt) },
+            sheets: sheets.map {
+                SheetView(
+                    assignmentId: $0.assignmentID, evaluatorId: $0.evaluatorID, scores: points($0.halfPoints),
+                    comments: $0.comments, comment: $0.comment, submittedAt: $0.submittedAt)
+            },
             aggregate: outcome.aggregate.map { aggregateView($0, policy: policy) },
             divergence: Evaluation.divergence(sheets: sheets.map(\.sheet), policy: policy),
-            consensus: consensus.map { ConsensusView(scores: points($0.halfPoints), justification: $0.justification,
-                                                     recordedBy: $0.recordedBy, recordedAt: $0.recordedAt) },
+            consensus: consensus.map {
+                ConsensusView(
+                    scores: points($0.halfPoints), justification: $0.justification,
+                    recordedBy: $0.recordedBy, recordedAt: $0.recordedAt)
+            },
             needsConsensus: needsConsensus, assignments: assignments)
     }
 
@@ -336,8 +420,14 @@ enum EvaluationRoutes {
             let call = try await CallResource.load(conn, id: app.callId)
             var view = try await evaluationView(conn, app, call: call, inputs: try await Inputs.load(conn, app.id))
             if user.role == .applicant {
-                guard ApplicationStatus.decided.contains(app.status) else { throw GrantsError.forbidden("the evaluation is visible after the decision") }
-                view.sheets = []; view.assignments = []; view.divergence = []; view.consensus = nil; view.needsConsensus = false
+                guard ApplicationStatus.decided.contains(app.status) else {
+                    throw GrantsError.forbidden("the evaluation is visible after the decision")
+                }
+                view.sheets = []
+                view.assignments = []
+                view.divergence = []
+                view.consensus = nil
+                view.needsConsensus = false
             }
             return view
         }
@@ -356,13 +446,15 @@ enum EvaluationRoutes {
             guard app.status == .inEvaluation else { throw GrantsError.invalidTransition(from: app.status, action: "record_consensus") }
             let call = try await CallResource.load(conn, id: app.callId)
             let sheet = try validatedSheet(b.scores, comments: nil, policy: call.policy, evaluatorID: user.userID)
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 INSERT INTO consensus_sheets (application_id, scores, justification, recorded_by) VALUES (\(id), \(sheet)::jsonb, \(justification), \(user.userID))
                 ON CONFLICT (application_id) DO UPDATE SET scores = excluded.scores, justification = excluded.justification,
                   recorded_by = excluded.recorded_by, recorded_at = now()
                 """)
-            try await AuditTrail.record(conn, audit, action: "consensus.recorded", entity: "application", id: id,
-                                        after: ["scores": sheet, "justification": justification])
+            try await AuditTrail.record(
+                conn, audit, action: "consensus.recorded", entity: "application", id: id,
+                after: ["scores": sheet, "justification": justification])
             let inputs = try await Inputs.load(conn, app.id)
             app = try await completeIfReady(conn, app, call: call, inputs: inputs, audit: audit)
             return try await evaluationView(conn, app, call: call, inputs: inputs)
@@ -372,7 +464,11 @@ enum EvaluationRoutes {
 }
 
 extension JSONEncoder {
-    static let sorted: JSONEncoder = { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return e }()
+    static let sorted: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
 }
 
 extension Principal {

@@ -5,88 +5,98 @@ import Postgres
 /// Payments: requested with a computed amount, approved by a second coordinator (four
 /// eyes), executed with the bank reference — the ledger entry in the same transaction.
 enum PaymentRoutes {
-    struct CreateBody: RequestBody { var applicationId: Int64; var kind: String }
+    struct CreateBody: RequestBody {
+        var applicationId: Int64
+        var kind: String
+    }
     struct ExecuteBody: RequestBody {
-        var bankReference: String; var valueDate: String
+        var bankReference: String
+        var valueDate: String
     }
     struct FailBody: RequestBody { var reason: String }
 
     static func register(into table: inout RouteTable) {
-        table.add(Route(
-            .POST,
-            "/v1/payments",
-            roles: [.coordinator],
-            id: "requestPayment",
-            tag: .payments,
-            summary: "Request a payment",
-            body: .json(CreateBody.self),
-            response: .json(PaymentResource.self),
-            status: 201,
-            traits: [.idempotent],
-            problems: [.invalidTransition, .noPrefinancing, .nothingToPay, .paymentExists, .storedAmountOutOfRange]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/payments",
+                roles: [.coordinator],
+                id: "requestPayment",
+                tag: .payments,
+                summary: "Request a payment",
+                body: .json(CreateBody.self),
+                response: .json(PaymentResource.self),
+                status: 201,
+                traits: [.idempotent],
+                problems: [.invalidTransition, .noPrefinancing, .nothingToPay, .paymentExists, .storedAmountOutOfRange]),
             create)
-        table.add(Route(
-            .GET,
-            "/v1/payments",
-            roles: [.applicant, .coordinator, .auditor],
-            id: "listPayments",
-            tag: .payments,
-            summary: "List payments",
-            description: "An applicant sees its organisation's.",
-            response: .page(PaymentResource.self),
-            query: [
-                .oneOf("status", PaymentStatus.self, "only payments in this status"),
-                .id("application_id", "only payments of this application"),
-            ]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/payments",
+                roles: [.applicant, .coordinator, .auditor],
+                id: "listPayments",
+                tag: .payments,
+                summary: "List payments",
+                description: "An applicant sees its organisation's.",
+                response: .page(PaymentResource.self),
+                query: [
+                    .oneOf("status", PaymentStatus.self, "only payments in this status"),
+                    .id("application_id", "only payments of this application"),
+                ]),
             list)
-        table.add(Route(
-            .GET,
-            "/v1/payments/:id",
-            roles: [.applicant, .coordinator, .auditor],
-            id: "getPayment",
-            tag: .payments,
-            summary: "Get a payment",
-            response: .json(PaymentResource.self)),
+        table.add(
+            Route(
+                .GET,
+                "/v1/payments/:id",
+                roles: [.applicant, .coordinator, .auditor],
+                id: "getPayment",
+                tag: .payments,
+                summary: "Get a payment",
+                response: .json(PaymentResource.self)),
             get)
-        table.add(Route(
-            .POST,
-            "/v1/payments/:id/approve",
-            roles: [.coordinator],
-            id: "approvePayment",
-            tag: .payments,
-            summary: "Approve a payment",
-            description: "Four eyes: 403 `four_eyes` when the requester approves.",
-            response: .json(PaymentResource.self),
-            traits: [.idempotent],
-            problems: [.invalidTransition, .fourEyes]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/payments/:id/approve",
+                roles: [.coordinator],
+                id: "approvePayment",
+                tag: .payments,
+                summary: "Approve a payment",
+                description: "Four eyes: 403 `four_eyes` when the requester approves.",
+                response: .json(PaymentResource.self),
+                traits: [.idempotent],
+                problems: [.invalidTransition, .fourEyes]),
             approve)
-        table.add(Route(
-            .POST,
-            "/v1/payments/:id/execute",
-            roles: [.coordinator],
-            id: "executePayment",
-            tag: .payments,
-            summary: "Record the transfer",
-            description: "Books the payment in the ledger; a final payment moves the application to `paid`. Pays "
-                + "only a validated organisation, to its validated IBAN (recorded as `payee_iban`); a pending "
-                + "change of it does not count.",
-            body: .json(ExecuteBody.self),
-            response: .json(PaymentResource.self),
-            traits: [.idempotent],
-            problems: [.invalidTransition, .ibanMissing, .organisationNotValidated, .paymentExceedsGrant]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/payments/:id/execute",
+                roles: [.coordinator],
+                id: "executePayment",
+                tag: .payments,
+                summary: "Record the transfer",
+                description: "Books the payment in the ledger; a final payment moves the application to `paid`. Pays "
+                    + "only a validated organisation, to its validated IBAN (recorded as `payee_iban`); a pending "
+                    + "change of it does not count.",
+                body: .json(ExecuteBody.self),
+                response: .json(PaymentResource.self),
+                traits: [.idempotent],
+                problems: [.invalidTransition, .ibanMissing, .organisationNotValidated, .paymentExceedsGrant]),
             execute)
-        table.add(Route(
-            .POST,
-            "/v1/payments/:id/fail",
-            roles: [.coordinator],
-            id: "failPayment",
-            tag: .payments,
-            summary: "Record a rejected transfer",
-            description: "The payment stays approved; nothing is booked.",
-            body: .json(FailBody.self),
-            response: .json(PaymentResource.self),
-            traits: [.idempotent],
-            problems: [.invalidTransition]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/payments/:id/fail",
+                roles: [.coordinator],
+                id: "failPayment",
+                tag: .payments,
+                summary: "Record a rejected transfer",
+                description: "The payment stays approved; nothing is booked.",
+                body: .json(FailBody.self),
+                response: .json(PaymentResource.self),
+                traits: [.idempotent],
+                problems: [.invalidTransition]),
             fail)
     }
 
@@ -100,12 +110,15 @@ enum PaymentRoutes {
     @Sendable static func create(_ ctx: RequestContext) async throws -> HTTPResponse {
         let user = try ctx.user
         let b = try ctx.body(CreateBody.self)
-        guard let kind = PaymentKind(rawValue: b.kind) else { throw GrantsError.invalid("kind", "must be prefinancing or final", rule: "enum") }
+        guard let kind = PaymentKind(rawValue: b.kind) else {
+            throw GrantsError.invalid("kind", "must be prefinancing or final", rule: "enum")
+        }
         let audit = ctx.audit
         return try await ctx.db.write { conn in
             try await Idempotency.run(ctx, conn) {
-                try respond(try await PaymentWorkflow.request(conn, applicationID: b.applicationId, kind: kind, user: user, audit: audit),
-                            status: 201)
+                try respond(
+                    try await PaymentWorkflow.request(conn, applicationID: b.applicationId, kind: kind, user: user, audit: audit),
+                    status: 201)
             }
         }
     }
@@ -118,12 +131,14 @@ enum PaymentRoutes {
         if let status, PaymentStatus(rawValue: status) == nil { v.fail("status", "unknown status", rule: "enum") }
         let application = v.positiveID("application_id", ctx.request.query["application_id"])
         try v.finish()
-        let rows = try await ctx.db.query("""
+        let rows = try await ctx.db.query(
+            """
             SELECT \(unescaped: PaymentResource.columns) FROM payments p JOIN applications a ON a.id = p.application_id
             WHERE p.id > \(page.afterID) AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
               AND (\(status)::text IS NULL OR p.status = \(status)) AND (\(application)::bigint IS NULL OR p.application_id = \(application))
             ORDER BY p.id LIMIT \(page.fetchLimit)
-            """).rows
+            """
+        ).rows
         return try page.response(try rows.map(PaymentResource.init(row:)), id: \.id)
     }
 
@@ -153,8 +168,10 @@ enum PaymentRoutes {
         let audit = ctx.audit
         return try await ctx.db.write { conn in
             try await Idempotency.run(ctx, conn) {
-                try respond(try await PaymentWorkflow.execute(conn, id: id, reference: reference, valueDate: valueDate, user: user,
-                                                              audit: audit))
+                try respond(
+                    try await PaymentWorkflow.execute(
+                        conn, id: id, reference: reference, valueDate: valueDate, user: user,
+                        audit: audit))
             }
         }
     }

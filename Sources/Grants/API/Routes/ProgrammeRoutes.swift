@@ -5,106 +5,134 @@ import Postgres
 /// Programmes (rules, cap, lump sums), their budget, and their calls.
 enum ProgrammeRoutes {
     struct RulesPatch: Decodable, Sendable {
-        var perVisitCapCents: Int64?; var perThirdPartyCapCents: Int64?; var halvingDistanceKm: Int?
-        var halvingWorkingDays: Int?; var minimumWorkingDays: Int?; var maximumCalendarDays: Int?
-        var maxFundedExchangesPerVisitor: Int?; var prefinancingPercent: Int?; var paymentDueDays: Int?; var fourEyesPayments: Bool?
+        var perVisitCapCents: Int64?
+        var perThirdPartyCapCents: Int64?
+        var halvingDistanceKm: Int?
+        var halvingWorkingDays: Int?
+        var minimumWorkingDays: Int?
+        var maximumCalendarDays: Int?
+        var maxFundedExchangesPerVisitor: Int?
+        var prefinancingPercent: Int?
+        var paymentDueDays: Int?
+        var fourEyesPayments: Bool?
     }
     struct PatchBody: RequestBody {
-        var name: String?; var capCents: Int64?; var rules: RulesPatch?; var lumpSumsCents: [String: Int64]?
+        var name: String?
+        var capCents: Int64?
+        var rules: RulesPatch?
+        var lumpSumsCents: [String: Int64]?
     }
-    struct CriterionInput: Decodable, Sendable { var key: String; var weight: Double; var minimum: Double; var description: String? }
+    struct CriterionInput: Decodable, Sendable {
+        var key: String
+        var weight: Double
+        var minimum: Double
+        var description: String?
+    }
     struct CallBody: RequestBody {
-        var title: String?; var opensAt: Date?; var closesAt: Date?; var criteria: [CriterionInput]?
-        var overallMinimum: Double?; var divergenceLimit: Double?; var minimumEvaluators: Int?
+        var title: String?
+        var opensAt: Date?
+        var closesAt: Date?
+        var criteria: [CriterionInput]?
+        var overallMinimum: Double?
+        var divergenceLimit: Double?
+        var minimumEvaluators: Int?
     }
 
     static func register(into table: inout RouteTable) {
-        table.add(Route(
-            .GET,
-            "/v1/programmes",
-            roles: .everyone,
-            id: "listProgrammes",
-            tag: .programmes,
-            summary: "List programmes",
-            response: .page(ProgrammeResource.self)),
+        table.add(
+            Route(
+                .GET,
+                "/v1/programmes",
+                roles: .everyone,
+                id: "listProgrammes",
+                tag: .programmes,
+                summary: "List programmes",
+                response: .page(ProgrammeResource.self)),
             list)
-        table.add(Route(
-            .GET,
-            "/v1/programmes/:id",
-            roles: .everyone,
-            id: "getProgramme",
-            tag: .programmes,
-            summary: "Get a programme",
-            response: .json(ProgrammeResource.self),
-            traits: [.etag]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/programmes/:id",
+                roles: .everyone,
+                id: "getProgramme",
+                tag: .programmes,
+                summary: "Get a programme",
+                response: .json(ProgrammeResource.self),
+                traits: [.etag]),
             get)
-        table.add(Route(
-            .PATCH,
-            "/v1/programmes/:id",
-            roles: [.coordinator],
-            id: "updateProgramme",
-            tag: .programmes,
-            summary: "Change a programme's rules, cap or lump sums",
-            description: "Money settings are bounded: the cap and the per-visit and per-third-party caps at most EUR "
-                + "100 million, each lump sum at most the per-visit cap, percentages 0..100, day counts "
-                + "bounded; 422 names the member and the bound.",
-            body: .json(PatchBody.self),
-            response: .json(ProgrammeResource.self),
-            traits: [.etag, .ifMatch],
-            problems: [.capBelowCommitted]),
+        table.add(
+            Route(
+                .PATCH,
+                "/v1/programmes/:id",
+                roles: [.coordinator],
+                id: "updateProgramme",
+                tag: .programmes,
+                summary: "Change a programme's rules, cap or lump sums",
+                description: "Money settings are bounded: the cap and the per-visit and per-third-party caps at most EUR "
+                    + "100 million, each lump sum at most the per-visit cap, percentages 0..100, day counts "
+                    + "bounded; 422 names the member and the bound.",
+                body: .json(PatchBody.self),
+                response: .json(ProgrammeResource.self),
+                traits: [.etag, .ifMatch],
+                problems: [.capBelowCommitted]),
             patch)
-        table.add(Route(
-            .GET,
-            "/v1/programmes/:id/budget",
-            roles: .everyone,
-            id: "getProgrammeBudget",
-            tag: .programmes,
-            summary: "Budget figures",
-            response: .json(BudgetResource.self),
-            problems: [.storedAmountOutOfRange]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/programmes/:id/budget",
+                roles: .everyone,
+                id: "getProgrammeBudget",
+                tag: .programmes,
+                summary: "Budget figures",
+                response: .json(BudgetResource.self),
+                problems: [.storedAmountOutOfRange]),
             budget)
-        table.add(Route(
-            .GET,
-            "/v1/programmes/:id/calls",
-            roles: .everyone,
-            id: "listProgrammeCalls",
-            tag: .calls,
-            summary: "List a programme's calls",
-            response: .page(CallResource.self)),
+        table.add(
+            Route(
+                .GET,
+                "/v1/programmes/:id/calls",
+                roles: .everyone,
+                id: "listProgrammeCalls",
+                tag: .calls,
+                summary: "List a programme's calls",
+                response: .page(CallResource.self)),
             listCalls)
-        table.add(Route(
-            .POST,
-            "/v1/programmes/:id/calls",
-            roles: [.coordinator],
-            id: "createCall",
-            tag: .calls,
-            summary: "Open a call",
-            body: .json(CallBody.self),
-            response: .json(CallResource.self),
-            status: 201,
-            traits: [.etag]),
+        table.add(
+            Route(
+                .POST,
+                "/v1/programmes/:id/calls",
+                roles: [.coordinator],
+                id: "createCall",
+                tag: .calls,
+                summary: "Open a call",
+                body: .json(CallBody.self),
+                response: .json(CallResource.self),
+                status: 201,
+                traits: [.etag]),
             createCall)
-        table.add(Route(
-            .GET,
-            "/v1/calls/:id",
-            roles: .everyone,
-            id: "getCall",
-            tag: .calls,
-            summary: "Get a call",
-            response: .json(CallResource.self),
-            traits: [.etag]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/calls/:id",
+                roles: .everyone,
+                id: "getCall",
+                tag: .calls,
+                summary: "Get a call",
+                response: .json(CallResource.self),
+                traits: [.etag]),
             getCall)
-        table.add(Route(
-            .PATCH,
-            "/v1/calls/:id",
-            roles: [.coordinator],
-            id: "updateCall",
-            tag: .calls,
-            summary: "Change a call",
-            body: .json(CallBody.self, schemaName: "CallPatch", hints: CallBody.patchHints),
-            response: .json(CallResource.self),
-            traits: [.etag, .ifMatch],
-            problems: [.evaluationStarted]),
+        table.add(
+            Route(
+                .PATCH,
+                "/v1/calls/:id",
+                roles: [.coordinator],
+                id: "updateCall",
+                tag: .calls,
+                summary: "Change a call",
+                body: .json(CallBody.self, schemaName: "CallPatch", hints: CallBody.patchHints),
+                response: .json(CallResource.self),
+                traits: [.etag, .ifMatch],
+                problems: [.evaluationStarted]),
             patchCall)
     }
 
@@ -112,7 +140,9 @@ enum ProgrammeRoutes {
         let page = try Page(ctx.request)
         let items = try await ctx.db.withConnection { conn in
             var out: [ProgrammeResource] = []
-            for row in try await conn.query("SELECT id FROM programmes WHERE id > \(page.afterID) ORDER BY id LIMIT \(page.fetchLimit)").rows {
+            for row in try await conn.query("SELECT id FROM programmes WHERE id > \(page.afterID) ORDER BY id LIMIT \(page.fetchLimit)")
+                .rows
+            {
                 out.append(try await ProgrammeResource.load(conn, id: try row.decode("id")))
             }
             return out
@@ -123,7 +153,9 @@ enum ProgrammeRoutes {
     @Sendable static func get(_ ctx: RequestContext) async throws -> HTTPResponse {
         let id = try ctx.id()
         let p = try await ctx.db.withConnection { try await ProgrammeResource.load($0, id: id) }
-        var r = try HTTPResponse.json(p); r.headers.set("ETag", p.etag); return r
+        var r = try HTTPResponse.json(p)
+        r.headers.set("ETag", p.etag)
+        return r
     }
 
     @Sendable static func budget(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -145,10 +177,12 @@ enum ProgrammeRoutes {
         if let r = b.rules {
             bounded("rules.per_visit_cap_cents", r.perVisitCapCents, max: MoneyBounds.maxRuleCents)
             bounded("rules.per_third_party_cap_cents", r.perThirdPartyCapCents, max: MoneyBounds.maxRuleCents)
-            for (f, x, lo, hi) in [("halving_distance_km", r.halvingDistanceKm, 0, 20_000), ("halving_working_days", r.halvingWorkingDays, 0, 31),
-                                   ("minimum_working_days", r.minimumWorkingDays, 1, 31), ("maximum_calendar_days", r.maximumCalendarDays, 1, 366),
-                                   ("max_funded_exchanges_per_visitor", r.maxFundedExchangesPerVisitor, 1, 100),
-                                   ("prefinancing_percent", r.prefinancingPercent, 0, 100), ("payment_due_days", r.paymentDueDays, 0, 365)] {
+            for (f, x, lo, hi) in [
+                ("halving_distance_km", r.halvingDistanceKm, 0, 20_000), ("halving_working_days", r.halvingWorkingDays, 0, 31),
+                ("minimum_working_days", r.minimumWorkingDays, 1, 31), ("maximum_calendar_days", r.maximumCalendarDays, 1, 366),
+                ("max_funded_exchanges_per_visitor", r.maxFundedExchangesPerVisitor, 1, 100),
+                ("prefinancing_percent", r.prefinancingPercent, 0, 100), ("payment_due_days", r.paymentDueDays, 0, 365),
+            ] {
                 if let x, !(lo...hi).contains(x) { v.fail("rules.\(f)", "must be between \(lo) and \(hi)", rule: "range") }
             }
         }
@@ -165,12 +199,14 @@ enum ProgrammeRoutes {
             if let cap = b.capCents {
                 let budget = try await BudgetResource.load(conn, programmeID: id)
                 if cap < budget.committedCents {
-                    throw GrantsError.conflict(code: .capBelowCommitted,
+                    throw GrantsError.conflict(
+                        code: .capBelowCommitted,
                         detail: "the cap cannot be set below the \(budget.committedCents) cents already committed (paid included)")
                 }
             }
             let r = b.rules
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 UPDATE programmes SET name = coalesce(\(name), name), cap_cents = coalesce(\(b.capCents), cap_cents),
                   per_visit_cap_cents = coalesce(\(r?.perVisitCapCents), per_visit_cap_cents),
                   per_third_party_cap_cents = coalesce(\(r?.perThirdPartyCapCents), per_third_party_cap_cents),
@@ -186,7 +222,8 @@ enum ProgrammeRoutes {
                 WHERE id = \(id)
                 """)
             for (country, cents) in b.lumpSumsCents ?? [:] {
-                _ = try await conn.query("""
+                _ = try await conn.query(
+                    """
                     INSERT INTO programme_lump_sums (programme_id, country, amount_cents, sourced, note)
                     VALUES (\(id), \(country), \(cents), false, 'set by a coordinator')
                     ON CONFLICT (programme_id, country) DO UPDATE SET amount_cents = excluded.amount_cents, sourced = false, note = excluded.note
@@ -196,7 +233,9 @@ enum ProgrammeRoutes {
             try await AuditTrail.record(conn, audit, action: "programme.updated", entity: "programme", id: id, before: before, after: after)
             return after
         }
-        var r = try HTTPResponse.json(updated); r.headers.set("ETag", updated.etag); return r
+        var r = try HTTPResponse.json(updated)
+        r.headers.set("ETag", updated.etag)
+        return r
     }
 
     /// A lump sum is what one visit may receive, so none may exceed the per-visit cap (EUR 1,100 by
@@ -209,11 +248,14 @@ enum ProgrammeRoutes {
         for (country, cents) in b.lumpSumsCents ?? [:] { sums[country] = cents }
         for (country, cents) in sums.sorted(by: { $0.key < $1.key }) where cents > cap {
             if let sent = b.lumpSumsCents?[country] {
-                v.fail("lump_sums_cents.\(country)", "must be at most the per-visit cap of \(MoneyBounds.describe(cap)) (sent \(sent))",
-                       rule: "lump_sum_above_visit_cap")
+                v.fail(
+                    "lump_sums_cents.\(country)", "must be at most the per-visit cap of \(MoneyBounds.describe(cap)) (sent \(sent))",
+                    rule: "lump_sum_above_visit_cap")
             } else {
-                v.fail("rules.per_visit_cap_cents", "must be at least the \(country) lump sum of \(MoneyBounds.describe(cents)); "
-                       + "lower that lump sum in the same request", rule: "below_lump_sum")
+                v.fail(
+                    "rules.per_visit_cap_cents",
+                    "must be at least the \(country) lump sum of \(MoneyBounds.describe(cents)); "
+                        + "lower that lump sum in the same request", rule: "below_lump_sum")
             }
         }
         try v.finish()
@@ -224,10 +266,12 @@ enum ProgrammeRoutes {
         let page = try Page(ctx.request)
         let rows = try await ctx.db.withConnection { conn in
             _ = try await conn.query("SELECT 1 FROM programmes WHERE id = \(id)").single()
-            return try await conn.query("""
+            return try await conn.query(
+                """
                 SELECT \(unescaped: CallResource.columns) FROM calls c
                 WHERE c.programme_id = \(id) AND c.id > \(page.afterID) ORDER BY c.id LIMIT \(page.fetchLimit)
-                """).rows
+                """
+            ).rows
         }
         return try page.response(try rows.map(CallResource.init(row:)), id: \.id)
     }
@@ -235,7 +279,9 @@ enum ProgrammeRoutes {
     @Sendable static func getCall(_ ctx: RequestContext) async throws -> HTTPResponse {
         let id = try ctx.id()
         let call = try await ctx.db.withConnection { try await CallResource.load($0, id: id) }
-        var r = try HTTPResponse.json(call); r.headers.set("ETag", call.etag); return r
+        var r = try HTTPResponse.json(call)
+        r.headers.set("ETag", call.etag)
+        return r
     }
 
     /// Turns the API's points and fractions into stored half points and basis points,
@@ -255,12 +301,16 @@ enum ProgrammeRoutes {
             var weight = 0
             if !c.weight.isFinite || c.weight <= 0 || c.weight > 1 || abs(bp - c.weight * 10_000) > 1e-6 {
                 v.fail("\(f).weight", "must be a fraction in (0, 1] with at most 4 decimals", rule: "weight")
-            } else { weight = Int(bp) }
+            } else {
+                weight = Int(bp)
+            }
             let hp = c.minimum * 2
             var minimum = 0
             if !c.minimum.isFinite || c.minimum < 0 || c.minimum > 5 || hp != hp.rounded() {
                 v.fail("\(f).minimum", "must be 0..5 in half points", rule: "half_points")
-            } else { minimum = Int(hp) }
+            } else {
+                minimum = Int(hp)
+            }
             let description = v.optionalText("\(f).description", c.description, max: 2000, multiline: true)
             total += weight
             return .init(key: c.key, weightBasisPoints: weight, minimumHalfPoints: minimum, description: description)
@@ -273,7 +323,8 @@ enum ProgrammeRoutes {
         guard let value else { return nil }
         let hp = value * 2
         guard value.isFinite, (0...5).contains(value), hp == hp.rounded() else {
-            v.fail(field, "must be 0..5 in half points", rule: "half_points"); return nil
+            v.fail(field, "must be 0..5 in half points", rule: "half_points")
+            return nil
         }
         return Int(hp)
     }
@@ -283,7 +334,8 @@ enum ProgrammeRoutes {
         let b = try ctx.body(CallBody.self)
         var v = Validator()
         let title = v.text("title", b.title ?? "", max: 300)
-        v.instant("opens_at", b.opensAt); v.instant("closes_at", b.closesAt)
+        v.instant("opens_at", b.opensAt)
+        v.instant("closes_at", b.closesAt)
         if b.opensAt == nil { v.fail("opens_at", "is required", rule: "required") }
         if b.closesAt == nil { v.fail("closes_at", "is required", rule: "required") }
         if let o = b.opensAt, let c = b.closesAt, c <= o { v.fail("closes_at", "must be after opens_at", rule: "window") }
@@ -297,18 +349,21 @@ enum ProgrammeRoutes {
         let audit = ctx.audit
         let call = try await ctx.db.write { conn in
             _ = try await conn.query("SELECT 1 FROM programmes WHERE id = \(programmeID)").single()
-            let id: Int64 = try await conn.query("""
+            let id: Int64 = try await conn.query(
+                """
                 INSERT INTO calls (programme_id, title, opens_at, closes_at, criteria, overall_minimum_half_points,
                                    divergence_limit_half_points, minimum_evaluators)
                 VALUES (\(programmeID), \(title), \(b.opensAt), \(b.closesAt), \(criteriaJSON)::jsonb, \(overall), \(divergence), \(minEval))
                 RETURNING id
-                """).single().decode("id")
+                """
+            ).single().decode("id")
             let call = try await CallResource.load(conn, id: id)
             try await AuditTrail.record(conn, audit, action: "call.created", entity: "call", id: id, after: call)
             return call
         }
         var r = try HTTPResponse.json(call, status: 201)
-        r.headers.set("Location", "/v1/calls/\(call.id)"); r.headers.set("ETag", call.etag)
+        r.headers.set("Location", "/v1/calls/\(call.id)")
+        r.headers.set("ETag", call.etag)
         return r
     }
 
@@ -323,7 +378,8 @@ enum ProgrammeRoutes {
         let b = try ctx.body(CallBody.self)
         var v = Validator()
         let title = b.title.map { v.text("title", $0, max: 300) }
-        v.instant("opens_at", b.opensAt); v.instant("closes_at", b.closesAt)
+        v.instant("opens_at", b.opensAt)
+        v.instant("closes_at", b.closesAt)
         let criteria = b.criteria.map { storedCriteria($0, &v) }
         let overall = halfPoints("overall_minimum", b.overallMinimum, &v)
         let divergence = halfPoints("divergence_limit", b.divergenceLimit, &v)
@@ -334,16 +390,22 @@ enum ProgrammeRoutes {
         let call = try await ctx.db.write { conn in
             let before = try await CallResource.load(conn, id: id, lock: true)
             try ctx.checkIfMatch(current: before.etag)
-            let opens = b.opensAt ?? before.opensAt, closes = b.closesAt ?? before.closesAt
+            let opens = b.opensAt ?? before.opensAt
+            let closes = b.closesAt ?? before.closesAt
             if closes <= opens { throw GrantsError.invalid("closes_at", "must be after opens_at", rule: "window") }
             if criteriaJSON != nil {
-                let scored: Int64 = try await conn.query("""
+                let scored: Int64 = try await conn.query(
+                    """
                     SELECT count(*)::bigint AS n FROM applications WHERE call_id = \(id)
                       AND status IN \(unescaped: ApplicationStatus.sqlList(ApplicationStatus.evaluationStarted))
-                    """).single().decode("n")
-                if scored > 0 { throw GrantsError.conflict(code: .evaluationStarted, detail: "criteria cannot change once evaluation has started") }
+                    """
+                ).single().decode("n")
+                if scored > 0 {
+                    throw GrantsError.conflict(code: .evaluationStarted, detail: "criteria cannot change once evaluation has started")
+                }
             }
-            _ = try await conn.query("""
+            _ = try await conn.query(
+                """
                 UPDATE calls SET title = coalesce(\(title), title), opens_at = \(opens), closes_at = \(closes),
                   criteria = coalesce(\(criteriaJSON)::jsonb, criteria),
                   overall_minimum_half_points = coalesce(\(overall), overall_minimum_half_points),
@@ -356,6 +418,8 @@ enum ProgrammeRoutes {
             try await AuditTrail.record(conn, audit, action: "call.updated", entity: "call", id: id, before: before, after: after)
             return after
         }
-        var r = try HTTPResponse.json(call); r.headers.set("ETag", call.etag); return r
+        var r = try HTTPResponse.json(call)
+        r.headers.set("ETag", call.etag)
+        return r
     }
 }

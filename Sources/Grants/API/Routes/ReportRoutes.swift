@@ -1,7 +1,7 @@
 import Foundation
-import Timestamps
 import HTTP
 import Postgres
+import Timestamps
 
 /// The auditor reports (DESIGN.md §6, issue 6): spending, beneficiaries, overdue payments and a
 /// spending chart. Coordinators and auditors only. Every figure is a sum over the ledger up to
@@ -10,83 +10,98 @@ import Postgres
 enum ReportRoutes {
     /// The programme and the instant every report is about.
     static let reportScope: [QueryParameter] = [
-        QueryParameter(name: "programme_id", schema: QueryParameter.positiveID, description: "the programme (422 when unknown)",
-                       required: true),
-        QueryParameter(name: "as_of", schema: ["type": "string", "anyOf": [["format": "date"], ["format": "date-time"]]],
-                       description: "the instant reported on: a date (the end of that day, UTC) or an RFC 3339 timestamp; default now"),
+        QueryParameter(
+            name: "programme_id", schema: QueryParameter.positiveID, description: "the programme (422 when unknown)",
+            required: true),
+        QueryParameter(
+            name: "as_of", schema: ["type": "string", "anyOf": [["format": "date"], ["format": "date-time"]]],
+            description: "the instant reported on: a date (the end of that day, UTC) or an RFC 3339 timestamp; default now"),
     ]
-    static let reportQuery = reportScope + [
-        QueryParameter(name: "format", schema: ["type": "string", "enum": ["json", "csv"]],
-                       description: "`csv` (or `Accept: text/csv`) for RFC 4180 CSV"),
-    ]
+    static let reportQuery =
+        reportScope + [
+            QueryParameter(
+                name: "format", schema: ["type": "string", "enum": ["json", "csv"]],
+                description: "`csv` (or `Accept: text/csv`) for RFC 4180 CSV")
+        ]
 
     static let spendingColumns = ["breakdown", "key", "count", "committed_eur", "paid_eur", "label"]
-    static let beneficiaryColumns = ["organisation_id", "legal_name", "country", "kind", "vat_number", "exchanges", "committed_eur",
-                                     "paid_eur", "first_payment_on", "last_payment_on"]
-    static let overdueColumns = ["application_id", "organisation_id", "organisation", "final_amount_eur", "paid_eur", "outstanding_eur",
-                                 "payment_due_on", "days_overdue"]
+    static let beneficiaryColumns = [
+        "organisation_id", "legal_name", "country", "kind", "vat_number", "exchanges", "committed_eur",
+        "paid_eur", "first_payment_on", "last_payment_on",
+    ]
+    static let overdueColumns = [
+        "application_id", "organisation_id", "organisation", "final_amount_eur", "paid_eur", "outstanding_eur",
+        "payment_due_on", "days_overdue",
+    ]
 
     static func register(into table: inout RouteTable) {
-        table.add(Route(
-            .GET,
-            "/v1/reports/spending",
-            roles: .staff,
-            id: "getSpendingReport",
-            tag: .reports,
-            summary: "Spending report",
-            description: "Totals and breakdowns by host country, visitor country, organisation kind, call and month; "
-                + "SME share. JSON, or CSV with `format=csv` / `Accept: text/csv`.",
-            response: .jsonOrCSV(SpendingReport.self, csvColumns: spendingColumns),
-            query: reportQuery,
-            problems: [.storedAmountOutOfRange]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/reports/spending",
+                roles: .staff,
+                id: "getSpendingReport",
+                tag: .reports,
+                summary: "Spending report",
+                description: "Totals and breakdowns by host country, visitor country, organisation kind, call and month; "
+                    + "SME share. JSON, or CSV with `format=csv` / `Accept: text/csv`.",
+                response: .jsonOrCSV(SpendingReport.self, csvColumns: spendingColumns),
+                query: reportQuery,
+                problems: [.storedAmountOutOfRange]),
             spending)
-        table.add(Route(
-            .GET,
-            "/v1/reports/spending.svg",
-            roles: .staff,
-            id: "getSpendingChart",
-            tag: .reports,
-            summary: "Spending chart",
-            description: "Committed and paid money over time against the cap, as SVG.",
-            response: .content(["image/svg+xml": ["schema": ["type": "string"]]]),
-            query: reportScope + [
-                QueryParameter(name: "format", schema: ["type": "string"],
-                    description: "refused (422): this report is only available as SVG"),
-            ],
-            problems: [.storedAmountOutOfRange]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/reports/spending.svg",
+                roles: .staff,
+                id: "getSpendingChart",
+                tag: .reports,
+                summary: "Spending chart",
+                description: "Committed and paid money over time against the cap, as SVG.",
+                response: .content(["image/svg+xml": ["schema": ["type": "string"]]]),
+                query: reportScope + [
+                    QueryParameter(
+                        name: "format", schema: ["type": "string"],
+                        description: "refused (422): this report is only available as SVG")
+                ],
+                problems: [.storedAmountOutOfRange]),
             spendingChart)
-        table.add(Route(
-            .GET,
-            "/v1/reports/beneficiaries",
-            roles: .staff,
-            id: "getBeneficiariesReport",
-            tag: .reports,
-            summary: "Beneficiaries report",
-            description: "One row per supported third party: name, country, kind, amounts, payment dates. JSON or "
-                + "CSV.",
-            response: .jsonOrCSV(BeneficiariesReport.self, csvColumns: beneficiaryColumns),
-            query: reportQuery,
-            problems: [.storedAmountOutOfRange]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/reports/beneficiaries",
+                roles: .staff,
+                id: "getBeneficiariesReport",
+                tag: .reports,
+                summary: "Beneficiaries report",
+                description: "One row per supported third party: name, country, kind, amounts, payment dates. JSON or "
+                    + "CSV.",
+                response: .jsonOrCSV(BeneficiariesReport.self, csvColumns: beneficiaryColumns),
+                query: reportQuery,
+                problems: [.storedAmountOutOfRange]),
             beneficiaries)
-        table.add(Route(
-            .GET,
-            "/v1/reports/overdue-payments",
-            roles: .staff,
-            id: "getOverduePaymentsReport",
-            tag: .reports,
-            summary: "Overdue payments",
-            description: "Accepted reports past `payment_due_on` and not fully paid. JSON or CSV.",
-            response: .jsonOrCSV(OverdueReport.self, csvColumns: overdueColumns),
-            query: reportQuery,
-            problems: [.storedAmountOutOfRange]),
+        table.add(
+            Route(
+                .GET,
+                "/v1/reports/overdue-payments",
+                roles: .staff,
+                id: "getOverduePaymentsReport",
+                tag: .reports,
+                summary: "Overdue payments",
+                description: "Accepted reports past `payment_due_on` and not fully paid. JSON or CSV.",
+                response: .jsonOrCSV(OverdueReport.self, csvColumns: overdueColumns),
+                query: reportQuery,
+                problems: [.storedAmountOutOfRange]),
             overduePayments)
     }
 
     // MARK: parameters
 
     /// Runs the report's queries in one snapshot; an unknown programme is an invalid parameter.
-    static func snapshot<T: Sendable>(_ ctx: RequestContext, _ p: ReportParameters,
-                                      _ body: @Sendable (PostgresConnection, ReportQueries.Programme) async throws -> T) async throws -> T {
+    static func snapshot<T: Sendable>(
+        _ ctx: RequestContext, _ p: ReportParameters,
+        _ body: @Sendable (PostgresConnection, ReportQueries.Programme) async throws -> T
+    ) async throws -> T {
         try await ctx.db.transaction(isolation: .repeatableRead) { conn in
             guard let programme = try await ReportQueries.programme(conn, id: p.programmeID) else {
                 throw GrantsError.invalid("programme_id", "no such programme", rule: "not_found")
@@ -97,9 +112,11 @@ enum ReportRoutes {
     }
 
     static func filename(_ report: String, _ programme: ReportQueries.Programme, _ p: ReportParameters, ext: String) -> String {
-        let code = String(programme.code.unicodeScalars.map { s -> Character in
-            s.isASCII && (("A"..."Z").contains(s) || ("a"..."z").contains(s) || ("0"..."9").contains(s) || s == "-" || s == "_") ? Character(s) : "_"
-        })
+        let code = String(
+            programme.code.unicodeScalars.map { s -> Character in
+                s.isASCII && (("A"..."Z").contains(s) || ("a"..."z").contains(s) || ("0"..."9").contains(s) || s == "-" || s == "_")
+                    ? Character(s) : "_"
+            })
         return "\(report)-\(code)-\(p.asOfDate.iso).\(ext)"
     }
 
@@ -115,16 +132,22 @@ enum ReportRoutes {
         return (Double(numerator) / Double(denominator) * 10_000).rounded() / 10_000
     }
 
-    static func buildSpending(_ programme: ReportQueries.Programme, _ p: ReportParameters, figures f: ReportQueries.SpendingFigures,
-                              months: [ReportQueries.MonthFigures]) throws -> SpendingReport {
+    static func buildSpending(
+        _ programme: ReportQueries.Programme, _ p: ReportParameters, figures f: ReportQueries.SpendingFigures,
+        months: [ReportQueries.MonthFigures]
+    ) throws -> SpendingReport {
         // Every application with money on the ledger is in exactly one group of each breakdown,
         // so the groups add up to the top figures; `count` counts the funded ones.
         func items(_ groups: [ReportQueries.Group], numericKeys: Bool = false) -> [BreakdownItem] {
-            groups.map { BreakdownItem(key: $0.key, label: $0.label, count: $0.count, committedCents: $0.committedCents, paidCents: $0.paidCents) }
-                .sorted { numericKeys ? (Int64($0.key) ?? 0, $0.key) < (Int64($1.key) ?? 0, $1.key) : $0.key < $1.key }
+            groups.map {
+                BreakdownItem(key: $0.key, label: $0.label, count: $0.count, committedCents: $0.committedCents, paidCents: $0.paidCents)
+            }
+            .sorted { numericKeys ? (Int64($0.key) ?? 0, $0.key) < (Int64($1.key) ?? 0, $1.key) : $0.key < $1.key }
         }
         var byMonth = months.map {
-            BreakdownItem(key: $0.month, label: nil, count: f.approvalsByMonth[$0.month] ?? 0, committedCents: $0.committedCents, paidCents: $0.paidCents)
+            BreakdownItem(
+                key: $0.month, label: nil, count: f.approvalsByMonth[$0.month] ?? 0, committedCents: $0.committedCents,
+                paidCents: $0.paidCents)
         }
         byMonth.sort { $0.key < $1.key }
 
@@ -143,7 +166,9 @@ enum ReportRoutes {
             byMonth: byMonth)
     }
 
-    static func spendingReport(_ conn: PostgresConnection, _ programme: ReportQueries.Programme, _ p: ReportParameters) async throws -> SpendingReport {
+    static func spendingReport(_ conn: PostgresConnection, _ programme: ReportQueries.Programme, _ p: ReportParameters) async throws
+        -> SpendingReport
+    {
         let figures = try await ReportQueries.spending(conn, programmeID: programme.id, asOf: p.asOf)
         let months = try await ReportQueries.months(conn, programmeID: programme.id, asOf: p.asOf)
         return try buildSpending(programme, p, figures: figures, months: months)
@@ -158,15 +183,21 @@ enum ReportRoutes {
         var w = CSVWriter(header: spendingColumns)
         let sections: [(String, [BreakdownItem])] = [
             ("by_host_country", report.byHostCountry), ("by_visitor_country", report.byVisitorCountry),
-            ("by_organisation_kind", report.byOrganisationKind), ("by_call", report.byCall), ("by_month", report.byMonth)]
+            ("by_organisation_kind", report.byOrganisationKind), ("by_call", report.byCall), ("by_month", report.byMonth),
+        ]
         for (name, items) in sections {
             for i in items {
-                w.row([.text(name), .text(i.key), .integer(Int64(i.count)), .euros(i.committedCents), .euros(i.paidCents), .text(i.label ?? "")])
+                w.row([
+                    .text(name), .text(i.key), .integer(Int64(i.count)), .euros(i.committedCents), .euros(i.paidCents),
+                    .text(i.label ?? ""),
+                ])
             }
             let count = try CheckedAmounts.total(items.map { Int64($0.count) }, "a breakdown count")
-            w.row([.text(name), .text("total"), .integer(count),
-                   .euros(try CheckedAmounts.total(items.map(\.committedCents), "a breakdown's committed total")),
-                   .euros(try CheckedAmounts.total(items.map(\.paidCents), "a breakdown's paid total")), .empty])
+            w.row([
+                .text(name), .text("total"), .integer(count),
+                .euros(try CheckedAmounts.total(items.map(\.committedCents), "a breakdown's committed total")),
+                .euros(try CheckedAmounts.total(items.map(\.paidCents), "a breakdown's paid total")), .empty,
+            ])
         }
         return w.response(filename: filename("spending", programme, p, ext: "csv"))
     }
@@ -174,10 +205,13 @@ enum ReportRoutes {
     // MARK: beneficiaries
 
     /// The report's rows straight from the aggregated query (see `ReportQueries.beneficiaries`).
-    static func buildBeneficiaries(_ programme: ReportQueries.Programme, _ p: ReportParameters, rows: [PostgresRow]) throws -> BeneficiariesReport {
+    static func buildBeneficiaries(_ programme: ReportQueries.Programme, _ p: ReportParameters, rows: [PostgresRow]) throws
+        -> BeneficiariesReport
+    {
         var items: [Beneficiary] = []
         items.reserveCapacity(rows.count)
-        var committed: Int64 = 0, paid: Int64 = 0
+        var committed: Int64 = 0
+        var paid: Int64 = 0
         for r in rows {
             let b = Beneficiary(
                 organisationId: try r.decode(0), legalName: try r.decode(1), country: try r.decode(2), kind: try r.decode(3),
@@ -199,12 +233,16 @@ enum ReportRoutes {
         var exchanges: Int64 = 0
         for b in report.items {
             exchanges = try CheckedAmounts.sum(exchanges, Int64(b.exchanges), "the beneficiaries' exchange count")
-            w.row([.integer(b.organisationId), .text(b.legalName), .text(b.country), .text(b.kind), .text(b.vatNumber ?? ""),
-                   .integer(Int64(b.exchanges)), .euros(b.committedCents), .euros(b.paidCents),
-                   b.firstPaymentOn.map { .text($0.iso) } ?? .empty, b.lastPaymentOn.map { .text($0.iso) } ?? .empty])
+            w.row([
+                .integer(b.organisationId), .text(b.legalName), .text(b.country), .text(b.kind), .text(b.vatNumber ?? ""),
+                .integer(Int64(b.exchanges)), .euros(b.committedCents), .euros(b.paidCents),
+                b.firstPaymentOn.map { .text($0.iso) } ?? .empty, b.lastPaymentOn.map { .text($0.iso) } ?? .empty,
+            ])
         }
-        w.row([.text("TOTAL"), .empty, .empty, .empty, .empty, .integer(exchanges), .euros(report.totals.committedCents),
-               .euros(report.totals.paidCents), .empty, .empty])
+        w.row([
+            .text("TOTAL"), .empty, .empty, .empty, .empty, .integer(exchanges), .euros(report.totals.committedCents),
+            .euros(report.totals.paidCents), .empty, .empty,
+        ])
         return w
     }
 
@@ -222,35 +260,49 @@ enum ReportRoutes {
 
     /// Accepted reports whose payment was due before the `as_of` date and that the ledger does not
     /// show as fully paid at `as_of`. An application paid since then was still overdue at `as_of`.
-    static func buildOverdue(_ programme: ReportQueries.Programme, _ p: ReportParameters, rows: [ReportQueries.Overdue]) throws -> OverdueReport {
+    static func buildOverdue(_ programme: ReportQueries.Programme, _ p: ReportParameters, rows: [ReportQueries.Overdue]) throws
+        -> OverdueReport
+    {
         let items = try rows.map { a in
-            OverduePayment(applicationId: a.applicationId, organisationId: a.organisationId, organisation: a.legalName,
-                           finalAmountCents: a.finalAmountCents, paidCents: a.paidCents,
-                           outstandingCents: try CheckedAmounts.difference(a.finalAmountCents, a.paidCents, "an outstanding amount"),
-                           paymentDueOn: a.paymentDueOn, daysOverdue: p.asOfDate.dayNumber - a.paymentDueOn.dayNumber)
+            OverduePayment(
+                applicationId: a.applicationId, organisationId: a.organisationId, organisation: a.legalName,
+                finalAmountCents: a.finalAmountCents, paidCents: a.paidCents,
+                outstandingCents: try CheckedAmounts.difference(a.finalAmountCents, a.paidCents, "an outstanding amount"),
+                paymentDueOn: a.paymentDueOn, daysOverdue: p.asOfDate.dayNumber - a.paymentDueOn.dayNumber)
         }
         return OverdueReport(
             programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf), items: items,
-            totals: OverdueTotals(count: items.count,
-                                  finalAmountCents: try CheckedAmounts.total(items.map(\.finalAmountCents), "the final amounts' total"),
-                                  paidCents: try CheckedAmounts.total(items.map(\.paidCents), "the paid total"),
-                                  outstandingCents: try CheckedAmounts.total(items.map(\.outstandingCents), "the outstanding total")))
+            totals: OverdueTotals(
+                count: items.count,
+                finalAmountCents: try CheckedAmounts.total(items.map(\.finalAmountCents), "the final amounts' total"),
+                paidCents: try CheckedAmounts.total(items.map(\.paidCents), "the paid total"),
+                outstandingCents: try CheckedAmounts.total(items.map(\.outstandingCents), "the outstanding total")))
     }
 
     @Sendable static func overduePayments(_ ctx: RequestContext) async throws -> HTTPResponse {
         let p = try ReportParameters(ctx.request)
         let (programme, report) = try await snapshot(ctx, p) { conn, programme in
-            (programme, try buildOverdue(programme, p, rows: try await ReportQueries.overdue(conn, programmeID: programme.id, asOf: p.asOf,
-                                                                                         asOfDate: p.asOfDate)))
+            (
+                programme,
+                try buildOverdue(
+                    programme, p,
+                    rows: try await ReportQueries.overdue(
+                        conn, programmeID: programme.id, asOf: p.asOf,
+                        asOfDate: p.asOfDate))
+            )
         }
         guard p.csv else { return try .json(report) }
         var w = CSVWriter(header: overdueColumns, rowsHint: report.items.count)
         for o in report.items {
-            w.row([.integer(o.applicationId), .integer(o.organisationId), .text(o.organisation), .euros(o.finalAmountCents),
-                   .euros(o.paidCents), .euros(o.outstandingCents), .text(o.paymentDueOn.iso), .integer(Int64(o.daysOverdue))])
+            w.row([
+                .integer(o.applicationId), .integer(o.organisationId), .text(o.organisation), .euros(o.finalAmountCents),
+                .euros(o.paidCents), .euros(o.outstandingCents), .text(o.paymentDueOn.iso), .integer(Int64(o.daysOverdue)),
+            ])
         }
-        w.row([.text("TOTAL"), .empty, .empty, .euros(report.totals.finalAmountCents), .euros(report.totals.paidCents),
-               .euros(report.totals.outstandingCents), .empty, .empty])
+        w.row([
+            .text("TOTAL"), .empty, .empty, .euros(report.totals.finalAmountCents), .euros(report.totals.paidCents),
+            .euros(report.totals.outstandingCents), .empty, .empty,
+        ])
         return w.response(filename: filename("overdue-payments", programme, p, ext: "csv"))
     }
 
@@ -264,12 +316,16 @@ enum ReportRoutes {
         let (programme, days) = try await snapshot(ctx, p) { conn, programme in
             (programme, try await ReportQueries.dailyTotals(conn, programmeID: programme.id, asOf: p.asOf))
         }
-        let committed = days.last?.cumulativeCommittedCents ?? 0, paid = days.last?.cumulativePaidCents ?? 0
+        let committed = days.last?.cumulativeCommittedCents ?? 0
+        let paid = days.last?.cumulativePaidCents ?? 0
         let svg = SpendingChart(
             programmeCode: programme.code, programmeName: programme.name, asOf: p.asOf, asOfText: AsOf.format(p.asOf),
             capCents: programme.capCents, committedCents: committed, paidCents: paid,
             availableCents: try CheckedAmounts.difference(programme.capCents, committed, "the available amount"),
-            points: days.map { SpendingChart.Point(at: $0.at, committedCents: $0.cumulativeCommittedCents, paidCents: $0.cumulativePaidCents) }).render()
+            points: days.map {
+                SpendingChart.Point(at: $0.at, committedCents: $0.cumulativeCommittedCents, paidCents: $0.cumulativePaidCents)
+            }
+        ).render()
         var r = HTTPResponse.text(svg, contentType: "image/svg+xml; charset=utf-8")
         r.headers.set("Content-Disposition", "inline; filename=\"\(filename("spending", programme, p, ext: "svg"))\"")
         return r

@@ -68,10 +68,14 @@ extension OrganisationChangeResource: DocumentedSchema {
             + "when a coordinator other than its requester approves it (four eyes).",
         fields: [
             "status": F.oneOf(["pending", "approved", "rejected"]),
-            "proposed": ["propertyNames": F.oneOf(guardedMembers),
-                         "description": "member -> proposed value (only the members that change)"],
-            "previous": ["propertyNames": F.oneOf(guardedMembers),
-                         "description": "the same members' values in force when the change was requested"],
+            "proposed": [
+                "propertyNames": F.oneOf(guardedMembers),
+                "description": "member -> proposed value (only the members that change)",
+            ],
+            "previous": [
+                "propertyNames": F.oneOf(guardedMembers),
+                "description": "the same members' values in force when the change was requested",
+            ],
         ])
 }
 
@@ -109,5 +113,7 @@ extension OrganisationRoutes.ValidationBody {
     static let schemaName = "OrganisationValidation"
     static let schemaHints = SchemaHints(
         "Validating (again) is also how a coordinator reopens a rejected organisation.",
-        fields: ["decision": F.oneOf(["validated", "rejected"]), "reason": ["maxLength": 2000, "description": "required for a rejection"]])
+        fields: [
+            "decision": F.oneOf(["validated", "rejected"]), "reason": ["maxLength": 2000, "description": "required for a rejection"],
+        ])
 }

@@ -29,9 +29,11 @@ extension ApplicationRoutes.Body {
         "activity_start": F.date, "activity_end": ["format": "date", "description": "not before activity_start"],
         "activity_type": ["minLength": 1, "maxLength": 100], "objectives": ["minLength": 1, "maxLength": 10000],
     ]
-    static let schemaHints = SchemaHints(fields: fields, required: [
-        "call_id", "host_organisation_id", "participant", "origin", "activity_start", "activity_end", "activity_type", "objectives",
-    ])
+    static let schemaHints = SchemaHints(
+        fields: fields,
+        required: [
+            "call_id", "host_organisation_id", "participant", "origin", "activity_start", "activity_end", "activity_type", "objectives",
+        ])
     /// The same members for a draft's edit: none required.
     static let patchHints = SchemaHints("A draft only; members left out keep their value.", fields: fields)
 }
@@ -40,10 +42,12 @@ extension ApplicationResource: DocumentedSchema {
     static let schemaName = "Application"
     static let schemaHints = SchemaHints(
         "An exchange application with the figures the service computed for it.",
-        fields: ["allowed_actions": [
-            "items": ["type": "string", "enum": .strings(ApplicationStatus.Event.allCases.map(\.rawValue))],
-            "description": "what the lifecycle allows next",
-        ]])
+        fields: [
+            "allowed_actions": [
+                "items": ["type": "string", "enum": .strings(ApplicationStatus.Event.allCases.map(\.rawValue))],
+                "description": "what the lifecycle allows next",
+            ]
+        ])
 }
 
 extension ApplicationRoutes.EligibilityBody {

@@ -21,8 +21,10 @@ extension EvaluationRoutes.ScoresBody {
     static let schemaName = "ScoresRequest"
     static let schemaHints = SchemaHints(fields: [
         "scores": scoreMap,
-        "comments": ["additionalProperties": ["type": "string", "maxLength": 10000],
-                     "description": "criterion key -> comment (multi-line text, at most 10,000 characters each)"],
+        "comments": [
+            "additionalProperties": ["type": "string", "maxLength": 10000],
+            "description": "criterion key -> comment (multi-line text, at most 10,000 characters each)",
+        ],
         "comment": ["maxLength": 10000],
     ])
 }
@@ -65,7 +67,9 @@ extension RankingRoutes.Item: DocumentedSchema {
     static let schemaName = "RankingItem"
     static let schemaHints = SchemaHints(fields: [
         "status": F.oneOf(["evaluated", "reserve"]), "proposed_decision": F.oneOf(["approved", "reserve", "rejected"]),
-        "reason": ["description": "e.g. `passes_and_fits`, `budget`, `organisation_limit`, `below_minimum:<criterion>`, `below_overall_minimum`"],
+        "reason": [
+            "description": "e.g. `passes_and_fits`, `budget`, `organisation_limit`, `below_minimum:<criterion>`, `below_overall_minimum`"
+        ],
     ])
 }
 

@@ -32,8 +32,10 @@ extension ProgrammeResource: DocumentedSchema {
     static let schemaName = "Programme"
     static let schemaHints = SchemaHints(fields: [
         "lump_sums_cents": ["propertyNames": F.country, "description": "lump sum of a full exchange by host country"],
-        "lump_sum_sources": ["propertyNames": F.country,
-                             "additionalProperties": ["type": "string", "enum": ["sourced", "illustrative"]]],
+        "lump_sum_sources": [
+            "propertyNames": F.country,
+            "additionalProperties": ["type": "string", "enum": ["sourced", "illustrative"]],
+        ],
     ])
 }
 
@@ -41,13 +43,16 @@ extension ProgrammeRoutes.PatchBody {
     static let schemaName = "ProgrammePatch"
     static let schemaHints = SchemaHints(fields: [
         "name": ["minLength": 1, "maxLength": 300],
-        "cap_cents": F.described(F.cents, "at most EUR 100 million (10,000,000,000 cents); never below what is committed "
-            + "(409 `cap_below_committed`)"),
+        "cap_cents": F.described(
+            F.cents,
+            "at most EUR 100 million (10,000,000,000 cents); never below what is committed "
+                + "(409 `cap_below_committed`)"),
         "lump_sums_cents": [
             "propertyNames": F.country,
             "additionalProperties": ["type": "integer", "format": "int64", "minimum": 0, "maximum": .int(MoneyBounds.maxCapCents)],
-            "description": .string("host country (COSME) -> lump sum of a full exchange; upserted. Each lump sum is at most "
-                + "the per-visit cap (`rules.per_visit_cap_cents`, EUR 1,100 by default): 422 `lump_sum_above_visit_cap`"),
+            "description": .string(
+                "host country (COSME) -> lump sum of a full exchange; upserted. Each lump sum is at most "
+                    + "the per-visit cap (`rules.per_visit_cap_cents`, EUR 1,100 by default): 422 `lump_sum_above_visit_cap`"),
         ],
     ])
 }
