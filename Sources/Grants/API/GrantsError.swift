@@ -24,6 +24,9 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
     case storedAmountOutOfRange(String)
     /// A change of a validated organisation's bank or legal details waits for a coordinator.
     case organisationChangeFourEyes
+    /// A rule the service's own code keeps (a proposal per ranked candidate) did not hold:
+    /// a bug, answered 500 without detail instead of trapping the process.
+    case internalInvariant(String)
 
     public static func invalid(_ field: String, _ message: String, rule: String = "invalid") -> GrantsError {
         .validation([RuleViolation(field: field, rule: rule, message: message)])
@@ -90,6 +93,10 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
             return ProblemDetails(
                 .fourEyes, title: "Second coordinator required",
                 detail: "a change requested by a coordinator must be decided by another coordinator")
+        case .internalInvariant:
+            return ProblemDetails(
+                .internalError, title: "Internal error",
+                detail: "the service could not complete this request and changed nothing; report it with the request id")
         case .unavailable(let d):
             var h = HTTPHeaders()
             h.set("Retry-After", "1")

@@ -7,6 +7,8 @@ public struct RequestContext: Sendable {
     public var request: HTTPRequest
     public var principal: Principal?
     public var services: GrantsServices
+    /// The query, checked against the route's declared parameters by the router.
+    var query = QueryValues()
 
     /// The caller; routes that reach a handler with `roles != nil` always have one.
     public var user: Principal {

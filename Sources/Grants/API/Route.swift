@@ -99,24 +99,6 @@ struct RouteTraits: OptionSet, Sendable {
     static let noLocation = RouteTraits(rawValue: 1 << 4)
 }
 
-/// A query parameter: its name, schema (type, enum, bounds) and what it does.
-struct QueryParameter: Sendable {
-    var name: String
-    var schema: OrderedJSON
-    var description: String
-    var required = false
-
-    static let positiveID: OrderedJSON = ["type": "integer", "format": "int64", "minimum": 1]
-
-    static func id(_ name: String, _ description: String) -> QueryParameter {
-        QueryParameter(name: name, schema: positiveID, description: description)
-    }
-
-    static func oneOf<E: SchemaEnum>(_ name: String, _ type: E.Type, _ description: String) -> QueryParameter {
-        QueryParameter(name: name, schema: E.jsonSchema, description: description)
-    }
-}
-
 /// The groups of the OpenAPI document, in its order.
 enum APITag: String, Sendable, CaseIterable {
     case operations, auth, users, organisations, programmes, calls, applications, documents, evaluation, decisions

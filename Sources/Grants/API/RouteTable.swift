@@ -41,6 +41,7 @@ public struct RouteTable: Sendable {
                         }
                         context.principal = principal
                     }
+                    context.query = try QueryValues(request, declared: route.query)
                     return try await handler(context)
                 } catch let error as PostgresError {
                     return DatabaseProblems.problem(for: error, logger: services.logger, requestID: request.requestID).response

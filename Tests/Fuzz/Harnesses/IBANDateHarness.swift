@@ -19,7 +19,10 @@ enum IBANDateHarness {
             _ = ExchangeMetrics.calendarDays(from: a, to: b)
             _ = a.adding(days: Int(Int16(truncatingIfNeeded: input.int64())))
         }
-        _ = AsOf.parse(input.string())
+        var v = Validator()
+        if case .instant(let d) = QueryParameter(name: "as_of", kind: .instant(dayMeans: .end), description: "").check(input.string(), &v) {
+            _ = AsOf.format(d)
+        }
         let distance = ExchangeMetrics.distanceKm(
             Coordinates(latitude: input.double(), longitude: input.double()),
             Coordinates(latitude: input.double(), longitude: input.double()))

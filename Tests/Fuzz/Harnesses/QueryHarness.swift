@@ -3,7 +3,7 @@ import HTTP
 @testable import Grants
 
 /// Request targets, query strings and cursors: split and percent-decoded by the HTTP layer,
-/// then read by the list routes' parsers (limit, cursor, ids, `as_of`).
+/// then checked by the routes' declared parameters (limit, cursor, every `QueryParameter.Kind`).
 enum QueryHarness {
     @Sendable static func run(_ data: [UInt8]) {
         let target = "/v1/x?" + String(decoding: data, as: UTF8.self)
@@ -16,12 +16,23 @@ enum QueryHarness {
         } catch {
             FuzzCheck.that(false, "unexpected error \(error)")
         }
-        var v = Validator()
-        for item in request.queryItems {
-            _ = v.positiveID(item.name, item.value)
-            if let date = AsOf.parse(item.value) {
-                v.instant(item.name, date)
+        // Every kind of declared parameter, checked the way the router checks them.
+        let kinds: [QueryParameter.Kind] = [
+            .id, .choice(["json", "csv"]), .country, .text(maxLength: 64), .fileName, .date, .instant(dayMeans: .start),
+            .instant(dayMeans: .end), .refused("no"),
+        ]
+        let declared = request.queryItems.prefix(32).enumerated().map { i, item in
+            QueryParameter(name: item.name, kind: kinds[i % kinds.count], description: "")
+        }
+        do {
+            let values = try QueryValues(request, declared: declared)
+            for p in declared {
+                if let d = values.instant(p.name) { _ = AsOf.format(d) }
             }
+        } catch let error as GrantsError {
+            FuzzCheck.that(error.problem.status == 422, "status \(error.problem.status)")
+        } catch {
+            FuzzCheck.that(false, "unexpected error \(error)")
         }
         // The raw path as the router sees it.
         var router = Router()

@@ -60,11 +60,11 @@ extension OpenAPIDocument {
     static let parameters: OrderedJSON = [
         "Id": [
             "name": "id", "in": "path", "required": true, "description": "positive integer id; anything else is 404",
-            "schema": QueryParameter.positiveID,
+            "schema": QueryParameter.Kind.id.schema,
         ],
         "ChangeId": [
             "name": "change_id", "in": "path", "required": true, "description": "a change of this organisation",
-            "schema": QueryParameter.positiveID,
+            "schema": QueryParameter.Kind.id.schema,
         ],
         "Limit": [
             "name": "limit", "in": "query", "required": false, "description": "page size",

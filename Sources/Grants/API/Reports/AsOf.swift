@@ -1,19 +1,8 @@
 import Foundation
-import Timestamps
 
-/// `as_of`: an ISO date (the end of that day, UTC) or an RFC 3339 timestamp, to the microsecond.
+/// The reports' instants: microseconds, their UTC day, and `as_of` as the answers write it
+/// (parsed as `QueryParameter.Kind.instant`).
 enum AsOf {
-    static func parse(_ raw: String) -> Date? {
-        if let d = CalendarDate(iso: raw) {
-            // The last microsecond of that day: ledger times are microseconds.
-            return Date(timeIntervalSince1970: TimeInterval(d.adding(days: 1).dayNumber) * 86_400 - 0.000_001)
-        }
-        return parseTimestamp(raw)
-    }
-
-    /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; a `+` that arrived as a space in a query is accepted.
-    static func parseTimestamp(_ raw: String) -> Date? { Timestamp.parse(raw, .query) }
-
     static func micros(_ d: Date) -> Int64 { Int64((d.timeIntervalSince1970 * 1_000_000).rounded()) }
 
     static func utcDate(_ d: Date) -> CalendarDate {

@@ -1,7 +1,8 @@
 import Foundation
 import HTTP
 
-/// `programme_id` (required), `as_of` (optional) and `format`, all checked in one 422.
+/// What every report is about: the programme, the instant (`as_of`) and the form (JSON or
+/// CSV). The router has already checked the declared parameters (`ReportRoutes.reportScope`).
 struct ReportParameters: Sendable {
     var programmeID: Int64
     /// Inclusive upper bound on ledger `created_at`.
@@ -10,35 +11,14 @@ struct ReportParameters: Sendable {
     var asOfDate: CalendarDate
     var csv: Bool
 
-    init(_ request: HTTPRequest, formats: Bool = true) throws {
-        let q = request.query
-        var v = Validator()
-        var programme: Int64?
-        if let raw = q["programme_id"] {
-            if let n = Int64(raw), n > 0 { programme = n } else { v.fail("programme_id", "must be a positive integer", rule: "integer") }
-        } else {
-            v.fail("programme_id", "is required", rule: "required")
+    init(_ ctx: RequestContext) throws {
+        guard let programme = ctx.query.id("programme_id") else {
+            throw GrantsError.invalid("programme_id", "is required", rule: "required")
         }
-        var asOf = Date()
-        if let raw = q["as_of"] {
-            if let d = AsOf.parse(raw) {
-                asOf = d
-            } else {
-                v.fail("as_of", "must be a date YYYY-MM-DD (end of that day, UTC) or an RFC 3339 timestamp", rule: "date_time")
-            }
-        }
-        if let f = q["format"] {
-            if !formats {
-                v.fail("format", "this report is only available as SVG", rule: "enum")
-            } else if !["json", "csv"].contains(f) {
-                v.fail("format", "must be json or csv", rule: "enum")
-            }
-        }
-        try v.finish()
-        guard let programme else { throw GrantsError.invalid("programme_id", "is required", rule: "required") }
         programmeID = programme
-        self.asOf = asOf
+        asOf = ctx.query.instant("as_of") ?? Date()
         asOfDate = AsOf.utcDate(asOf)
-        csv = formats && (q["format"] == "csv" || (q["format"] == nil && CSVWriter.isWanted(by: request)))
+        let format = ctx.query.text("format")
+        csv = format == "csv" || (format == nil && CSVWriter.isWanted(by: ctx.request))
     }
 }

@@ -199,8 +199,12 @@ enum ApplicationRoutes {
         let type = v.text("activity_type", b.activityType ?? base?.activityType ?? "", max: 100)
         let objectives = v.text("objectives", b.objectives ?? base?.objectives ?? "", max: 10_000, multiline: true)
         try v.finish()
+        // Each is nil only with a violation recorded above, so finish() has thrown.
+        guard let callID, let hostID, let participant, let origin, let start, let end else {
+            throw GrantsError.invalid("body", "incomplete draft", rule: "required")
+        }
         return Draft(
-            callID: callID!, hostID: hostID!, participant: participant!, origin: origin!, start: start!, end: end!,
+            callID: callID, hostID: hostID, participant: participant, origin: origin, start: start, end: end,
             activityType: type, objectives: objectives)
     }
 
@@ -286,12 +290,9 @@ enum ApplicationRoutes {
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
         let user = try ctx.user
         let page = try Page(ctx.request)
-        var v = Validator()
-        let status = ctx.request.query["status"]
-        if let status, ApplicationStatus(rawValue: status) == nil { v.fail("status", "unknown status", rule: "enum") }
-        let callID = v.positiveID("call_id", ctx.request.query["call_id"])
-        let orgFilter = v.positiveID("organisation_id", ctx.request.query["organisation_id"])
-        try v.finish()
+        let status = ctx.query.text("status")
+        let callID = ctx.query.id("call_id")
+        let orgFilter = ctx.query.id("organisation_id")
         let evaluator: Int64? = user.role == .evaluator ? user.userID : nil
         let rows = try await ctx.db.query(
             """

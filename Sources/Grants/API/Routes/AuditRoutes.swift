@@ -45,16 +45,15 @@ enum AuditRoutes {
                 response: .page(Entry.self),
                 query: [
                     QueryParameter(
-                        name: "entity_type", schema: ["type": "string"],
-                        description: "e.g. `application`, `organisation`, `user`"),
+                        name: "entity_type", kind: .text(maxLength: 64), description: "e.g. `application`, `organisation`, `user`"),
                     .id("entity_id", "only changes of this entity"),
                     .id("actor_id", "only changes by this user"),
                     QueryParameter(
-                        name: "from", schema: ["type": "string", "anyOf": [["format": "date-time"], ["format": "date"]]],
-                        description: "RFC 3339 timestamp (no fractional seconds) or YYYY-MM-DD; inclusive"),
+                        name: "from", kind: .instant(dayMeans: .start),
+                        description: "RFC 3339 timestamp or YYYY-MM-DD (the start of that day, UTC); inclusive"),
                     QueryParameter(
-                        name: "to", schema: ["type": "string", "anyOf": [["format": "date-time"], ["format": "date"]]],
-                        description: "RFC 3339 timestamp (no fractional seconds) or YYYY-MM-DD; exclusive"),
+                        name: "to", kind: .instant(dayMeans: .start),
+                        description: "RFC 3339 timestamp or YYYY-MM-DD (the start of that day, UTC); exclusive"),
                 ]),
             list)
         table.add(
@@ -72,28 +71,11 @@ enum AuditRoutes {
 
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
         let page = try Page(ctx.request)
-        let q = ctx.request.query
-        var v = Validator()
-        let entity = q["entity_type"]
-        let entityID = v.positiveID("entity_id", q["entity_id"])
-        let actorID = v.positiveID("actor_id", q["actor_id"])
-        func instant(_ name: String) -> Date? {
-            guard let s = q[name] else { return nil }
-            if let d = Timestamp.parse(s, .query) {
-                v.instant(name, d)
-                return d
-            }
-            if let day = CalendarDate(iso: s) {
-                let d = Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400)
-                v.instant(name, d)
-                return d
-            }
-            v.fail(name, "must be an RFC 3339 timestamp or a date", rule: "timestamp")
-            return nil
-        }
-        let from = instant("from")
-        let to = instant("to")
-        try v.finish()
+        let entity = ctx.query.text("entity_type")
+        let entityID = ctx.query.id("entity_id")
+        let actorID = ctx.query.id("actor_id")
+        let from = ctx.query.instant("from")
+        let to = ctx.query.instant("to")
         let rows = try await ctx.db.query(
             """
             SELECT id, occurred_at, actor_id, actor_role, action, entity_type, entity_id, before::text AS before, after::text AS after,

@@ -315,8 +315,7 @@ enum AuthRoutes {
 
     @Sendable static func listUsers(_ ctx: RequestContext) async throws -> HTTPResponse {
         let page = try Page(ctx.request)
-        let role = ctx.request.query["role"]
-        if let role, Role(rawValue: role) == nil { throw GrantsError.invalid("role", "unknown role", rule: "enum") }
+        let role = ctx.query.text("role")
         let users = try await ctx.db.withConnection { conn in
             let rows = try await conn.query(
                 """

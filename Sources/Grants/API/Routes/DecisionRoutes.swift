@@ -185,6 +185,7 @@ enum DecisionRoutes {
         let summary = v.text("summary", b.summary, max: 20_000, multiline: true)
         if let start, let end, end < start { v.fail("actual_end", "actual_end is before actual_start", rule: "end_before_start") }
         try v.finish()
+        guard let start, let end else { throw GrantsError.invalid("actual_start", "must be a date YYYY-MM-DD", rule: "date") }
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
@@ -207,7 +208,7 @@ enum DecisionRoutes {
             if !missing.isEmpty { throw GrantsError.validation(missing) }
             _ = try await conn.query(
                 """
-                UPDATE applications SET actual_start = \(start!), actual_end = \(end!), report_summary = \(summary) WHERE id = \(id)
+                UPDATE applications SET actual_start = \(start), actual_end = \(end), report_summary = \(summary) WHERE id = \(id)
                 """)
             return try await ApplicationLifecycle.move(conn, app, .submitReport, reason: nil, audit: audit, user: user)
         }

@@ -180,9 +180,7 @@ enum EvaluationRoutes {
         let user = try ctx.user
         let page = try Page(ctx.request)
         let mine: Int64? = user.role == .evaluator ? user.userID : nil
-        var v = Validator()
-        let application = v.positiveID("application_id", ctx.request.query["application_id"])
-        try v.finish()
+        let application = ctx.query.id("application_id")
         let rows = try await ctx.db.query(
             """
             SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from)

@@ -31,15 +31,9 @@ enum LedgerRoutes {
                 query: [
                     .id("programme_id", "only this programme"),
                     .id("application_id", "only this application"),
-                    QueryParameter(
-                        name: "from", schema: ["type": "string", "format": "date"],
-                        description: "entries on or after this day (UTC)"),
-                    QueryParameter(
-                        name: "to", schema: ["type": "string", "format": "date"],
-                        description: "entries up to and including this day (UTC)"),
-                    QueryParameter(
-                        name: "format", schema: ["type": "string", "enum": ["json", "csv"]],
-                        description: "`csv` (or `Accept: text/csv`): every matching entry as CSV"),
+                    QueryParameter(name: "from", kind: .date, description: "entries on or after this day (UTC)"),
+                    QueryParameter(name: "to", kind: .date, description: "entries up to and including this day (UTC)"),
+                    .csvFormat("`csv` (or `Accept: text/csv`): every matching entry as CSV"),
                 ]),
             list)
     }
@@ -50,14 +44,10 @@ enum LedgerRoutes {
     ]
 
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
-        let q = ctx.request.query
-        var v = Validator()
-        let programme = v.positiveID("programme_id", q["programme_id"])
-        let application = v.positiveID("application_id", q["application_id"])
-        let from = q["from"].flatMap { v.date("from", $0) }
-        let to = q["to"].flatMap { v.date("to", $0) }
-        if let f = q["format"], !["json", "csv"].contains(f) { v.fail("format", "must be json or csv", rule: "enum") }
-        try v.finish()
+        let programme = ctx.query.id("programme_id")
+        let application = ctx.query.id("application_id")
+        let from = ctx.query.date("from")
+        let to = ctx.query.date("to")
         let csv = CSVWriter.isWanted(by: ctx.request)
         let page = try Page(ctx.request)
         let limit = csv ? Int.max / 2 : page.fetchLimit

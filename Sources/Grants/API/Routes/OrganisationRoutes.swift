@@ -90,8 +90,7 @@ enum OrganisationRoutes {
                 response: .page(OrganisationChangeResource.self),
                 query: [
                     QueryParameter(
-                        name: "status", schema: ["type": "string", "enum": ["pending", "approved", "rejected"]],
-                        description: "only changes in this status")
+                        name: "status", kind: .choice(["pending", "approved", "rejected"]), description: "only changes in this status")
                 ]),
             listChanges)
         table.add(
@@ -130,10 +129,7 @@ enum OrganisationRoutes {
                 description: "Validated organisations open to hosting; public profile only.",
                 response: .page(HostResource.self),
                 query: [
-                    QueryParameter(
-                        name: "country",
-                        schema: ["type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2 code, upper case"],
-                        description: "only hosts in this country")
+                    QueryParameter(name: "country", kind: .country, description: "only hosts in this country")
                 ]),
             hosts)
     }
@@ -152,8 +148,7 @@ enum OrganisationRoutes {
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
         let user = try ctx.user
         let page = try Page(ctx.request)
-        let status = ctx.request.query["status"]
-        if let status, OrganisationStatus(rawValue: status) == nil { throw GrantsError.invalid("status", "unknown status", rule: "enum") }
+        let status = ctx.query.text("status")
         let rows = try await ctx.db.query(
             """
             SELECT \(unescaped: OrganisationResource.columns) FROM organisations o
@@ -283,12 +278,7 @@ enum OrganisationRoutes {
     @Sendable static func listChanges(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
         let page = try Page(ctx.request)
-        var v = Validator()
-        let status = ctx.request.query["status"]
-        if let status, !["pending", "approved", "rejected"].contains(status) {
-            v.fail("status", "must be pending, approved or rejected", rule: "enum")
-        }
-        try v.finish()
+        let status = ctx.query.text("status")
         let rows = try await ctx.db.withConnection { conn in
             _ = try await load(conn, id: id, for: user)
             return try await conn.query(
@@ -360,10 +350,7 @@ enum OrganisationRoutes {
 
     @Sendable static func hosts(_ ctx: RequestContext) async throws -> HTTPResponse {
         let page = try Page(ctx.request)
-        let country = ctx.request.query["country"]
-        if let country, !Countries.isAlpha2(country) {
-            throw GrantsError.invalid("country", "must be an ISO 3166-1 alpha-2 code", rule: "country")
-        }
+        let country = ctx.query.text("country")
         let rows = try await ctx.db.query(
             """
             SELECT o.id, o.legal_name, o.kind, o.country, o.city, o.latitude, o.longitude FROM organisations o

@@ -126,11 +126,8 @@ enum PaymentRoutes {
     @Sendable static func list(_ ctx: RequestContext) async throws -> HTTPResponse {
         let user = try ctx.user
         let page = try Page(ctx.request)
-        var v = Validator()
-        let status = ctx.request.query["status"]
-        if let status, PaymentStatus(rawValue: status) == nil { v.fail("status", "unknown status", rule: "enum") }
-        let application = v.positiveID("application_id", ctx.request.query["application_id"])
-        try v.finish()
+        let status = ctx.query.text("status")
+        let application = ctx.query.id("application_id")
         let rows = try await ctx.db.query(
             """
             SELECT \(unescaped: PaymentResource.columns) FROM payments p JOIN applications a ON a.id = p.application_id

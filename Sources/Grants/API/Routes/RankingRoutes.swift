@@ -124,9 +124,10 @@ enum RankingRoutes {
             maxFundedExchangesPerOrganisation: rules.maxFundedExchangesPerVisitor)
         let ranking = Evaluation.rank(candidates, policy: call.policy)
         let proposals = Evaluation.select(ranking, context: context)
-        let byID = Dictionary(uniqueKeysWithValues: proposals.map { ($0.candidateID, $0) })
-        let items = ranking.ranked.map { rc -> Item in
-            let p = byID[rc.candidateID]!
+        let byID = Dictionary(proposals.map { ($0.candidateID, $0) }, uniquingKeysWith: { first, _ in first })
+        let items = try ranking.ranked.map { rc -> Item in
+            // The selection walk proposes a decision for every ranked candidate.
+            guard let p = byID[rc.candidateID] else { throw GrantsError.internalInvariant("no proposal for application \(rc.candidateID)") }
             let promotable = status[rc.candidateID] == "reserve" && p.decision == .approved
             return Item(
                 rank: rc.rank, applicationId: rc.candidateID, organisationId: rc.organisationID, status: status[rc.candidateID] ?? "",

@@ -10,19 +10,12 @@ import Timestamps
 enum ReportRoutes {
     /// The programme and the instant every report is about.
     static let reportScope: [QueryParameter] = [
+        .id("programme_id", "the programme (422 when unknown)", required: true),
         QueryParameter(
-            name: "programme_id", schema: QueryParameter.positiveID, description: "the programme (422 when unknown)",
-            required: true),
-        QueryParameter(
-            name: "as_of", schema: ["type": "string", "anyOf": [["format": "date"], ["format": "date-time"]]],
+            name: "as_of", kind: .instant(dayMeans: .end),
             description: "the instant reported on: a date (the end of that day, UTC) or an RFC 3339 timestamp; default now"),
     ]
-    static let reportQuery =
-        reportScope + [
-            QueryParameter(
-                name: "format", schema: ["type": "string", "enum": ["json", "csv"]],
-                description: "`csv` (or `Accept: text/csv`) for RFC 4180 CSV")
-        ]
+    static let reportQuery = reportScope + [.csvFormat("`csv` (or `Accept: text/csv`) for RFC 4180 CSV")]
 
     static let spendingColumns = ["breakdown", "key", "count", "committed_eur", "paid_eur", "label"]
     static let beneficiaryColumns = [
@@ -61,7 +54,7 @@ enum ReportRoutes {
                 response: .content(["image/svg+xml": ["schema": ["type": "string"]]]),
                 query: reportScope + [
                     QueryParameter(
-                        name: "format", schema: ["type": "string"],
+                        name: "format", kind: .refused("this report is only available as SVG"),
                         description: "refused (422): this report is only available as SVG")
                 ],
                 problems: [.storedAmountOutOfRange]),
@@ -175,7 +168,7 @@ enum ReportRoutes {
     }
 
     @Sendable static func spending(_ ctx: RequestContext) async throws -> HTTPResponse {
-        let p = try ReportParameters(ctx.request)
+        let p = try ReportParameters(ctx)
         let (programme, report) = try await snapshot(ctx, p) { conn, programme in
             (programme, try await spendingReport(conn, programme, p))
         }
@@ -247,7 +240,7 @@ enum ReportRoutes {
     }
 
     @Sendable static func beneficiaries(_ ctx: RequestContext) async throws -> HTTPResponse {
-        let p = try ReportParameters(ctx.request)
+        let p = try ReportParameters(ctx)
         let (programme, rows) = try await snapshot(ctx, p) { conn, programme in
             (programme, try await ReportQueries.beneficiaries(conn, programmeID: programme.id, asOf: p.asOf))
         }
@@ -280,7 +273,7 @@ enum ReportRoutes {
     }
 
     @Sendable static func overduePayments(_ ctx: RequestContext) async throws -> HTTPResponse {
-        let p = try ReportParameters(ctx.request)
+        let p = try ReportParameters(ctx)
         let (programme, report) = try await snapshot(ctx, p) { conn, programme in
             (
                 programme,
@@ -312,7 +305,7 @@ enum ReportRoutes {
     /// every ledger entry up to `as_of`, i.e. exactly the spending report's committed and paid
     /// figures (same snapshot, same entries), so the breakdown query is not run.
     @Sendable static func spendingChart(_ ctx: RequestContext) async throws -> HTTPResponse {
-        let p = try ReportParameters(ctx.request, formats: false)
+        let p = try ReportParameters(ctx)
         let (programme, days) = try await snapshot(ctx, p) { conn, programme in
             (programme, try await ReportQueries.dailyTotals(conn, programmeID: programme.id, asOf: p.asOf))
         }
