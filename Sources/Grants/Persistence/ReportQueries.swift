@@ -169,16 +169,9 @@ enum ReportQueries {
         try await conn.query(
             """
             -- A non-finite booking time (only a tampered row) has no month: its key is `-infinity`.
-            SELECT coalesce(to_char(m.month, 'YYYY-MM'), m.month::text), m.committed, m.paid
-            FROM (
-                SELECT date_trunc('month', created_at AT TIME ZONE 'UTC') AS month,
-                       sum(ledger_committed_delta(kind, amount_cents))::bigint AS committed,
-                       sum(ledger_paid_delta(kind, amount_cents))::bigint AS paid
-                FROM ledger_entries
-                WHERE programme_id = \(programmeID) AND created_at <= \(asOf)
-                GROUP BY 1
-            ) m
-            ORDER BY m.month
+            SELECT coalesce(to_char(m.bucket_start, 'YYYY-MM'), m.bucket_start::text), m.committed, m.paid
+            FROM ledger_movements(\(programmeID), \(asOf), 'month') m
+            ORDER BY m.bucket_start
             """
         ).rows.map { r in
             MonthFigures(month: try r.decode(0), committedCents: try r.decode(1), paidCents: try r.decode(2))
@@ -202,17 +195,10 @@ enum ReportQueries {
         try await conn.query(
             """
             SELECT d.first_at,
-                   sum(d.committed) OVER (ORDER BY d.day)::bigint,
-                   sum(d.paid) OVER (ORDER BY d.day)::bigint
-            FROM (
-                SELECT (created_at AT TIME ZONE 'UTC')::date AS day, min(created_at) AS first_at,
-                       sum(ledger_committed_delta(kind, amount_cents))::bigint AS committed,
-                       sum(ledger_paid_delta(kind, amount_cents))::bigint AS paid
-                FROM ledger_entries
-                WHERE programme_id = \(programmeID) AND created_at <= \(asOf)
-                GROUP BY 1
-            ) d
-            ORDER BY d.day
+                   sum(d.committed) OVER (ORDER BY d.bucket_start)::bigint,
+                   sum(d.paid) OVER (ORDER BY d.bucket_start)::bigint
+            FROM ledger_movements(\(programmeID), \(asOf), 'day') d
+            ORDER BY d.bucket_start
             """
         ).rows.map { r in
             DayTotals(at: try r.decode(0), cumulativeCommittedCents: try r.decode(1), cumulativePaidCents: try r.decode(2))

@@ -73,14 +73,26 @@ struct ReportTotals: Codable, Sendable {
     var paidCents: Int64
 }
 
-struct BeneficiariesReport: Codable, Sendable {
+/// A programme's list report: which programme, at which instant, its rows and their totals.
+struct ProgrammeReport<Item: ReportRow>: Codable, Sendable {
     var programmeId: Int64
     var programmeCode: String
     var asOf: String
-    var items: [Beneficiary]
-    /// `count` = beneficiaries; the amounts equal the spending report's top figures.
-    var totals: ReportTotals
+    var items: [Item]
+    var totals: Item.Totals
 }
+
+/// A row of a list report, with the totals its report carries and the report's schema name.
+protocol ReportRow: Codable, Sendable {
+    associatedtype Totals: Codable, Sendable
+    static var reportSchemaName: String { get }
+    static var reportDescription: String { get }
+}
+
+/// Totals: `count` = beneficiaries; the amounts equal the spending report's top figures.
+typealias BeneficiariesReport = ProgrammeReport<Beneficiary>
+
+typealias OverdueReport = ProgrammeReport<OverduePayment>
 
 struct OverduePayment: Codable, Sendable {
     var applicationId: Int64
@@ -91,14 +103,6 @@ struct OverduePayment: Codable, Sendable {
     var outstandingCents: Int64
     var paymentDueOn: CalendarDate
     var daysOverdue: Int
-}
-
-struct OverdueReport: Codable, Sendable {
-    var programmeId: Int64
-    var programmeCode: String
-    var asOf: String
-    var items: [OverduePayment]
-    var totals: OverdueTotals
 }
 
 struct OverdueTotals: Codable, Sendable {

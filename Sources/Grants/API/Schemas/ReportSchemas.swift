@@ -18,6 +18,23 @@ extension SpendingReport: DocumentedSchema {
         fields: ["as_of": asOfSchema, "sme_share": ["description": "share of funded exchanges by SMEs (4 decimals)"]])
 }
 
+extension Beneficiary: ReportRow {
+    typealias Totals = ReportTotals
+    static let reportSchemaName = "BeneficiariesReport"
+    static let reportDescription = "One row per supported third party."
+}
+
+extension OverduePayment: ReportRow {
+    typealias Totals = OverdueTotals
+    static let reportSchemaName = "OverdueReport"
+    static let reportDescription = "Accepted reports whose payment was due before `as_of` and is not fully paid at `as_of`."
+}
+
+extension ProgrammeReport: DocumentedSchema {
+    static var schemaName: String { Item.reportSchemaName }
+    static var schemaHints: SchemaHints { SchemaHints(Item.reportDescription, fields: ["as_of": asOfSchema]) }
+}
+
 extension Beneficiary: DocumentedSchema {
     static let schemaName = "Beneficiary"
     static let schemaHints = SchemaHints(
@@ -28,21 +45,10 @@ extension ReportTotals: DocumentedSchema {
     static let schemaName = "ReportTotals"
 }
 
-extension BeneficiariesReport: DocumentedSchema {
-    static let schemaName = "BeneficiariesReport"
-    static let schemaHints = SchemaHints("One row per supported third party.", fields: ["as_of": asOfSchema])
-}
-
 extension OverduePayment: DocumentedSchema {
     static let schemaName = "OverduePayment"
 }
 
 extension OverdueTotals: DocumentedSchema {
     static let schemaName = "OverdueTotals"
-}
-
-extension OverdueReport: DocumentedSchema {
-    static let schemaName = "OverdueReport"
-    static let schemaHints = SchemaHints(
-        "Accepted reports whose payment was due before `as_of` and is not fully paid at `as_of`.", fields: ["as_of": asOfSchema])
 }
