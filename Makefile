@@ -50,6 +50,8 @@ test-swift:
 	@status=0; $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt || status=$$?; \
 	  CX_EXCLUSIVE_TESTS=1 $(SWIFT) test --skip-build --filter acceptBacksOffOnDescriptorExhaustionAndRecovers 2>&1 \
 	    | tee .build/test-output-exclusive.txt || status=$$?; \
+	  CX_EXCLUSIVE_TESTS=1 $(SWIFT) test --skip-build --filter AbuseLimitTests 2>&1 \
+	    | tee .build/test-output-sockets.txt || status=$$?; \
 	  $(MAKE) --no-print-directory stop-test-db; exit $$status
 
 ## Every committed fuzz input and crasher through its harness, once, deterministically.

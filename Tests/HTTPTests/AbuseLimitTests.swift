@@ -23,8 +23,10 @@ private func abuseRoutes(_ r: inout Router) {
 }
 
 /// Connection-level abuse (issue 15, finding 3): connections that merely exist, or crawl, must
-/// not lock real clients out.
-@Suite("Abuse limits over sockets")
+/// not lock real clients out. Timing over real sockets: a CPU starved by the rest of the suite
+/// running in parallel (2 cores) made a 3 s answer miss, so `make test` runs these alone, in
+/// its own process (CX_EXCLUSIVE_TESTS=1).
+@Suite("Abuse limits over sockets", .enabled(if: ProcessInfo.processInfo.environment["CX_EXCLUSIVE_TESTS"] == "1"))
 struct AbuseLimitTests {
     @Test func silentConnectionsAtTheCapDoNotLockOutARealClient() async throws {
         // Before: the 51st connection got 503 until the 30 s idle timeout closed the silent ones.
