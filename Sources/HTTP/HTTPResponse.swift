@@ -15,12 +15,12 @@ public struct HTTPResponse: Sendable {
     }
 
     /// `application/json; charset=utf-8` with the shared snake_case encoder.
+    /// Written by `JSONBytes` (straight to bytes, no tree; the stock encoder where it must).
     public static func json<T: Encodable>(_ value: T, status: Int = 200) throws -> HTTPResponse {
-        let data = try JSON.encoder.encode(value)
-        return HTTPResponse(
+        HTTPResponse(
             status: status,
             headers: ["Content-Type": "application/json; charset=utf-8"],
-            body: [UInt8](data))
+            body: try JSONBytes.encode(value))
     }
 
     public static func text(_ s: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {

@@ -67,7 +67,8 @@ public final class EmbeddedPostgres: Sendable {
             }
             if try !isRunning(tools) {
                 var options = "-c listen_addresses='' -c unix_socket_directories='\(socketDirectory)' -c port=\(port)"
-                if unsafeFastMode { options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" }
+                // Tests run many services at once, each with a pool, an admin pool and a LISTEN connection.
+                if unsafeFastMode { options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" }
                 try run(
                     tools.bin("pg_ctl"),
                     [

@@ -88,6 +88,25 @@ final class LibPQSession: @unchecked Sendable {
         statementNames.removeAll()
     }
 
+    /// The socket libpq reads, for `poll` (LISTEN); -1 when not connected.
+    var socket: Int32 { conn.map { PQsocket($0) } ?? -1 }
+
+    /// Reads what has arrived on the socket and returns the notifications in it, in order.
+    /// A closed or broken connection throws, so a listener knows to reconnect.
+    func drainNotifications() throws(PostgresError) -> [PostgresNotification] {
+        guard let conn, PQstatus(conn) == CONNECTION_OK else { throw connectionError("not connected") }
+        guard PQconsumeInput(conn) == 1, PQstatus(conn) == CONNECTION_OK else { throw connectionError("connection lost") }
+        var out: [PostgresNotification] = []
+        while let n = PQnotifies(conn) {
+            out.append(
+                PostgresNotification(
+                    channel: String(cString: n.pointee.relname), payload: String(cString: n.pointee.extra),
+                    backendPID: n.pointee.be_pid))
+            PQfreemem(n)
+        }
+        return out
+    }
+
     /// Detects a backend that died while the connection sat idle in the pool
     /// (pg_terminate_backend, server restart): the FATAL message or EOF is
     /// already in the socket, and reading it costs no round trip.

@@ -16,11 +16,15 @@ enum Authenticator {
         return token
     }
 
-    static func authenticate(_ request: HTTPRequest, pool: PostgresPool) async throws -> Principal {
+    /// From the instance's cache when it holds the token (see `PrincipalCache`), else one statement.
+    static func authenticate(_ request: HTTPRequest, services: GrantsServices) async throws -> Principal {
         let token = try bearerToken(request)
-        let rows = try await pool.prepared(
+        let cache = services.principals
+        if let cached = cache?.principal(for: token) { return cached }
+        let ticket = cache?.ticket()
+        let rows = try await services.pool.prepared(
             """
-            SELECT u.id, u.role, u.organisation_id, u.email, u.name
+            SELECT u.id, u.role, u.organisation_id, u.email, u.name, s.expires_at
             FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = sha256(convert_to(\(token), 'UTF8'))
               AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active
@@ -29,10 +33,12 @@ enum Authenticator {
         guard let row = rows.first, let role = Role(rawValue: try row.decode("role", as: String.self)) else {
             throw GrantsError.unauthenticated("the token is invalid or expired")
         }
-        return Principal(
+        let principal = Principal(
             userID: try row.decode("id"), role: role,
             organisationID: try row.decode("organisation_id", as: Int64?.self),
             email: try row.decode("email"), name: try row.decode("name"))
+        cache?.remember(principal, token: token, sessionExpiresAt: try row.decode("expires_at"), ticket: ticket)
+        return principal
     }
 }
 

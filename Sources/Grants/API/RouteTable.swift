@@ -32,7 +32,7 @@ public struct RouteTable: Sendable {
                 do {
                     var context = RequestContext(request: request, principal: nil, services: services)
                     if let roles {
-                        let principal = try await Authenticator.authenticate(request, pool: services.pool)
+                        let principal = try await Authenticator.authenticate(request, services: services)
                         guard roles.contains(principal.role) else {
                             throw GrantsError.forbidden(
                                 principal.role == .auditor && method != .GET

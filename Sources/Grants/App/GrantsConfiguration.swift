@@ -41,6 +41,10 @@ public struct GrantsConfiguration: Sendable {
     /// `LOGIN_BACKOFF_MAX_SECONDS` (default 900). A key quiet for `LOGIN_FAILURE_MEMORY_SECONDS`
     /// (default 3600) starts again from zero; a correct password clears the account's count.
     public var loginFreeFailuresPerAccount: Int = 5
+    /// How long an instance may answer from its cache of bearer tokens (`AUTH_CACHE_SECONDS`,
+    /// default 10, 0 turns the cache off). Logout, deactivation and role changes reach every
+    /// instance at once by LISTEN/NOTIFY; this is only the bound when a notification is lost.
+    public var authCacheSeconds: Int = 10
     public var loginFreeFailuresPerAddress: Int = 20
     public var loginBackoffBaseSeconds: Int = 1
     public var loginBackoffMaxSeconds: Int = 900
@@ -98,6 +102,7 @@ public struct GrantsConfiguration: Sendable {
         r.int("MIN_TRANSFER_RATE_BYTES", &c.minimumTransferRate, 0...100_000_000)
         r.int("HANDLER_TIMEOUT_SECONDS", &c.handlerTimeoutSeconds, 5...3600)
         r.int("TOKEN_TTL_HOURS", &c.tokenTTLHours, 1...8760)
+        r.int("AUTH_CACHE_SECONDS", &c.authCacheSeconds, 0...3600)
         r.int("LOGIN_FREE_FAILURES_PER_ACCOUNT", &c.loginFreeFailuresPerAccount, 0...1000)
         r.int("LOGIN_FREE_FAILURES_PER_ADDRESS", &c.loginFreeFailuresPerAddress, 0...100_000)
         r.int("LOGIN_BACKOFF_BASE_SECONDS", &c.loginBackoffBaseSeconds, 1...3600)

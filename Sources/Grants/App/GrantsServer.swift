@@ -10,6 +10,8 @@ public final class GrantsServer: Sendable {
     public let http: HTTPServer
     public let services: GrantsServices
     public let routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)]
+    /// Feeds the principal cache (nil with the cache off).
+    let authListener: PostgresListener?
 
     public var port: Int { http.port }
 
@@ -20,6 +22,18 @@ public final class GrantsServer: Sendable {
         pg.noticeHandler = PostgresNoticeLog.handler(logger)
         let pool = PostgresPool(configuration: pg, logger: { message in logger.warning("postgres", ["message": message]) })
         let services = GrantsServices(pool: pool, configuration: configuration, logger: logger)
+        let authListener = services.principals.map { cache in
+            PostgresListener(
+                configuration: pg, channel: PrincipalCache.channel,
+                logger: { message in logger.warning("postgres", ["message": message]) },
+                onEvent: { event in
+                    switch event {
+                    case .listening: cache.handle(.listening)
+                    case .lost: cache.handle(.lost)
+                    case .notification(let payload): cache.handle(.changed(payload))
+                    }
+                })
+        }
         let serverBox = Mutex<HTTPServer?>(nil)
         let operational = GrantsRoutes.Operational(
             metrics: {
@@ -46,22 +60,26 @@ public final class GrantsServer: Sendable {
         let server = HTTPServer(configuration: http, router: table.router(services: services), logger: logger)
         serverBox.withLock { $0 = server }
         try server.start()
-        return GrantsServer(pool: pool, http: server, services: services, routes: table.entries)
+        // Until LISTEN is in place the cache does not serve, so requests already accepted are safe.
+        authListener?.start()
+        return GrantsServer(pool: pool, http: server, services: services, routes: table.entries, authListener: authListener)
     }
 
     private init(
         pool: PostgresPool, http: HTTPServer, services: GrantsServices,
-        routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)]
+        routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)], authListener: PostgresListener?
     ) {
         self.pool = pool
         self.http = http
         self.services = services
         self.routes = routes
+        self.authListener = authListener
     }
 
     /// Graceful: in-flight requests finish, then the pool closes.
     public func shutdown() async {
         await http.shutdown()
+        await authListener?.stop()
         await pool.close()
     }
 }

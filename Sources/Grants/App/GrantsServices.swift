@@ -1,3 +1,4 @@
+import Foundation
 import HTTP
 import Postgres
 
@@ -13,6 +14,8 @@ public struct GrantsServices: Sendable {
     /// Staff accounts made by a coordinator (`POST /v1/users`) hash on their own gate: a flood of
     /// self-registrations must not stop a coordinator from creating an evaluator.
     let staffHashing: PasswordHashGate
+    /// Token → principal for `AUTH_CACHE_SECONDS`; nil when that is 0 (every request reads the session).
+    let principals: PrincipalCache?
 
     public init(pool: PostgresPool, configuration: GrantsConfiguration, logger: Logger) {
         self.pool = pool
@@ -21,5 +24,6 @@ public struct GrantsServices: Sendable {
         loginHashing = PasswordHashGate(permits: configuration.loginHashConcurrency, maxWaiting: configuration.passwordHashQueue)
         enrolmentHashing = PasswordHashGate(permits: configuration.enrolmentHashConcurrency, maxWaiting: configuration.passwordHashQueue)
         staffHashing = PasswordHashGate(permits: 1, maxWaiting: configuration.passwordHashQueue)
+        principals = configuration.authCacheSeconds > 0 ? PrincipalCache(ttl: TimeInterval(configuration.authCacheSeconds)) : nil
     }
 }

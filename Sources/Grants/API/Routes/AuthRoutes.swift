@@ -291,6 +291,9 @@ enum AuthRoutes {
             try await AuditTrail.record(
                 conn, audit, action: "user.logged_out", entity: "user", id: user.userID, after: Optional<AuditTrail.Empty>.none)
         }
+        // This instance forgets at once (the token's next use here is 401, without waiting for
+        // the notification); the others by NOTIFY (Migrations/0013).
+        ctx.services.principals?.handle(.changed(String(user.userID)))
         return .noContent()
     }
 
