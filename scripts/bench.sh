@@ -75,6 +75,14 @@ ROWS+=("$(wrk_run 'GET /healthz' /healthz)")
 ROWS+=("$(wrk_run 'GET /readyz (database ping + migration check)' /readyz)")
 ROWS+=("$(wrk_run "GET /v1/calls/{id} (bearer auth + one row by primary key)" "/v1/calls/$CALL_ID" -H "Authorization: Bearer $TOKEN")")
 RSS_READ_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+# The same read on a second instance with the token cache off (AUTH_CACHE_SECONDS=0): every
+# request also looks its session up, as before the cache.
+PORT_NOCACHE=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$PORT_NOCACHE AUTH_CACHE_SECONDS=0 "$BIN" serve & NOCACHE_PID=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT_NOCACHE/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+NOCACHE_ROW=$(PORT=$PORT_NOCACHE wrk_run "GET /v1/calls/{id}, token cache off (AUTH_CACHE_SECONDS=0)" "/v1/calls/$CALL_ID" -H "Authorization: Bearer $TOKEN")
+kill -TERM "$NOCACHE_PID" 2>/dev/null && wait "$NOCACHE_PID" 2>/dev/null || true
+ROWS+=("$NOCACHE_ROW")
 MONEY=()
 MONEY+=("$(money_run 'POST /v1/applications/{id}/decision (approve)' '/v1/applications/{id}/decision' '{"decision":"approved","reason":"bench"}' "$FIRST_APP" $((FIRST_APP + N - 1)))")
 MONEY+=("$(money_run 'POST /v1/payments/{id}/execute' '/v1/payments/{id}/execute' '{"bank_reference":"BENCH","value_date":"2027-03-20"}' "$FIRST_PAY" $((FIRST_PAY + N / 2 - 1)))")
@@ -88,6 +96,9 @@ SELECT c.id, c.title, c.criteria FROM calls c WHERE c.id = $CALL_ID;
 SQL
 chmod 644 /tmp/cx-pgbench.sql
 PGB=$("${AS_PG[@]}" "$PG_BIN/pgbench" -h "$SOCKET_DIR" -U postgres -n -M prepared -c 64 -j 2 -T "${DURATION%s}" -f /tmp/cx-pgbench.sql clusterxchange 2>/dev/null | awk '/^tps/ {print $3; exit}')
+# With the token cache (AUTH_CACHE_SECONDS) a request runs only the second statement.
+sed -n 2p /tmp/cx-pgbench.sql > /tmp/cx-pgbench-one.sql && chmod 644 /tmp/cx-pgbench-one.sql
+PGB1=$("${AS_PG[@]}" "$PG_BIN/pgbench" -h "$SOCKET_DIR" -U postgres -n -M prepared -c 64 -j 2 -T "${DURATION%s}" -f /tmp/cx-pgbench-one.sql clusterxchange 2>/dev/null | awk '/^tps/ {print $3; exit}')
 
 EVAL=$("$ROOT/.build/release/EvaluationBenchmark" | grep '^|' | tail -n 1)
 
@@ -112,6 +123,7 @@ REPORTS=()
 REPORTS+=("$(time_route 'spending (JSON)' "/v1/reports/spending?programme_id=$REPORTS_ID")")
 REPORTS+=("$(time_route 'spending (CSV)' "/v1/reports/spending?programme_id=$REPORTS_ID&format=csv")")
 REPORTS+=("$(time_route 'spending as_of 2023-06-30 (JSON)' "/v1/reports/spending?programme_id=$REPORTS_ID&as_of=2023-06-30")")
+REPORTS+=("$(time_route 'beneficiaries (JSON)' "/v1/reports/beneficiaries?programme_id=$REPORTS_ID")")
 REPORTS+=("$(time_route 'beneficiaries (CSV)' "/v1/reports/beneficiaries?programme_id=$REPORTS_ID&format=csv")")
 REPORTS+=("$(time_route 'overdue payments (JSON)' "/v1/reports/overdue-payments?programme_id=$REPORTS_ID")")
 REPORTS+=("$(time_route 'spending chart (SVG)' "/v1/reports/spending.svg?programme_id=$REPORTS_ID")")
@@ -130,7 +142,14 @@ RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
   echo "Server peak RSS (VmHWM): $((RSS_READ_KB / 1024)) MiB after the routes above (pool of $DB_POOL_SIZE connections);"
   echo "$((RSS_KB / 1024)) MiB at the end of the whole run, after the money routes and the 4 MB report exports."
   echo
-  echo "pgbench reference (the same two statements, prepared, 64 clients, 2 threads): ${PGB:-n/a} transactions/s."
+  echo "pgbench reference (the same two statements, prepared, 64 clients, 2 threads): ${PGB:-n/a} transactions/s;"
+  echo "the call's statement alone (what a request with a cached token runs): ${PGB1:-n/a} transactions/s."
+  CALL_RPS=$(awk -F'|' '{gsub(/ /,"",$3); print $3}' <<<"${ROWS[2]}")
+  HEALTH_RPS=$(awk -F'|' '{gsub(/ /,"",$3); print $3}' <<<"${ROWS[0]}")
+  echo
+  echo "| GET /v1/calls/{id} | requests/s | pgbench, both statements | ratio | pgbench, the one statement | ratio |"
+  echo "|---|---|---|---|---|---|"
+  echo "| service | $CALL_RPS | ${PGB:-n/a} | $(awk -v a="$CALL_RPS" -v b="${PGB:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }') | ${PGB1:-n/a} | $(awk -v a="$CALL_RPS" -v b="${PGB1:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }') |"
   echo
   echo "## Money routes (32 connections) against pgbench running the same statements"
   echo
