@@ -100,7 +100,7 @@ struct ApplicationResource: Codable, Sendable {
     /// (never 403, which would confirm that the id exists).
     static func load(_ conn: PostgresConnection, id: Int64, for user: Principal, lock: Bool = false) async throws -> ApplicationResource {
         if user.role == .evaluator {
-            let live = try await conn.query(
+            let live = try await conn.prepared(
                 """
                 SELECT status FROM assignments WHERE application_id = \(id) AND evaluator_id = \(user.userID) AND status <> 'void'
                 """
@@ -111,7 +111,7 @@ struct ApplicationResource: Codable, Sendable {
             }
         }
         return try ApplicationResource(
-            row: try await conn.query(
+            row: try await conn.prepared(
                 """
                 SELECT \(unescaped: columns) FROM applications a
                 WHERE a.id = \(id)

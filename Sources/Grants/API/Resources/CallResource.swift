@@ -71,7 +71,7 @@ struct CallResource: Codable, Sendable {
 
     static func load(_ conn: PostgresConnection, id: Int64, lock: Bool = false) async throws -> CallResource {
         try CallResource(
-            row: try await conn.query(
+            row: try await conn.prepared(
                 """
                 SELECT \(unescaped: columns) FROM calls c WHERE c.id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
                 """

@@ -71,7 +71,7 @@ struct PaymentResource: Codable, Sendable {
 extension PaymentResource {
     static func load(_ conn: PostgresConnection, id: Int64, user: Principal, lock: Bool = false) async throws -> PaymentResource {
         try PaymentResource(
-            row: try await conn.query(
+            row: try await conn.prepared(
                 """
                 SELECT \(unescaped: PaymentResource.columns) FROM payments p JOIN applications a ON a.id = p.application_id
                 WHERE p.id = \(id) AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))

@@ -41,12 +41,12 @@ struct ProgrammeResource: Codable, Sendable {
     }
 
     static func load(_ conn: PostgresConnection, id: Int64, lock: Bool = false) async throws -> ProgrammeResource {
-        let row = try await conn.query(
+        let row = try await conn.prepared(
             """
             SELECT \(unescaped: columns) FROM programmes p WHERE p.id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
             """
         ).single()
-        let sums = try await conn.query(
+        let sums = try await conn.prepared(
             """
             SELECT country, amount_cents, sourced, note FROM programme_lump_sums WHERE programme_id = \(id) ORDER BY country
             """

@@ -137,7 +137,7 @@ enum OrganisationRoutes {
     /// An applicant's view is limited to its own organisation; someone else's is "not found".
     static func load(_ conn: PostgresConnection, id: Int64, for user: Principal, lock: Bool = false) async throws -> OrganisationResource {
         if user.role == .applicant && user.organisationID != id { throw GrantsError.notFound() }
-        let row = try await conn.query(
+        let row = try await conn.prepared(
             """
             SELECT \(unescaped: OrganisationResource.columns) FROM organisations o WHERE o.id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
             """
