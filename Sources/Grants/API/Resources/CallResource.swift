@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Synchronization
 
 /// A call for applications. Scores are shown in points (0..5, half points) and weights as
 /// fractions; storage keeps half points and basis points so no float decides a threshold.
@@ -51,8 +52,7 @@ struct CallResource: Codable, Sendable {
         opensAt = try row.decode("opens_at")
         closesAt = try row.decode("closes_at")
         status = try row.decode("is_open", as: Bool.self) ? "open" : (try row.decode("upcoming", as: Bool.self) ? "upcoming" : "closed")
-        let text: String = try row.decode("criteria")
-        stored = try JSONDecoder.snake.decode([StoredCriterion].self, from: Data(text.utf8))
+        stored = try Self.decodeCriteria(try row.decode("criteria"))
         criteria = stored.map {
             CriterionView(
                 key: $0.key, weight: Double($0.weightBasisPoints) / 10_000,
@@ -65,6 +65,21 @@ struct CallResource: Codable, Sendable {
         minimumEvaluators = try row.decode("minimum_evaluators")
         version = try row.decode("version")
     }
+
+    /// The stored criteria, decoded once per distinct text: JSONDecoder on this column was 17% of
+    /// the machine's CPU on GET /v1/calls/{id} (perf), and a call's criteria rarely change.
+    /// Bounded: emptied when it reaches 256 texts.
+    static func decodeCriteria(_ text: String) throws -> [StoredCriterion] {
+        if let known = decodedCriteria.withLock({ $0[text] }) { return known }
+        let decoded = try JSONDecoder.snake.decode([StoredCriterion].self, from: Data(text.utf8))
+        decodedCriteria.withLock { cache in
+            if cache.count >= 256 { cache.removeAll() }
+            cache[text] = decoded
+        }
+        return decoded
+    }
+
+    private static let decodedCriteria = Mutex<[String: [StoredCriterion]]>([:])
 
     var etag: String { "\"call-\(id)-v\(version)\"" }
     var isOpen: Bool { status == "open" }
