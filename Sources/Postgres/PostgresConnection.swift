@@ -19,6 +19,10 @@ public final class PostgresConnection: Sendable {
     /// Written on the connection thread after every job, so check-in can decide whether the
     /// connection is reusable without another round trip to that thread.
     private let idleOutsideTransaction = Atomic<Bool>(false)
+    /// Set between `PostgresPool.transaction`'s BEGIN and its COMMIT or ROLLBACK.
+    private let inPoolTransaction = Atomic<Bool>(false)
+    /// What `atCommit` deferred in the current transaction, in order.
+    private let commitStatements = Mutex<[PostgresQuery]>([])
 
     init(id: Int, configuration: PostgresConfiguration, logger: @escaping @Sendable (String) -> Void) {
         self.id = id
@@ -62,6 +66,32 @@ public final class PostgresConnection: Sendable {
     @discardableResult
     public func prepared(_ query: PostgresQuery) async throws -> PostgresResult {
         try await perform(query, prepared: true)
+    }
+
+    /// Runs `query` as the last statement of the current `PostgresPool.transaction`, just before
+    /// COMMIT (a rollback drops it); outside such a transaction, at once. For writes that take a
+    /// lock held until COMMIT (the audit chain's global one): issued last, they hold it for one
+    /// round trip instead of for the rest of the transaction.
+    public func atCommit(_ query: PostgresQuery) async throws {
+        guard inPoolTransaction.load(ordering: .acquiring) else {
+            try await prepared(query)
+            return
+        }
+        commitStatements.withLock { $0.append(query) }
+    }
+
+    func beginPoolTransaction() {
+        commitStatements.withLock { $0.removeAll() }
+        inPoolTransaction.store(true, ordering: .releasing)
+    }
+
+    /// Ends the scope; the deferred statements, for COMMIT to run first (or to drop).
+    func endPoolTransaction() -> [PostgresQuery] {
+        inPoolTransaction.store(false, ordering: .releasing)
+        return commitStatements.withLock { s in
+            defer { s.removeAll() }
+            return s
+        }
     }
 
     /// Server process id of the current backend (0 before the lazy connect).

@@ -35,11 +35,15 @@ extension PostgresPool {
             do {
                 return try await withConnection { connection in
                     try await connection.query(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(level.sql)"))
+                    connection.beginPoolTransaction()
                     let value: T
                     do {
                         value = try await body(connection)
+                        // What the body deferred with `atCommit`, last, then COMMIT.
+                        for statement in connection.endPoolTransaction() { try await connection.prepared(statement) }
                         try await connection.query("COMMIT")
                     } catch {
+                        _ = connection.endPoolTransaction()
                         _ = try? await connection.query("ROLLBACK")
                         throw error
                     }

@@ -41,6 +41,31 @@ final class SharedCounter: Sendable {
         #expect(pool.statistics.inUse == 0)
     }
 
+    /// `atCommit` statements run after the body, in order, just before COMMIT; a rollback
+    /// drops them; outside a pool transaction they run at once.
+    @Test func atCommitRunsLastAndOnlyOnCommit() async throws {
+        let pool = try await makePool()
+        defer { Task { await pool.close() } }
+        try await pool.query("CREATE TABLE log (n serial PRIMARY KEY, what text NOT NULL)")
+        try await pool.transaction { c in
+            try await c.atCommit("INSERT INTO log (what) VALUES (\("deferred 1"))")
+            try await c.query("INSERT INTO log (what) VALUES (\("body"))")
+            try await c.atCommit("INSERT INTO log (what) VALUES (\("deferred 2"))")
+            // Not yet written while the body runs.
+            let seen: Int64 = try await c.query("SELECT count(*) AS n FROM log WHERE what LIKE 'deferred%'").rows[0].decode("n")
+            #expect(seen == 0)
+        }
+        await #expect(throws: Boom.self) {
+            try await pool.transaction { c in
+                try await c.atCommit("INSERT INTO log (what) VALUES (\("rolled back"))")
+                throw Boom()
+            }
+        }
+        try await pool.withConnection { c in try await c.atCommit("INSERT INTO log (what) VALUES (\("autocommit"))") }
+        let rows = try await pool.query("SELECT what FROM log ORDER BY n").rows.map { try $0.decode("what", as: String.self) }
+        #expect(rows == ["body", "deferred 1", "deferred 2", "autocommit"])
+    }
+
     @Test func serializationFailureThrownByBodyIsRetried() async throws {
         let pool = try await makePool()
         defer { Task { await pool.close() } }

@@ -3,7 +3,9 @@ import HTTP
 import Postgres
 
 /// Appends to the hash-chained audit log inside the caller's transaction, so a change
-/// without its audit row cannot be committed (and vice versa).
+/// without its audit row cannot be committed (and vice versa). The row is written as the
+/// transaction's last statement (`atCommit`): the chain's trigger takes a global lock held to
+/// COMMIT, and every round trip made while holding it serialised every audited write.
 enum AuditTrail {
     static func record<B: Encodable, A: Encodable>(
         _ conn: PostgresConnection, _ context: AuditContext, action: String, entity: String, id: Int64?,
@@ -11,7 +13,7 @@ enum AuditTrail {
     ) async throws {
         let beforeJSON = try before.map { try jsonText($0) }
         let afterJSON = try after.map { try jsonText($0) }
-        _ = try await conn.prepared(
+        try await conn.atCommit(
             """
             INSERT INTO audit_log (actor_id, actor_role, action, entity_type, entity_id, before, after, request_id, client_address)
             VALUES (\(context.actorID), \(context.actorRole), \(action), \(entity), \(id),

@@ -82,8 +82,6 @@ enum PaymentWorkflow {
                 code: .ibanMissing,
                 detail: "the beneficiary organisation has no valid IBAN on file; its owner must request one and a coordinator approve it")
         }
-        try await Ledger.append(
-            conn, .payment, app: app, cents: before.amountCents, reason: "\(before.kind) payment \(reference)", audit: audit)
         _ = try await conn.query(
             """
             UPDATE payments SET status = 'paid', executed_by = \(user.userID), bank_reference = \(reference), payee_iban = \(payee),
@@ -92,7 +90,12 @@ enum PaymentWorkflow {
         if before.kind == PaymentKind.final.rawValue {
             app = try await ApplicationLifecycle.move(conn, app, .pay, reason: nil, audit: audit, user: user)
         }
-        return try await audited(conn, "payment.executed", id: id, before: before, user: user, audit: audit)
+        let after = try await audited(conn, "payment.executed", id: id, before: before, user: user, audit: audit)
+        // The ledger row last: its trigger locks the programme row until COMMIT (the running
+        // totals), so every payment of the programme waits while this transaction holds it.
+        try await Ledger.append(
+            conn, .payment, app: app, cents: before.amountCents, reason: "\(before.kind) payment \(reference)", audit: audit)
+        return after
     }
 
     /// A transfer the bank rejected: the payment stays approved, nothing is booked.
