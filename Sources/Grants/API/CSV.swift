@@ -59,19 +59,29 @@ struct CSVWriter {
     mutating func text(_ raw: String) {
         separate()
         let utf8 = raw.utf8
-        var needsQuotes = false
-        for byte in utf8
-        where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-            needsQuotes = true
-            break
+        let needsQuotes =
+            utf8.withContiguousStorageIfAvailable { buffer in
+                buffer.contains {
+                    $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
+                }
+            }
+            ?? utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        if let first = utf8.first, Self.isFormulaStart(first) {
+            if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
+            bytes.append(UInt8(ascii: "'"))
+        } else if needsQuotes {
+            bytes.append(UInt8(ascii: "\""))
         }
-        if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
-        if let first = utf8.first, Self.formulaStarts.contains(first) { bytes.append(UInt8(ascii: "'")) }
+        if !needsQuotes {
+            // Nothing to double: the bytes as they are, in one append.
+            bytes.append(contentsOf: utf8)
+            return
+        }
         for byte in utf8 {
             if byte == UInt8(ascii: "\"") { bytes.append(byte) }
             bytes.append(byte)
         }
-        if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Decimal digits, as `String(n)` writes them.
@@ -116,6 +126,14 @@ struct CSVWriter {
 
     /// First bytes that make a spreadsheet evaluate a cell: `=`, `+`, `-`, `@`, tab, CR.
     static let formulaStarts: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D]
+
+    /// `formulaStarts`, as a switch (a Set lookup per cell hashed every cell of an export).
+    static func isFormulaStart(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: true
+        default: false
+        }
+    }
 
     /// One text cell as the writer writes it (tests, fuzzing).
     static func cell(_ raw: String) -> String {

@@ -68,6 +68,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber + days) }
 
     public var iso: String {
+        if (0...9999).contains(year) {
+            // Ten ASCII digits and dashes at once: the String-interpolating form below was an
+            // eighth of the beneficiaries CSV's time (perf).
+            let bytes: [UInt8] = [
+                UInt8(48 + year / 1000), UInt8(48 + year / 100 % 10), UInt8(48 + year / 10 % 10), UInt8(48 + year % 10), 0x2D,
+                UInt8(48 + month / 10), UInt8(48 + month % 10), 0x2D, UInt8(48 + day / 10), UInt8(48 + day % 10),
+            ]
+            return String(decoding: bytes, as: UTF8.self)
+        }
         func pad(_ v: Int, _ n: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, n - s.count)) + s

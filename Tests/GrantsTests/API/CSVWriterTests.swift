@@ -17,6 +17,16 @@ struct CSVWriterTests {
         #expect(CSVWriter.cell(raw) == expected)
     }
 
+    @Test func formulaStartsAreOneRule() {
+        for byte in UInt8.min...UInt8.max { #expect(CSVWriter.isFormulaStart(byte) == CSVWriter.formulaStarts.contains(byte)) }
+    }
+
+    @Test func datesAsISO() {
+        let dates = [(1, 1, 1), (999, 12, 31), (2027, 3, 1), (9999, 12, 31)].compactMap { CalendarDate(year: $0.0, month: $0.1, day: $0.2) }
+        #expect(dates.map(\.iso) == ["0001-01-01", "0999-12-31", "2027-03-01", "9999-12-31"])
+        #expect(dates.allSatisfy { CalendarDate(iso: $0.iso) == $0 })
+    }
+
     @Test func eurosFromCents() {
         #expect(CSVWriter.euros(78_000) == "780.00")
         #expect(CSVWriter.euros(5) == "0.05")
