@@ -142,7 +142,10 @@ enum ReportQueries {
             case 0b10111: s.byVisitorCountry.append(group)
             case 0b11011: s.byOrganisationKind.append(group)
             case 0b11101: s.byCall.append(group)
-            case 0b11110: s.approvalsByMonth[group.key, default: 0] += group.count
+            case 0b11110:
+                let (sum, overflow) = s.approvalsByMonth[group.key, default: 0].addingReportingOverflow(group.count)
+                if overflow { throw GrantsError.storedAmountOutOfRange("a month's approval count") }
+                s.approvalsByMonth[group.key] = sum
             case 0b11111:
                 s.committedCents = group.committedCents
                 s.paidCents = group.paidCents

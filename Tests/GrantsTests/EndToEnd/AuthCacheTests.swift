@@ -56,8 +56,11 @@ struct AuthCacheTests {
         }
     }
 
-    /// Notifications sent while an instance's listener is disconnected are lost: the cache must
-    /// empty and stop serving until LISTEN is back, so a revocation in that gap still counts.
+    /// Notifications sent while an instance's listener is disconnected are lost: once the
+    /// listener notices the loss (its socket wakes with the FATAL; milliseconds) the cache empties
+    /// and stops serving until LISTEN is back, so a revocation in that gap still takes effect,
+    /// long before the one-hour TTL. Until it notices, the token may still be served: that
+    /// window is the bound, not zero.
     @Test func aLostListenerNeverServesStaleTokens() async throws {
         try await TestApp.with(configure: Self.hourLongCache) { a in
             let user = try await a.staff("auditor")
@@ -68,7 +71,9 @@ struct AuthCacheTests {
                 WHERE datname = current_database() AND application_name LIKE '%-listen'
                 """)
             _ = try await a.sql("UPDATE sessions SET revoked_at = now() WHERE user_id = \(user.id)")
-            #expect(try await a.request("GET", "/v1/me", token: user.token).status == 401)
+            let gap = try await Self.millisecondsUntil { try await a.request("GET", "/v1/me", token: user.token).status == 401 }
+            #expect(gap != nil, "a token revoked while the listener was down was still served after 5 s")
+            print("token cache: revocation during a listener loss seen after \(gap ?? -1) ms")
             // The listener comes back; caching resumes and still follows revocations.
             let other = try await a.staff("auditor")
             let back = try await Self.millisecondsUntil {
