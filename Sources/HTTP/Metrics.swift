@@ -85,14 +85,14 @@ public final class HTTPMetrics: Sendable {
             }
         }
         var out = "# HELP http_requests_total HTTP requests by route, method and status.\n# TYPE http_requests_total counter\n"
-        for key in requests.keys.sorted(by: { ($0.route, $0.method, $0.status) < ($1.route, $1.method, $1.status) }) {
-            out +=
-                "http_requests_total{method=\"\(key.method)\",route=\"\(escape(key.route))\",status=\"\(key.status)\"} \(requests[key]!)\n"
+        for (key, count) in requests.sorted(by: {
+            ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status)
+        }) {
+            out += "http_requests_total{method=\"\(key.method)\",route=\"\(escape(key.route))\",status=\"\(key.status)\"} \(count)\n"
         }
         out +=
             "# HELP http_request_duration_seconds Time from the first request byte to the response being queued.\n# TYPE http_request_duration_seconds histogram\n"
-        for route in latency.keys.sorted() {
-            let h = latency[route]!
+        for (route, h) in latency.sorted(by: { $0.key < $1.key }) {
             var cumulative = 0
             for (i, bound) in Self.latencyBuckets.enumerated() {
                 cumulative += h.buckets[i]

@@ -37,15 +37,16 @@ public final class PostgresListener: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    /// `channel` is an SQL identifier written into `LISTEN`: lower-case letters, digits and `_`.
-    public init(
+    /// `channel` is an SQL identifier written into `LISTEN`: lower-case letters, digits and `_`
+    /// (nil otherwise, as it is spliced into the statement).
+    public init?(
         configuration: PostgresConfiguration, channel: String, logger: @escaping @Sendable (String) -> Void = { _ in },
         onEvent: @escaping @Sendable (Event) -> Void
     ) {
-        precondition(
+        guard
             !channel.isEmpty && channel.utf8.count <= 63
-                && channel.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F },
-            "channel must be a plain lower-case identifier")
+                && channel.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F })
+        else { return nil }
         self.configuration = configuration
         self.channel = channel
         self.logger = logger

@@ -19,9 +19,11 @@ struct CSVWriter {
     private(set) var bytes: [UInt8] = []
     private var rowStarted = false
 
-    /// A client asks for CSV with `?format=csv` or `Accept: text/csv` (the ledger and the reports).
-    static func isWanted(by request: HTTPRequest) -> Bool {
-        request.query["format"] == "csv" || (request.headers["Accept"]?.contains("text/csv") ?? false)
+    /// CSV for `format=csv`; without `format`, for `Accept: text/csv` (an explicit `format=json`
+    /// wins over the header). `format` is the route's checked query value.
+    static func isWanted(format: String?, by request: HTTPRequest) -> Bool {
+        if let format { return format == "csv" }
+        return request.headers["Accept"]?.contains("text/csv") ?? false
     }
 
     init(header: [String], rowsHint: Int = 0, bytesPerRow: Int = 96) {

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Synchronization
 
 /// Bearer token → principal, per instance, so an authenticated request costs one statement
@@ -62,8 +63,8 @@ final class PrincipalCache: Sendable {
         }
     }
 
-    /// What the listener reports.
-    func handle(_ event: CacheEvent) {
+    /// What the listener reports; a NOTIFY payload is a user id, anything else means everyone.
+    func handle(_ event: PostgresListener.Event) {
         state.withLock { s in
             s.epoch &+= 1
             switch event {
@@ -73,7 +74,7 @@ final class PrincipalCache: Sendable {
             case .lost:
                 s.entries.removeAll()
                 s.listening = false
-            case .changed(let payload):
+            case .notification(let payload):
                 if let userID = Int64(payload) {
                     s.entries = s.entries.filter { $0.value.principal.userID != userID }
                 } else {
@@ -83,12 +84,8 @@ final class PrincipalCache: Sendable {
         }
     }
 
-    enum CacheEvent: Sendable {
-        case listening
-        case lost
-        /// A NOTIFY payload: a user id, or anything else for "everyone".
-        case changed(String)
-    }
+    /// This instance's own change (logout): the same as the notification that will follow.
+    func forget(userID: Int64) { handle(.notification(String(userID))) }
 
     var count: Int { state.withLock { $0.entries.count } }
 }

@@ -22,17 +22,11 @@ public final class GrantsServer: Sendable {
         pg.noticeHandler = PostgresNoticeLog.handler(logger)
         let pool = PostgresPool(configuration: pg, logger: { message in logger.warning("postgres", ["message": message]) })
         let services = GrantsServices(pool: pool, configuration: configuration, logger: logger)
-        let authListener = services.principals.map { cache in
+        let authListener = services.principals.flatMap { cache in
             PostgresListener(
                 configuration: pg, channel: PrincipalCache.channel,
                 logger: { message in logger.warning("postgres", ["message": message]) },
-                onEvent: { event in
-                    switch event {
-                    case .listening: cache.handle(.listening)
-                    case .lost: cache.handle(.lost)
-                    case .notification(let payload): cache.handle(.changed(payload))
-                    }
-                })
+                onEvent: cache.handle)
         }
         let serverBox = Mutex<HTTPServer?>(nil)
         let operational = GrantsRoutes.Operational(

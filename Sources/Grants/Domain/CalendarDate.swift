@@ -1,3 +1,5 @@
+import Timestamps
+
 /// A calendar date without time zone (ISO 8601 `YYYY-MM-DD`).
 ///
 /// Activity dates are civil dates agreed between visitor and host; carrying them as
@@ -35,29 +37,14 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     /// Days since 1970-01-01.
-    public init(dayNumber z0: Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        self.month = m
-        self.day = d
+    public init(dayNumber: Int) {
+        let (y, m, d) = Timestamp.civilFromDays(Int64(dayNumber))
+        self.year = Int(y)
+        self.month = Int(m)
+        self.day = Int(d)
     }
 
-    public var dayNumber: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    public var dayNumber: Int { Int(Timestamp.daysFromCivil(Int64(year), Int64(month), Int64(day))) }
 
     /// ISO weekday: 1 = Monday ... 7 = Sunday (1970-01-01 was a Thursday).
     public var isoWeekday: Int {
@@ -87,13 +74,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool { a.dayNumber < b.dayNumber }
 
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
+    static func daysIn(month: Int, year: Int) -> Int { Int(Timestamp.daysIn(month: Int64(month), year: Int64(year))) }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()

@@ -34,7 +34,7 @@ struct PrincipalCacheTests {
     @Test func anAnswerReadBeforeAnInvalidationIsNeverStored() {
         let c = listening()
         let ticket = c.ticket()
-        c.handle(.changed("1"))  // the logout's NOTIFY arrives while the lookup reads the database
+        c.handle(.notification("1"))  // the logout's NOTIFY arrives while the lookup reads the database
         c.remember(alice, token: "t", sessionExpiresAt: later, ticket: ticket, now: now)
         #expect(c.principal(for: "t", now: now) == nil)
         let lostTicket = c.ticket()
@@ -49,12 +49,12 @@ struct PrincipalCacheTests {
         c.remember(alice, token: "a1", sessionExpiresAt: later, ticket: c.ticket(), now: now)
         c.remember(alice, token: "a2", sessionExpiresAt: later, ticket: c.ticket(), now: now)
         c.remember(bob, token: "b", sessionExpiresAt: later, ticket: c.ticket(), now: now)
-        c.handle(.changed("1"))
+        c.handle(.notification("1"))
         #expect(c.principal(for: "a1", now: now) == nil)
         #expect(c.principal(for: "a2", now: now) == nil)
         #expect(c.principal(for: "b", now: now)?.userID == 2)
         // '*' (TRUNCATE) or anything unreadable: everyone.
-        c.handle(.changed("*"))
+        c.handle(.notification("*"))
         #expect(c.count == 0)
     }
 

@@ -63,6 +63,12 @@ struct BudgetRaceTests {
                 #expect(
                     ledger.items.filter { $0["kind"] as? String == "commitment" }.reduce(0) { $0 + ($1["amount_cents"] as? Int ?? 0) } == 25
                         * 78_000)
+                // The audit rows of the race, each written last in its transaction from either
+                // instance, still form one unbroken chain.
+                let auditor = try await a.staff("auditor")
+                let chain = try await b.request("GET", "/v1/audit-log/verify", token: auditor.token)
+                #expect(chain.json["valid"] as? Bool == true, "\(chain.text)")
+                #expect((chain.json["checked"] as? Int ?? 0) >= 25)
             }
         }
     }

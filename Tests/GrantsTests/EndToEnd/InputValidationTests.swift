@@ -137,6 +137,11 @@ struct InputValidationTests {
         // A parameter a route does not declare is ignored, as before.
         let ok = try await app.request("GET", "/v1/applications?utm_source=mail&status=draft", token: coordinator.token)
         #expect(ok.status == 200)
+        // `Accept: text/csv` gives CSV unless `format` says otherwise.
+        let csvByHeader = try await app.request("GET", "/v1/ledger", token: coordinator.token, headers: ["Accept": "text/csv"])
+        #expect(csvByHeader.header("Content-Type")?.hasPrefix("text/csv") == true)
+        let jsonByFormat = try await app.request("GET", "/v1/ledger?format=json", token: coordinator.token, headers: ["Accept": "text/csv"])
+        #expect(jsonByFormat.header("Content-Type")?.hasPrefix("application/json") == true)
         // A date bound and its day edge: as_of=<day> is the end of that day, audit from=<day> its start.
         let programme = try await app.programmeID()
         let report = try await app.request(

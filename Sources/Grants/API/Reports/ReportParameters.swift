@@ -18,7 +18,6 @@ struct ReportParameters: Sendable {
         programmeID = programme
         asOf = ctx.query.instant("as_of") ?? Date()
         asOfDate = AsOf.utcDate(asOf)
-        let format = ctx.query.text("format")
-        csv = format == "csv" || (format == nil && CSVWriter.isWanted(by: ctx.request))
+        csv = CSVWriter.isWanted(format: ctx.query.text("format"), by: ctx.request)
     }
 }

@@ -293,7 +293,7 @@ enum AuthRoutes {
         }
         // This instance forgets at once (the token's next use here is 401, without waiting for
         // the notification); the others by NOTIFY (Migrations/0013).
-        ctx.services.principals?.handle(.changed(String(user.userID)))
+        ctx.services.principals?.forget(userID: user.userID)
         return .noContent()
     }
 

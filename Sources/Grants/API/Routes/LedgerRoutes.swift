@@ -48,7 +48,7 @@ enum LedgerRoutes {
         let application = ctx.query.id("application_id")
         let from = ctx.query.date("from")
         let to = ctx.query.date("to")
-        let csv = CSVWriter.isWanted(by: ctx.request)
+        let csv = CSVWriter.isWanted(format: ctx.query.text("format"), by: ctx.request)
         let page = try Page(ctx.request)
         let limit = csv ? Int.max / 2 : page.fetchLimit
         let rows = try await ctx.db.query(
