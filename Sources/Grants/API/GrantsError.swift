@@ -24,6 +24,8 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
     case storedAmountOutOfRange(String)
     /// A change of a validated organisation's bank or legal details waits for a coordinator.
     case organisationChangeFourEyes
+    /// The organisation visited before in the scheme (S: once in the whole scheme).
+    case previousVisit(recordID: Int64, record: String, byVAT: Bool)
     /// A rule the service's own code keeps (a proposal per ranked candidate) did not hold:
     /// a bug, answered 500 without detail instead of trapping the process.
     case internalInvariant(String)
@@ -43,8 +45,11 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
         case .notFound(let d):
             return ProblemDetails(.notFound, title: "Not found", detail: d)
         case .validation(let v):
+            // A broken scheme rule with its own code (visitor_kind_not_eligible, ...) names the
+            // problem; errors[] still lists every rule broken, so one round trip fixes them all.
+            let code = v.lazy.compactMap { ProblemCode(rawValue: $0.rule) }.first { $0.status == 422 } ?? .validationFailed
             return ProblemDetails(
-                .validationFailed, title: "Validation failed",
+                code, title: code == .validationFailed ? "Validation failed" : "Scheme rule not met",
                 detail: v.count == 1 ? v[0].message : "\(v.count) rules are not met",
                 errors: v.map { FieldError(field: $0.field, message: $0.message, rule: $0.rule) })
         case .invalidTransition(let from, let action):
@@ -93,6 +98,15 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
             return ProblemDetails(
                 .fourEyes, title: "Second coordinator required",
                 detail: "a change requested by a coordinator must be decided by another coordinator")
+        case .previousVisit(let id, let record, let byVAT):
+            return ProblemDetails(
+                .previousVisit, title: "Visited before in ClusterXchange",
+                detail:
+                    "the organisation matches earlier visitor record \(id) (\(record)) on its \(byVAT ? "VAT number" : "legal name and country"); an organisation "
+                    + "visits once in the whole scheme. If the record is wrong, a coordinator corrects the earlier-visitors list",
+                extensions: [
+                    "previous_visitor_id": .int(Int(id)), "matched_on": .string(byVAT ? "vat_number" : "legal_name_country"),
+                ])
         case .internalInvariant:
             return ProblemDetails(
                 .internalError, title: "Internal error",

@@ -101,8 +101,10 @@ struct RouteTraits: OptionSet, Sendable {
 
 /// The groups of the OpenAPI document, in its order.
 enum APITag: String, Sendable, CaseIterable {
-    case operations, auth, users, organisations, programmes, calls, applications, documents, evaluation, decisions
-    case payments, ledger, reports, audit
+    case operations, auth, users, organisations, programmes, calls, applications, hosting, documents, evaluation, decisions
+    case agreements, appeals, payments, ledger, reports, exports
+    case previousVisitors = "previous-visitors"
+    case audit
 
     var summary: String {
         switch self {
@@ -113,12 +115,17 @@ enum APITag: String, Sendable, CaseIterable {
         case .programmes: "The programme: rules, cap, lump-sum table and budget."
         case .calls: "Calls for applications: window, criteria and selection settings."
         case .applications: "Exchange applications and their lifecycle."
-        case .documents: "Supporting documents (stored with their SHA-256)."
+        case .hosting: "The host's side of an exchange: accepting the match and the exchange's public part."
+        case .documents: "Supporting documents (stored with their SHA-256; withdrawn, never deleted)."
         case .evaluation: "Evaluator assignments, declarations, scores, consensus and the ranking."
         case .decisions: "Decisions, agreements, cancellations and closing reports."
+        case .agreements: "The Commitment to Quality's four signatures."
+        case .appeals: "Appeals against an ineligible or rejected outcome (redress)."
         case .payments: "Payments (four eyes) and their execution."
         case .ledger: "The append-only ledger of commitments, releases and payments."
         case .reports: "Spending, beneficiaries and overdue payments (JSON or CSV), and a spending chart."
+        case .exports: "Exports for the agency: Financial Transparency System beneficiaries and the ClusterXchange IT Tool exchange list."
+        case .previousVisitors: "Earlier ClusterXchange visitors of every partnership (once in the scheme)."
         case .audit: "The hash-chained audit trail."
         }
     }

@@ -114,6 +114,27 @@ struct Validator {
         return d
     }
 
+    /// A cluster membership: the cluster's name and its profile on the European Cluster
+    /// Collaboration Platform (an https URL on clustercollaboration.eu), given together.
+    mutating func clusterMembership(_ prefix: String, name: String?, profileURL: String?) -> (name: String, url: String)? {
+        guard name != nil || profileURL != nil else { return nil }
+        guard let name, let profileURL else {
+            fail(
+                prefix + (name == nil ? "cluster_name" : "cluster_profile_url"), "cluster_name and cluster_profile_url go together",
+                rule: "required")
+            return nil
+        }
+        let n = text(prefix + "cluster_name", name, max: 300)
+        let url = profileURL.trimmingSpaces
+        let host = url.hasPrefix("https://") ? url.dropFirst(8).prefix { $0 != "/" && $0 != "?" && $0 != "#" }.lowercased() : ""
+        if url.count > 500 || !(host == "clustercollaboration.eu" || host.hasSuffix(".clustercollaboration.eu")) {
+            fail(
+                prefix + "cluster_profile_url", "must be the cluster's ECCP profile, an https://clustercollaboration.eu/... address",
+                rule: "eccp_profile")
+        }
+        return (n, url)
+    }
+
     mutating func organisationKind(_ field: String, _ value: String) {
         if OrganisationKind(rawValue: value) == nil {
             fail(field, "must be one of \(OrganisationKind.allCases.map(\.rawValue).joined(separator: ", "))", rule: "enum")

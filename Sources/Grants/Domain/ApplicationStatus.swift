@@ -9,6 +9,7 @@ public enum ApplicationStatus: String, Sendable, Codable, CaseIterable {
     case reportSubmitted = "report_submitted"
     case reportAccepted = "report_accepted"
     case paid, closed, withdrawn, cancelled
+    case underAppeal = "under_appeal"
 
     /// Statuses in which the visitor organisation holds a funded exchange (and money is committed).
     public static let funded: Set<ApplicationStatus> = [.approved, .agreementSigned, .reportSubmitted, .reportAccepted, .paid, .closed]
@@ -34,6 +35,13 @@ public enum ApplicationStatus: String, Sendable, Codable, CaseIterable {
         case returnReport = "return_report"
         case acceptReport = "accept_report"
         case pay, close, cancel
+        case appeal
+        case upholdIneligibility = "uphold_ineligibility"
+        case upholdRejection = "uphold_rejection"
+        /// Granting an appeal against ineligibility returns the application to eligibility checking.
+        case grantEligibilityAppeal = "grant_eligibility_appeal"
+        /// Granting an appeal against a rejection returns it to the ranking (evaluated).
+        case grantRejectionAppeal = "grant_rejection_appeal"
     }
 
     /// The status an event leads to from this one, or nil when the graph has no such edge.
@@ -57,6 +65,11 @@ public enum ApplicationStatus: String, Sendable, Codable, CaseIterable {
             (.inEvaluation, .withdraw), (.evaluated, .withdraw), (.reserve, .withdraw):
             return .withdrawn
         case (.approved, .cancel), (.agreementSigned, .cancel): return .cancelled
+        case (.ineligible, .appeal), (.rejected, .appeal): return .underAppeal
+        case (.underAppeal, .upholdIneligibility): return .ineligible
+        case (.underAppeal, .upholdRejection): return .rejected
+        case (.underAppeal, .grantEligibilityAppeal): return .submitted
+        case (.underAppeal, .grantRejectionAppeal): return .evaluated
         default: return nil
         }
     }

@@ -35,12 +35,25 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case organisationNotValidated = "organisation_not_validated"
     case immutable
     case storedAmountOutOfRange = "stored_amount_out_of_range"
+    case previousVisit = "previous_visit"
+    case appealWindowClosed = "appeal_window_closed"
+    case hostUsersDecide = "host_users_decide"
+    case commitmentToQualityMissing = "commitment_to_quality_missing"
+    case alreadySigned = "already_signed"
     // 412, 413, 415, 422, 429
     case preconditionFailed = "precondition_failed"
     case payloadTooLarge = "payload_too_large"
     case unsupportedMediaType = "unsupported_media_type"
     case validationFailed = "validation_failed"
     case idempotencyKeyReused = "idempotency_key_reused"
+    // 422 refusals of one scheme rule, each its own code (the first broken one names the problem).
+    case visitorKindNotEligible = "visitor_kind_not_eligible"
+    case clusterMembershipRequired = "cluster_membership_required"
+    case hostPreapprovalRequired = "host_preapproval_required"
+    case hostAcceptanceMissing = "host_acceptance_missing"
+    case declarationRequired = "declaration_required"
+    case signedDocumentRequired = "signed_document_required"
+    case importRejected = "import_rejected"
     case rateLimited = "rate_limited"
     // 503
     case serviceUnavailable = "service_unavailable"
@@ -58,12 +71,15 @@ public enum ProblemCode: String, Sendable, CaseIterable {
         case .conflict, .invalidTransition, .budgetExceeded, .organisationLimit, .capBelowCommitted, .emailTaken,
             .organisationExists, .organisationChangePending, .changeAlreadyDecided, .evaluationStarted, .alreadyAssigned,
             .alreadyDeclared, .assignmentVoid, .openPayment, .noPrefinancing, .nothingToPay, .paymentExists,
-            .paymentExceedsGrant, .ibanMissing, .organisationNotValidated, .immutable, .storedAmountOutOfRange:
+            .paymentExceedsGrant, .ibanMissing, .organisationNotValidated, .immutable, .storedAmountOutOfRange,
+            .previousVisit, .appealWindowClosed, .hostUsersDecide, .commitmentToQualityMissing, .alreadySigned:
             409
         case .preconditionFailed: 412
         case .payloadTooLarge: 413
         case .unsupportedMediaType: 415
-        case .validationFailed, .idempotencyKeyReused: 422
+        case .validationFailed, .idempotencyKeyReused, .visitorKindNotEligible, .clusterMembershipRequired,
+            .hostPreapprovalRequired, .hostAcceptanceMissing, .declarationRequired, .signedDocumentRequired, .importRejected:
+            422
         case .rateLimited: 429
         case .serviceUnavailable, .tooManyConnections, .handlerTimeout: 503
         case .internalError: 500

@@ -42,6 +42,8 @@ enum ApprovalWorkflow {
         case .approved: break
         }
         guard app.status.apply(.approve) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "approve") }
+        // Once in the whole scheme (S): the earlier-visitors list may have grown since submission.
+        try await SchemeChecks.refusePreviousVisit(conn, organisationID: app.organisationId)
         let amount = app.lumpSumCents
         let funded: Int64 = try await conn.query(
             """

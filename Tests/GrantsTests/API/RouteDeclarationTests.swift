@@ -13,13 +13,14 @@ struct RouteDeclarationTests {
             AuthRoutes.RegisterBody.members == [
                 "email", "password", "name", "organisation", "organisation.legal_name", "organisation.country",
                 "organisation.kind", "organisation.city", "organisation.latitude", "organisation.longitude",
-                "organisation.vat_number", "organisation.iban",
+                "organisation.vat_number", "organisation.iban", "organisation.cluster_name", "organisation.cluster_profile_url",
             ])
         #expect(AuthRoutes.LoginBody.members == ["email", "password"])
         #expect(AuthRoutes.CreateUserBody.members == ["email", "password", "name", "role"])
         #expect(
             OrganisationRoutes.PatchBody.members == [
                 "legal_name", "country", "kind", "city", "latitude", "longitude", "vat_number", "iban", "open_to_hosting",
+                "cluster_name", "cluster_profile_url",
             ])
         #expect(
             ProgrammeRoutes.PatchBody.members
@@ -39,7 +40,9 @@ struct RouteDeclarationTests {
             ApplicationRoutes.Body.members == [
                 "call_id", "host_organisation_id", "participant", "participant.name", "participant.email", "participant.position",
                 "origin", "origin.city", "origin.country", "origin.latitude", "origin.longitude", "activity_start", "activity_end",
-                "activity_type", "objectives",
+                "activity_type", "objectives", "declarations", "declarations.participant_employed_by_visitor",
+                "declarations.participant_third_country_national", "declarations.residence_days_in_cosme",
+                "declarations.no_previous_clusterxchange_visit", "travel_start", "travel_end",
             ])
         #expect(EvaluationRoutes.ScoresBody.members == ["scores", "comments", "comment"])
         #expect(PaymentRoutes.ExecuteBody.members == ["bank_reference", "value_date"])

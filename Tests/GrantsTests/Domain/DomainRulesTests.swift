@@ -116,6 +116,10 @@ struct LifecycleTests {
             (.agreementSigned, .submitReport, .reportSubmitted), (.reportSubmitted, .returnReport, .agreementSigned),
             (.reportSubmitted, .acceptReport, .reportAccepted), (.reportAccepted, .pay, .paid), (.paid, .close, .closed),
             (.approved, .cancel, .cancelled), (.agreementSigned, .cancel, .cancelled),
+            // Redress: an appeal, upheld back to the outcome or granted back to checking or ranking.
+            (.ineligible, .appeal, .underAppeal), (.rejected, .appeal, .underAppeal),
+            (.underAppeal, .upholdIneligibility, .ineligible), (.underAppeal, .upholdRejection, .rejected),
+            (.underAppeal, .grantEligibilityAppeal, .submitted), (.underAppeal, .grantRejectionAppeal, .evaluated),
         ]
         for (from, event, to) in edges { #expect(from.apply(event) == to, "\(from) --\(event)--> \(to)") }
         for s in [ApplicationStatus.draft, .submitted, .eligible, .inEvaluation, .evaluated, .reserve] {
@@ -127,9 +131,11 @@ struct LifecycleTests {
     }
 
     @Test func terminalStatesAllowNothing() {
-        for s in [ApplicationStatus.withdrawn, .cancelled, .closed, .rejected, .ineligible] {
+        for s in [ApplicationStatus.withdrawn, .cancelled, .closed] {
             #expect(s.allowedEvents.isEmpty)
         }
+        // An ineligible or rejected outcome can only be appealed.
+        for s in [ApplicationStatus.rejected, .ineligible] { #expect(s.allowedEvents == [.appeal]) }
         #expect(ApplicationStatus.paid.apply(.cancel) == nil)
         #expect(ApplicationStatus.approved.apply(.withdraw) == nil)
     }

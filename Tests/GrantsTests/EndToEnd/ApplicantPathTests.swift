@@ -35,6 +35,8 @@ struct ApplicantPathTests {
         #expect(draft.header("ETag") != nil)
         #expect(draft.header("Location") == "/v1/applications/\(id)")
 
+        // The host (a seeded cluster without users) accepts through a coordinator.
+        try await app.hostAccepts(id, coordinator: coordinator.token)
         // Not validated yet: submission lists the rule.
         let early = try await app.request("POST", "/v1/applications/\(id)/submit", token: applicant.token)
         #expect(early.status == 422)
@@ -47,13 +49,17 @@ struct ApplicantPathTests {
         #expect(v.status == 200)
 
         // A shorter stay is recomputed on PATCH: 4 working days halves the lump sum.
-        let etag = try #require(draft.header("ETag"))
+        // (the host's answer changed the application: its ETag moved on)
+        let etag = try #require(try await app.request("GET", "/v1/applications/\(id)", token: applicant.token).header("ETag"))
+        #expect(etag != draft.header("ETag"))
         let patched = try await app.request(
             "PATCH", "/v1/applications/\(id)", token: applicant.token,
             json: ["activity_end": "2027-03-04"], headers: ["If-Match": etag])
         #expect(patched.status == 200, "\(patched.text)")
         #expect(patched.json["working_days"] as? Int == 4)
         #expect(patched.json["lump_sum_cents"] as? Int == 39_000)
+        // The host accepted other dates: it is asked again.
+        #expect((patched.json["host_acceptance"] as? [String: Any])?["status"] as? String == "pending")
         // The old ETag is now stale.
         let stale = try await app.request(
             "PATCH", "/v1/applications/\(id)", token: applicant.token,
@@ -61,6 +67,7 @@ struct ApplicantPathTests {
         #expect(stale.status == 412)
         #expect(stale.code == "precondition_failed")
 
+        try await app.hostAccepts(id, coordinator: coordinator.token)
         let submitted = try await app.request("POST", "/v1/applications/\(id)/submit", token: applicant.token)
         #expect(submitted.status == 200, "\(submitted.text)")
         #expect(submitted.json["status"] as? String == "submitted")
@@ -130,6 +137,7 @@ struct ApplicantPathTests {
         func submit(_ body: [String: Any], _ applicant: TestApp.Applicant) async throws -> Set<String> {
             let d = try await app.request("POST", "/v1/applications", token: applicant.token, json: body)
             try #require(d.status == 201, "\(d.text)")
+            try await app.hostAccepts(d.json["id"] as! Int, coordinator: coordinator.token)
             let r = try await app.request("POST", "/v1/applications/\(d.json["id"] as! Int)/submit", token: applicant.token)
             return Set((r.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String })
         }
@@ -161,6 +169,7 @@ struct ApplicantPathTests {
         // Decisions arrive with the disbursement issue; mark it funded directly for this rule.
         _ = try await app.sql("UPDATE applications SET status = 'approved', granted_cents = lump_sum_cents WHERE id = \(Int64(firstID))")
         let second = try await app.request("POST", "/v1/applications", token: a.token, json: body)
+        try await app.hostAccepts(second.json["id"] as! Int, coordinator: coordinator.token)
         let r = try await app.request("POST", "/v1/applications/\(second.json["id"] as! Int)/submit", token: a.token)
         #expect(r.status == 422)
         #expect((r.json["errors"] as? [[String: Any]])?.compactMap { $0["rule"] as? String } == ["organisation_limit"])
@@ -174,6 +183,7 @@ struct ApplicantPathTests {
             "POST", "/v1/applications", token: a.token,
             json: app.applicationBody(call: try await app.openCallID(), host: try await app.host("Basque Health Cluster")))
         let id = try #require(d.json["id"] as? Int)
+        try await app.hostAccepts(id, coordinator: coordinator.token)
         #expect(try await app.request("POST", "/v1/applications/\(id)/submit", token: a.token).status == 200)
         let noReason = try await app.request(
             "POST", "/v1/applications/\(id)/eligibility", token: coordinator.token, json: ["eligible": false])

@@ -84,6 +84,7 @@ struct BudgetRaceTests {
                         "POST", "/v1/applications", token: applicant.token,
                         json: a.applicationBody(call: try await a.openCallID(), host: try await a.host(host)))
                     let id = try #require(d.json["id"] as? Int)
+                    try await a.hostAccepts(id, coordinator: s.coordinator.token)
                     #expect(try await a.request("POST", "/v1/applications/\(id)/submit", token: applicant.token).status == 200)
                     #expect(
                         try await a.request(
@@ -124,7 +125,7 @@ struct BudgetRaceTests {
                         "POST", "/v1/applications/\(id)/documents?kind=\(kind)&filename=\(kind).pdf", token: applicant.token,
                         body: Data("%PDF-1.4".utf8))
                 }
-                #expect(try await a.request("POST", "/v1/applications/\(id)/agreement", token: s.coordinator.token).status == 200)
+                #expect(try await a.signAgreement(id, applicant: applicant.token, coordinator: s.coordinator.token).status == 201)
                 #expect(
                     try await a.request(
                         "POST", "/v1/applications/\(id)/report", token: applicant.token,

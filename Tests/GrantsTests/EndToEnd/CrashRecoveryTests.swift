@@ -70,7 +70,7 @@ struct CrashRecoveryTests {
                                 "POST", "/v1/applications/\(id)/documents?kind=\(kind)&filename=\(kind).pdf",
                                 token: applicant.token, body: Data("%PDF-1.4".utf8))
                         }
-                        _ = try await app.request("POST", "/v1/applications/\(id)/agreement", token: s.coordinator.token)
+                        try await app.signAgreement(id, applicant: applicant.token, coordinator: s.coordinator.token)
                         _ = try await app.request(
                             "POST", "/v1/applications/\(id)/report", token: applicant.token,
                             json: ["actual_start": "2027-03-01", "actual_end": "2027-03-05", "summary": "done"])

@@ -240,6 +240,7 @@ struct InputValidationTests {
             "POST", "/v1/applications/\(id)/documents?kind=other&filename=plan.jpg", token: a.token,
             body: Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]))
         let docID = try #require(up.json["id"] as? Int)
+        try await app.hostAccepts(id, coordinator: coordinator.token)
         #expect(try await app.request("POST", "/v1/applications/\(id)/submit", token: a.token).status == 200)
         let del = try await app.request("DELETE", "/v1/documents/\(docID)", token: a.token)
         #expect(del.status == 409)

@@ -29,16 +29,16 @@ struct MoneyPathTests {
             // Approving twice is an invalid transition, not a second commitment.
             #expect(try await s.decide(id, "approved").code == "invalid_transition")
 
-            // The agreement needs the signed Commitment to Quality.
-            let noDoc = try await app.request("POST", "/v1/applications/\(id)/agreement", token: s.coordinator.token)
-            #expect(noDoc.status == 422)
+            // Signing needs the Commitment to Quality.
+            let noDoc = try await app.request(
+                "POST", "/v1/applications/\(id)/signatures", token: s.coordinator.token, json: ["party": "visitor_partnership"])
+            #expect(noDoc.code == "commitment_to_quality_missing", "\(noDoc.text)")
             func upload(_ kind: String) async throws {
                 let r = try await app.request(
                     "POST", "/v1/applications/\(id)/documents?kind=\(kind)&filename=\(kind).pdf", token: applicant.token, body: pdf(kind))
                 try #require(r.status == 201, "\(r.text)")
             }
-            try await upload("commitment_to_quality")
-            let signed = try await app.request("POST", "/v1/applications/\(id)/agreement", token: s.coordinator.token)
+            let signed = try await app.signAgreement(id, applicant: applicant.token, coordinator: s.coordinator.token)
             #expect(signed.json["status"] as? String == "agreement_signed", "\(signed.text)")
 
             // The report needs travel proof and the host's confirmation.

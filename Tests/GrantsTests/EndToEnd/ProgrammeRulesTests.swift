@@ -58,7 +58,7 @@ struct ProgrammeRulesTests {
                     "POST", "/v1/applications/\(id)/documents?kind=\(kind)&filename=\(kind).pdf",
                     token: applicant.token, body: Data("%PDF-1.4".utf8))
             }
-            #expect(try await app.request("POST", "/v1/applications/\(id)/agreement", token: s.coordinator.token).status == 200)
+            #expect(try await app.signAgreement(id, applicant: applicant.token, coordinator: s.coordinator.token).status == 201)
             #expect(
                 try await app.request(
                     "POST", "/v1/applications/\(id)/report", token: applicant.token,
@@ -94,6 +94,7 @@ struct ProgrammeRulesTests {
                     "POST", "/v1/applications", token: applicant.token,
                     json: app.applicationBody(call: try await app.openCallID(), host: try await app.host(host)))
                 let id = try #require(d.json["id"] as? Int)
+                try await app.hostAccepts(id, coordinator: s.coordinator.token)
                 #expect(try await app.request("POST", "/v1/applications/\(id)/submit", token: applicant.token).status == 200)
                 #expect(
                     try await app.request(
@@ -140,6 +141,7 @@ struct ProgrammeRulesTests {
                     "POST", "/v1/applications", token: applicant.token,
                     json: app.applicationBody(call: call, host: try await app.host(host)))
                 let id = try #require(d.json["id"] as? Int, "\(d.text)")
+                try await app.hostAccepts(id, coordinator: s.coordinator.token)
                 #expect(try await app.request("POST", "/v1/applications/\(id)/submit", token: applicant.token).status == 200)
                 #expect(
                     try await app.request(

@@ -75,6 +75,7 @@ struct ReportTests {
             json: app.applicationBody(call: try await app.openCallID(), host: try await app.host(host)))
         try #require(d.status == 201, "\(d.text)")
         let id = try #require(d.json["id"] as? Int)
+        try await app.hostAccepts(id, coordinator: s.coordinator.token)
         try #require(try await app.request("POST", "/v1/applications/\(id)/submit", token: a.token).status == 200)
         try #require(
             try await app.request(
@@ -96,7 +97,7 @@ struct ReportTests {
                 "POST", "/v1/applications/\(v.id)/documents?kind=\(kind)&filename=\(kind).pdf", token: v.applicant.token, body: pdf(kind))
             try #require(r.status == 201, "\(r.text)")
         }
-        try #require(try await app.request("POST", "/v1/applications/\(v.id)/agreement", token: s.coordinator.token).status == 200)
+        try await app.signAgreement(v.id, applicant: v.applicant.token, coordinator: s.coordinator.token)
         let rep = try await app.request(
             "POST", "/v1/applications/\(v.id)/report", token: v.applicant.token,
             json: ["actual_start": "2027-03-01", "actual_end": actualEnd, "summary": "Done."])

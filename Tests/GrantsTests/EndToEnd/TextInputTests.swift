@@ -72,6 +72,7 @@ struct TextInputTests {
                 call: try await app.openCallID(),
                 host: try await app.host("BIOTECYL / SIVI")))
         let id = try #require(d.json["id"] as? Int)
+        try await app.hostAccepts(id, coordinator: coordinator.token)
         #expect(try await app.request("POST", "/v1/applications/\(id)/submit", token: a.token).status == 200)
         let long = String(repeating: "x\u{1}", count: 50_000)
         let w = try await app.request("POST", "/v1/applications/\(id)/withdraw", token: a.token, json: ["reason": long])

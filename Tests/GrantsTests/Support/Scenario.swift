@@ -27,6 +27,7 @@ struct Scenario: Sendable {
             json: app.applicationBody(call: callID!, host: try await app.host(host), start: start, end: end))
         try #require(d.status == 201, "\(d.text)")
         let id = try #require(d.json["id"] as? Int)
+        try await app.hostAccepts(id, coordinator: coordinator.token)
         let s = try await app.request("POST", "/v1/applications/\(id)/submit", token: a.token)
         try #require(s.status == 200, "\(s.text)")
         let e = try await app.request(

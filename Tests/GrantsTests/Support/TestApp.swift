@@ -126,7 +126,7 @@ final class TestApp: Sendable {
     func applicant(
         country: String = "RO", kind: String = "sme", city: String = "Cluj-Napoca", latitude: Double = 46.7712,
         longitude: Double = 23.6236, name: String? = nil, validatedBy coordinator: String? = nil,
-        iban: String? = nil
+        iban: String? = nil, clusterMember: Bool? = nil, vat: String? = nil
     ) async throws -> Applicant {
         let tag = UUID().uuidString.prefix(8).lowercased()
         let email = "owner-\(tag)@example.org"
@@ -135,6 +135,12 @@ final class TestApp: Sendable {
             "latitude": latitude, "longitude": longitude,
         ]
         if let iban { org["iban"] = iban }
+        if let vat { org["vat_number"] = vat }
+        // An SME visits only as a cluster member: by default the test SMEs are members.
+        if clusterMember ?? (kind == "sme") {
+            org["cluster_name"] = "Transylvania Lifesciences Cluster"
+            org["cluster_profile_url"] = "https://clustercollaboration.eu/cluster-organisations/transylvania-lifesciences"
+        }
         let r = try await request(
             "POST", "/v1/auth/register",
             json: [
@@ -178,7 +184,50 @@ final class TestApp: Sendable {
             "origin": ["city": origin.0, "country": origin.1, "latitude": origin.2, "longitude": origin.3],
             "activity_start": start, "activity_end": end, "activity_type": "job_shadowing",
             "objectives": "Learn the host's genomic data pipeline and plan a joint pilot.",
+            "declarations": [
+                "participant_employed_by_visitor": true, "participant_third_country_national": false,
+                "no_previous_clusterxchange_visit": true,
+            ],
         ]
+    }
+
+    /// Uploads a small PDF of `kind` to the application; its id.
+    @discardableResult
+    func upload(_ applicationID: Int, _ kind: String, token: String, tag: String = "") async throws -> Int {
+        let r = try await request(
+            "POST", "/v1/applications/\(applicationID)/documents?kind=\(kind)&filename=\(kind).pdf", token: token,
+            body: Data("%PDF-1.4\n% \(kind) \(tag) \(UUID().uuidString)\n".utf8))
+        try #require(r.status == 201, "upload \(kind): \(r.text)")
+        return try #require(r.json["id"] as? Int)
+    }
+
+    /// The seeded hosts have no users: a coordinator records their written acceptance.
+    func hostAccepts(_ applicationID: Int, coordinator: String) async throws {
+        let doc = try await upload(applicationID, "host_acceptance", token: coordinator)
+        let r = try await request(
+            "POST", "/v1/applications/\(applicationID)/host-decision", token: coordinator,
+            json: ["decision": "accepted", "document_id": doc])
+        try #require(r.status == 200, "host decision: \(r.text)")
+    }
+
+    /// The four Commitment-to-Quality signatures of an approved application whose host has no
+    /// users: the visitor uploads and signs; a coordinator signs both partnerships and, with the
+    /// host's signed copy, the host organisation. The last answer (status agreement_signed).
+    @discardableResult
+    func signAgreement(_ applicationID: Int, applicant: String, coordinator: String) async throws -> TestResponse {
+        try await upload(applicationID, "commitment_to_quality", token: applicant)
+        let path = "/v1/applications/\(applicationID)/signatures"
+        let v = try await request("POST", path, token: applicant, json: ["party": "visitor_organisation"])
+        try #require(v.status == 201, "visitor signature: \(v.text)")
+        let copy = try await upload(applicationID, "signed_commitment_to_quality", token: coordinator)
+        let h = try await request(
+            "POST", path, token: coordinator,
+            json: ["party": "host_organisation", "on_behalf_of": "Host director", "evidence_document_id": copy])
+        try #require(h.status == 201, "host signature: \(h.text)")
+        try #require(try await request("POST", path, token: coordinator, json: ["party": "visitor_partnership"]).status == 201)
+        let last = try await request("POST", path, token: coordinator, json: ["party": "host_partnership"])
+        try #require(last.status == 201, "host partnership signature: \(last.text)")
+        return last
     }
 }
 

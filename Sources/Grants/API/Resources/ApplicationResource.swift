@@ -16,6 +16,30 @@ struct ApplicationResource: Codable, Sendable {
         var longitude: Double
     }
 
+    /// The host's answer to the match (S); submit needs `accepted`.
+    struct HostAcceptance: Codable, Sendable {
+        /// `pending`, `accepted` or `declined`.
+        var status: String
+        var decidedAt: Date?
+        /// The host user, or the coordinator who recorded it with a `host_acceptance` document;
+        /// null when the migration that introduced the rule recorded it.
+        var decidedBy: Int64?
+        var reason: String?
+        var documentId: Int64?
+    }
+    /// The agency's pre-approval of an SME host outside any cluster.
+    struct HostPreapproval: Codable, Sendable {
+        var documentId: Int64
+        var note: String
+    }
+    /// The participant's and organisation's declarations (S); null: not declared.
+    struct Declarations: Codable, Sendable {
+        var participantEmployedByVisitor: Bool?
+        var participantThirdCountryNational: Bool?
+        var residenceDaysInCosme: Int?
+        var noPreviousClusterxchangeVisit: Bool?
+    }
+
     var id: Int64
     var status: ApplicationStatus
     var programmeId: Int64
@@ -43,6 +67,19 @@ struct ApplicationResource: Codable, Sendable {
     var createdAt: Date
     var updatedAt: Date
     var version: Int
+    var hostAcceptance: HostAcceptance
+    var hostPreapproval: HostPreapproval?
+    var declarations: Declarations
+    /// Travel days around the activity (checked against boarding passes, never working days).
+    var travelStart: CalendarDate?
+    var travelEnd: CalendarDate?
+    /// The current Commitment to Quality (the document the four parties sign).
+    var commitmentToQualitySha256: String?
+    var signatures: [SignatureResource]
+    /// Parties still to sign the current Commitment to Quality, in signing order.
+    var missingSignatures: [AgreementSignatures.Party]
+    /// For an ineligible or rejected outcome: the last instant an appeal is accepted.
+    var appealDeadline: Date?
     /// What the lifecycle allows next, so a client can show only the buttons that work.
     var allowedActions: [String]
 
@@ -52,7 +89,13 @@ struct ApplicationResource: Codable, Sendable {
         a.activity_start, a.activity_end, a.activity_type, a.objectives,
         a.working_days, a.distance_km, a.lump_sum_cents, a.granted_cents, a.final_amount_cents,
         a.payment_due_on, a.actual_start, a.actual_end,
-        a.report_summary, a.status_reason, a.submitted_at, a.decided_at, a.created_at, a.updated_at, a.version
+        a.report_summary, a.status_reason, a.submitted_at, a.decided_at, a.created_at, a.updated_at, a.version,
+        a.host_acceptance, a.host_decided_at, a.host_decided_by, a.host_decision_reason, a.host_acceptance_document_id,
+        a.host_preapproval_document_id, a.host_preapproval_note, a.participant_employed_by_visitor,
+        a.participant_third_country_national, a.participant_residence_days, a.no_previous_visit_declared,
+        a.travel_start, a.travel_end, a.outcome_at,
+        (SELECT p.appeal_days FROM programmes p WHERE p.id = a.programme_id) AS appeal_days,
+        \(SignatureResource.currentDocumentColumn), \(SignatureResource.column)
         """
 
     init(row: PostgresRow) throws {
@@ -90,6 +133,26 @@ struct ApplicationResource: Codable, Sendable {
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
         version = try row.decode("version")
+        hostAcceptance = HostAcceptance(
+            status: try row.decode("host_acceptance"), decidedAt: try row.decode("host_decided_at"),
+            decidedBy: try row.decode("host_decided_by"), reason: try row.decode("host_decision_reason"),
+            documentId: try row.decode("host_acceptance_document_id"))
+        if let doc: Int64 = try row.decode("host_preapproval_document_id") {
+            hostPreapproval = HostPreapproval(documentId: doc, note: try row.decode("host_preapproval_note", as: String?.self) ?? "")
+        }
+        declarations = Declarations(
+            participantEmployedByVisitor: try row.decode("participant_employed_by_visitor"),
+            participantThirdCountryNational: try row.decode("participant_third_country_national"),
+            residenceDaysInCosme: try row.decode("participant_residence_days"),
+            noPreviousClusterxchangeVisit: try row.decode("no_previous_visit_declared"))
+        travelStart = try row.decode("travel_start")
+        travelEnd = try row.decode("travel_end")
+        commitmentToQualitySha256 = try row.decode("commitment_to_quality_sha256")
+        signatures = try SignatureResource.decode(json: try row.decode("signatures"), currentSHA256: commitmentToQualitySha256)
+        missingSignatures = AgreementSignatures.missing(signatures.map(\.rule), currentSHA256: commitmentToQualitySha256)
+        if s == .ineligible || s == .rejected, let outcome: Date = try row.decode("outcome_at") {
+            appealDeadline = AppealRules.deadline(outcomeAt: outcome, appealDays: try row.decode("appeal_days"))
+        }
         allowedActions = s.allowedEvents.map(\.rawValue)
     }
 

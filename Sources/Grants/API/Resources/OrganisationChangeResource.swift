@@ -21,7 +21,8 @@ struct OrganisationChangeResource: Codable, Sendable {
 
     /// The members whose change needs a coordinator once the organisation is validated: who it
     /// legally is and where its money goes.
-    static let guardedMembers = ["legal_name", "country", "kind", "vat_number", "iban"]
+    /// The cluster membership too: it decides whether an SME may visit.
+    static let guardedMembers = ["legal_name", "country", "kind", "vat_number", "iban", "cluster_name", "cluster_profile_url"]
 
     /// One JSON object per change, built in SQL so the organisation queries can embed the pending
     /// change as one column without a join (`c` is the `organisation_changes` alias).

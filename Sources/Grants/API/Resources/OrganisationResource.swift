@@ -12,6 +12,9 @@ struct OrganisationResource: Codable, Sendable {
     var longitude: Double
     var vatNumber: String?
     var iban: String?
+    /// The cluster it is a member of and that cluster's ECCP profile (an SME visits only as a member).
+    var clusterName: String?
+    var clusterProfileUrl: String?
     var status: String
     var statusReason: String?
     var validatedAt: Date?
@@ -24,7 +27,7 @@ struct OrganisationResource: Codable, Sendable {
     var pendingChange: OrganisationChangeResource?
 
     static let columns = """
-        o.id, o.legal_name, o.country, o.kind, o.city, o.latitude, o.longitude, o.vat_number, o.iban, o.status,
+        o.id, o.legal_name, o.country, o.kind, o.city, o.latitude, o.longitude, o.vat_number, o.iban, o.cluster_name, o.cluster_profile_url, o.status,
         o.status_reason, o.validated_at, o.open_to_hosting, o.created_at, o.updated_at, o.version,
         \(OrganisationChangeResource.pendingColumn)
         """
@@ -39,6 +42,8 @@ struct OrganisationResource: Codable, Sendable {
         longitude = try row.decode("longitude")
         vatNumber = try row.decode("vat_number")
         iban = try row.decode("iban")
+        clusterName = try row.decode("cluster_name")
+        clusterProfileUrl = try row.decode("cluster_profile_url")
         status = try row.decode("status")
         statusReason = try row.decode("status_reason")
         validatedAt = try row.decode("validated_at")
@@ -50,7 +55,8 @@ struct OrganisationResource: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, legalName, country, kind, city, latitude, longitude, vatNumber, iban, status, statusReason, validatedAt
+        case id, legalName, country, kind, city, latitude, longitude, vatNumber, iban, clusterName, clusterProfileUrl, status
+        case statusReason, validatedAt
         case openToHosting, createdAt, updatedAt, version, pendingChange
     }
 
@@ -65,6 +71,8 @@ struct OrganisationResource: Codable, Sendable {
         try c.encode(longitude, forKey: .longitude)
         try c.encodeIfPresent(vatNumber, forKey: .vatNumber)
         try c.encodeIfPresent(iban, forKey: .iban)
+        try c.encode(clusterName, forKey: .clusterName)
+        try c.encode(clusterProfileUrl, forKey: .clusterProfileUrl)
         try c.encode(status, forKey: .status)
         try c.encodeIfPresent(statusReason, forKey: .statusReason)
         try c.encodeIfPresent(validatedAt, forKey: .validatedAt)

@@ -16,6 +16,12 @@ enum ApplicationRoutes {
         var latitude: Double
         var longitude: Double
     }
+    struct DeclarationsInput: Decodable, Sendable {
+        var participantEmployedByVisitor: Bool?
+        var participantThirdCountryNational: Bool?
+        var residenceDaysInCosme: Int?
+        var noPreviousClusterxchangeVisit: Bool?
+    }
     struct Body: RequestBody {
         var callId: Int64?
         var hostOrganisationId: Int64?
@@ -25,6 +31,9 @@ enum ApplicationRoutes {
         var activityEnd: String?
         var activityType: String?
         var objectives: String?
+        var declarations: DeclarationsInput?
+        var travelStart: String?
+        var travelEnd: String?
     }
     struct EligibilityBody: RequestBody {
         var eligible: Bool
@@ -40,11 +49,14 @@ enum ApplicationRoutes {
                 id: "createApplication",
                 tag: .applications,
                 summary: "Draft an application",
-                description: "Creates a draft with the computed `working_days`, `distance_km` and `lump_sum_cents`.",
+                description: "Creates a draft with the computed `working_days`, `distance_km` and `lump_sum_cents`. The host is "
+                    + "then asked to accept the match. An organisation that may not visit is refused at once (422 "
+                    + "`visitor_kind_not_eligible`, `cluster_membership_required`).",
                 body: .json(Body.self),
                 response: .json(ApplicationResource.self),
                 status: 201,
-                traits: [.etag]),
+                traits: [.etag],
+                problems: [.visitorKindNotEligible, .clusterMembershipRequired]),
             create)
         table.add(
             Route(
@@ -94,6 +106,8 @@ enum ApplicationRoutes {
                 id: "deleteApplication",
                 tag: .applications,
                 summary: "Delete a draft",
+                description: "A draft without documents is deleted; one with documents is withdrawn instead (documents are "
+                    + "never deleted).",
                 status: 204,
                 traits: [.ifMatch],
                 problems: [.invalidTransition]),
@@ -106,11 +120,16 @@ enum ApplicationRoutes {
                 id: "submitApplication",
                 tag: .applications,
                 summary: "Submit a draft",
-                description: "Checks the submission rules (validated organisation, call open, host country, working "
-                    + "days, ...): 422 lists every rule broken.",
+                description: "Checks the scheme and submission rules (who may visit and host, the host's acceptance, the "
+                    + "declarations, validated organisation, call open, host country, working days, ...): 422 lists every rule "
+                    + "broken, its code naming the first scheme rule broken; 409 `previous_visit` when the organisation is on "
+                    + "the earlier-visitors list.",
                 response: .json(ApplicationResource.self),
                 traits: [.etag, .ifMatch],
-                problems: [.invalidTransition, .validationFailed]),
+                problems: [
+                    .invalidTransition, .validationFailed, .previousVisit, .visitorKindNotEligible, .clusterMembershipRequired,
+                    .hostPreapprovalRequired, .hostAcceptanceMissing, .declarationRequired,
+                ]),
             submit)
         table.add(
             Route(
@@ -150,13 +169,31 @@ enum ApplicationRoutes {
         var end: CalendarDate
         var activityType: String
         var objectives: String
+        var declarations: ParticipantDeclarations
+        var travelStart: CalendarDate?
+        var travelEnd: CalendarDate?
+
+        /// What the host accepted: a change of any of it asks the host again.
+        func hostFacingPartDiffers(from app: ApplicationResource) -> Bool {
+            hostID != app.hostOrganisationId || start != app.activityStart || end != app.activityEnd
+                || participant.name != app.participant.name || objectives != app.objectives
+                || travelStart != app.travelStart || travelEnd != app.travelEnd
+        }
     }
 
     /// What a stored application says, in the request's terms (PATCH merges over it; submit recomputes from it).
     static func draft(of app: ApplicationResource) -> Draft {
         Draft(
             callID: app.callId, hostID: app.hostOrganisationId, participant: participantInput(app), origin: originInput(app),
-            start: app.activityStart, end: app.activityEnd, activityType: app.activityType, objectives: app.objectives)
+            start: app.activityStart, end: app.activityEnd, activityType: app.activityType, objectives: app.objectives,
+            declarations: declarations(app), travelStart: app.travelStart, travelEnd: app.travelEnd)
+    }
+    static func declarations(_ app: ApplicationResource) -> ParticipantDeclarations {
+        ParticipantDeclarations(
+            employedByVisitor: app.declarations.participantEmployedByVisitor,
+            thirdCountryNational: app.declarations.participantThirdCountryNational,
+            residenceDaysInCosme: app.declarations.residenceDaysInCosme,
+            noPreviousVisit: app.declarations.noPreviousClusterxchangeVisit)
     }
     static func participantInput(_ app: ApplicationResource) -> ParticipantInput {
         ParticipantInput(name: app.participant.name, email: app.participant.email, position: app.participant.position)
@@ -198,6 +235,24 @@ enum ApplicationRoutes {
         if let s = start, let e = end, e < s { v.fail("activity_end", "activity_end is before activity_start", rule: "end_before_start") }
         let type = v.text("activity_type", b.activityType ?? base?.activityType ?? "", max: 100)
         let objectives = v.text("objectives", b.objectives ?? base?.objectives ?? "", max: 10_000, multiline: true)
+        // Declarations merge member by member over what is stored (a PATCH may answer one question).
+        var declarations = base.map(Self.declarations) ?? ParticipantDeclarations()
+        if let d = b.declarations {
+            declarations.employedByVisitor = d.participantEmployedByVisitor ?? declarations.employedByVisitor
+            declarations.thirdCountryNational = d.participantThirdCountryNational ?? declarations.thirdCountryNational
+            declarations.residenceDaysInCosme = d.residenceDaysInCosme ?? declarations.residenceDaysInCosme
+            declarations.noPreviousVisit = d.noPreviousClusterxchangeVisit ?? declarations.noPreviousVisit
+        }
+        if let days = declarations.residenceDaysInCosme, !(0...36_600).contains(days) {
+            v.fail("declarations.residence_days_in_cosme", "must be between 0 and 36600", rule: "range")
+        }
+        let travelStart = b.travelStart.map { v.date("travel_start", $0) } ?? base?.travelStart
+        let travelEnd = b.travelEnd.map { v.date("travel_end", $0) } ?? base?.travelEnd
+        if let start, let end {
+            for broken in SchemeRules.travelViolations(start: start, end: end, travelStart: travelStart, travelEnd: travelEnd) {
+                v.fail(broken.field, broken.message, rule: broken.rule)
+            }
+        }
         try v.finish()
         // Each is nil only with a violation recorded above, so finish() has thrown.
         guard let callID, let hostID, let participant, let origin, let start, let end else {
@@ -205,7 +260,7 @@ enum ApplicationRoutes {
         }
         return Draft(
             callID: callID, hostID: hostID, participant: participant, origin: origin, start: start, end: end,
-            activityType: type, objectives: objectives)
+            activityType: type, objectives: objectives, declarations: declarations, travelStart: travelStart, travelEnd: travelEnd)
     }
 
     /// The figures the service computes for a draft (DESIGN.md §2), from the programme's
@@ -268,15 +323,24 @@ enum ApplicationRoutes {
             if d.hostID == orgID {
                 throw GrantsError.invalid("host_organisation_id", "the host must be another organisation", rule: "host_is_visitor")
             }
+            // Who may visit is known before any drafting effort: refuse at once, with the rule's code.
+            if let broken = SchemeParticipation.visitorViolation(try await SchemeChecks.participation(conn, organisationID: orgID)) {
+                throw GrantsError.validation([broken])
+            }
+            let decl = d.declarations
             let id: Int64 = try await conn.query(
                 """
                 INSERT INTO applications (programme_id, call_id, organisation_id, host_organisation_id, created_by,
                   participant_name, participant_email, participant_position, origin_city, origin_country, origin_latitude,
-                  origin_longitude, activity_start, activity_end, activity_type, objectives, working_days, distance_km, lump_sum_cents)
+                  origin_longitude, activity_start, activity_end, activity_type, objectives, working_days, distance_km, lump_sum_cents,
+                  participant_employed_by_visitor, participant_third_country_national, participant_residence_days,
+                  no_previous_visit_declared, travel_start, travel_end)
                 VALUES (\(f.programmeID), \(d.callID), \(orgID), \(d.hostID), \(user.userID), \(d.participant.name),
                   \(d.participant.email), \(d.participant.position), \(d.origin.city), \(d.origin.country), \(d.origin.latitude),
                   \(d.origin.longitude), \(d.start), \(d.end), \(d.activityType), \(d.objectives),
-                  \(f.workingDays), \(f.distanceKm), \(f.lumpSum.amountCents))
+                  \(f.workingDays), \(f.distanceKm), \(f.lumpSum.amountCents),
+                  \(decl.employedByVisitor), \(decl.thirdCountryNational), \(decl.residenceDaysInCosme), \(decl.noPreviousVisit),
+                  \(d.travelStart), \(d.travelEnd))
                 RETURNING id
                 """
             ).single().decode("id")
@@ -329,6 +393,28 @@ enum ApplicationRoutes {
                 throw GrantsError.invalid("host_organisation_id", "the host must be another organisation", rule: "host_is_visitor")
             }
             let f = try await figures(conn, d)
+            let decl = d.declarations
+            // The host accepted this exchange as it was: a changed host, dates, participant or
+            // objectives ask the host again; a changed host also needs its own pre-approval.
+            let askHostAgain = d.hostFacingPartDiffers(from: before)
+            let newHost = d.hostID != before.hostOrganisationId
+            _ = try await conn.query(
+                """
+                UPDATE applications SET
+                  participant_employed_by_visitor = \(decl.employedByVisitor),
+                  participant_third_country_national = \(decl.thirdCountryNational),
+                  participant_residence_days = \(decl.residenceDaysInCosme), no_previous_visit_declared = \(decl.noPreviousVisit),
+                  travel_start = \(d.travelStart), travel_end = \(d.travelEnd),
+                  host_acceptance = CASE WHEN \(askHostAgain) THEN 'pending' ELSE host_acceptance END,
+                  host_decided_at = CASE WHEN \(askHostAgain) THEN NULL ELSE host_decided_at END,
+                  host_decided_by = CASE WHEN \(askHostAgain) THEN NULL ELSE host_decided_by END,
+                  host_decision_reason = CASE WHEN \(askHostAgain) THEN NULL ELSE host_decision_reason END,
+                  host_acceptance_document_id = CASE WHEN \(askHostAgain) THEN NULL ELSE host_acceptance_document_id END,
+                  host_preapproval_document_id = CASE WHEN \(newHost) THEN NULL ELSE host_preapproval_document_id END,
+                  host_preapproval_note = CASE WHEN \(newHost) THEN NULL ELSE host_preapproval_note END,
+                  host_preapproved_by = CASE WHEN \(newHost) THEN NULL ELSE host_preapproved_by END
+                WHERE id = \(id)
+                """)
             _ = try await conn.query(
                 """
                 UPDATE applications SET programme_id = \(f.programmeID), call_id = \(d.callID), host_organisation_id = \(d.hostID),
@@ -355,7 +441,16 @@ enum ApplicationRoutes {
             let before = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
             try ctx.checkIfMatch(current: before.etag)
             guard before.status == .draft else { throw GrantsError.invalidTransition(from: before.status, action: "delete") }
-            _ = try await conn.query("DELETE FROM documents WHERE application_id = \(id)")
+            // Documents are never deleted (records kept): a draft with documents is withdrawn
+            // instead, its documents kept and hidden with it.
+            let documents: Int64 = try await conn.query(
+                "SELECT count(*)::bigint AS n FROM documents WHERE application_id = \(id)"
+            ).single().decode("n")
+            if documents > 0 {
+                _ = try await ApplicationLifecycle.move(
+                    conn, before, .withdraw, reason: "draft deleted by the applicant; its documents are kept", audit: audit, user: user)
+                return
+            }
             _ = try await conn.query("DELETE FROM applications WHERE id = \(id)")
             try await AuditTrail.record(
                 conn, audit, action: "application.deleted", entity: "application", id: id, before: before,
@@ -380,14 +475,29 @@ enum ApplicationRoutes {
                 FROM organisations o WHERE o.id = \(app.organisationId)
                 """
             ).single()
-            let violations = SubmissionRules.check(
-                SubmissionFacts(
-                    organisationStatus: OrganisationStatus(rawValue: try facts.decode("status")) ?? .pendingValidation,
-                    visitorCountry: try facts.decode("country"), hostCountry: f.hostCountry, hostValidated: f.hostValidated,
-                    hostIsVisitor: app.hostOrganisationId == app.organisationId, callOpen: f.callOpen,
-                    activityStart: app.activityStart, activityEnd: app.activityEnd, today: try facts.decode("today"),
-                    hostCountryHasLumpSum: f.baseCents != nil, otherFundedExchanges: Int(try facts.decode("funded", as: Int64.self))),
-                rules: f.rules)
+            try await SchemeChecks.refusePreviousVisit(conn, organisationID: app.organisationId)
+            let hasPermit: Bool = try await conn.query(
+                """
+                SELECT EXISTS (SELECT 1 FROM documents WHERE application_id = \(id) AND kind = 'residence_permit' AND withdrawn_at IS NULL) AS ok
+                """
+            ).single().decode("ok")
+            let scheme = SchemeRules.check(
+                SchemeFacts(
+                    visitor: try await SchemeChecks.participation(conn, organisationID: app.organisationId),
+                    host: try await SchemeChecks.participation(conn, organisationID: app.hostOrganisationId),
+                    hostPreapproved: app.hostPreapproval != nil, hostAcceptance: app.hostAcceptance.status,
+                    declarations: declarations(app), hasResidencePermit: hasPermit,
+                    activityStart: app.activityStart, activityEnd: app.activityEnd, travelStart: app.travelStart, travelEnd: app.travelEnd))
+            let violations =
+                scheme
+                + SubmissionRules.check(
+                    SubmissionFacts(
+                        organisationStatus: OrganisationStatus(rawValue: try facts.decode("status")) ?? .pendingValidation,
+                        visitorCountry: try facts.decode("country"), hostCountry: f.hostCountry, hostValidated: f.hostValidated,
+                        hostIsVisitor: app.hostOrganisationId == app.organisationId, callOpen: f.callOpen,
+                        activityStart: app.activityStart, activityEnd: app.activityEnd, today: try facts.decode("today"),
+                        hostCountryHasLumpSum: f.baseCents != nil, otherFundedExchanges: Int(try facts.decode("funded", as: Int64.self))),
+                    rules: f.rules)
             if !violations.isEmpty { throw GrantsError.validation(violations) }
             // Rules or the lump-sum table may have changed since the draft was computed.
             _ = try await conn.query(

@@ -14,6 +14,9 @@ enum AuthRoutes {
         var longitude: Double
         var vatNumber: String?
         var iban: String?
+        /// An SME visits only as a cluster member (S): the cluster and its ECCP profile.
+        var clusterName: String?
+        var clusterProfileUrl: String?
     }
     struct RegisterBody: RequestBody {
         var email: String
@@ -147,6 +150,7 @@ enum AuthRoutes {
         v.coordinates("organisation.", latitude: o.latitude, longitude: o.longitude)
         let vat = v.optionalText("organisation.vat_number", o.vatNumber, max: 32)
         let iban = v.iban("organisation.iban", o.iban)
+        let cluster = v.clusterMembership("organisation.", name: o.clusterName, profileURL: o.clusterProfileUrl)
         try v.finish()
         let config = ctx.services.configuration
         let limit = registrationLimit(config)
@@ -161,8 +165,10 @@ enum AuthRoutes {
             return try await pool.write { conn in
                 let orgID: Int64 = try await conn.query(
                     """
-                    INSERT INTO organisations (legal_name, country, kind, city, latitude, longitude, vat_number, iban)
-                    VALUES (\(legalName), \(country), \(o.kind), \(city), \(o.latitude), \(o.longitude), \(vat), \(iban)) RETURNING id
+                    INSERT INTO organisations (legal_name, country, kind, city, latitude, longitude, vat_number, iban,
+                      cluster_name, cluster_profile_url)
+                    VALUES (\(legalName), \(country), \(o.kind), \(city), \(o.latitude), \(o.longitude), \(vat), \(iban),
+                      \(cluster?.name), \(cluster?.url)) RETURNING id
                     """
                 ).single().decode("id")
                 let userID: Int64 = try await conn.query(

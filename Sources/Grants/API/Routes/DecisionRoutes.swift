@@ -4,7 +4,7 @@ import HTTP
 import Postgres
 
 /// Decisions and everything after them up to payment: the single approval path that
-/// enforces the programme cap and the per-organisation limits, agreements, cancellations,
+/// enforces the programme cap and the per-organisation limits, cancellations,
 /// closing reports and their review.
 enum DecisionRoutes {
     struct DecisionBody: RequestBody {
@@ -34,21 +34,8 @@ enum DecisionRoutes {
                 body: .json(DecisionBody.self),
                 response: .json(ApplicationResource.self),
                 traits: [.etag, .idempotent],
-                problems: [.invalidTransition, .budgetExceeded, .organisationLimit, .storedAmountOutOfRange]),
+                problems: [.invalidTransition, .budgetExceeded, .organisationLimit, .storedAmountOutOfRange, .previousVisit]),
             decision)
-        table.add(
-            Route(
-                .POST,
-                "/v1/applications/:id/agreement",
-                roles: [.coordinator],
-                id: "recordAgreement",
-                tag: .decisions,
-                summary: "Record the signed Commitment to Quality",
-                description: "Needs a `commitment_to_quality` document (422 otherwise).",
-                response: .json(ApplicationResource.self),
-                traits: [.etag],
-                problems: [.invalidTransition, .validationFailed]),
-            agreement)
         table.add(
             Route(
                 .POST,
@@ -123,31 +110,6 @@ enum DecisionRoutes {
                 )
             }
         }
-    }
-
-    @Sendable static func agreement(_ ctx: RequestContext) async throws -> HTTPResponse {
-        let (id, user) = (try ctx.id(), try ctx.user)
-        let audit = ctx.audit
-        let app = try await ctx.db.write { conn in
-            let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
-            guard app.status.apply(.signAgreement) != nil else {
-                throw GrantsError.invalidTransition(from: app.status, action: "sign_agreement")
-            }
-            let docs: Int64 = try await conn.query(
-                """
-                SELECT count(*)::bigint AS n FROM documents WHERE application_id = \(id) AND kind = \(DocumentKind.commitmentToQuality.rawValue)
-                """
-            ).single().decode("n")
-            if docs == 0 {
-                throw GrantsError.validation([
-                    RuleViolation(
-                        field: "documents", rule: "commitment_to_quality_missing",
-                        message: "upload the Commitment to Quality signed by visitor and host (kind commitment_to_quality) first")
-                ])
-            }
-            return try await ApplicationLifecycle.move(conn, app, .signAgreement, reason: nil, audit: audit, user: user)
-        }
-        return try ApplicationResource.respond(app)
     }
 
     /// Cancelling releases what was committed and not paid; the money goes back to `available`.

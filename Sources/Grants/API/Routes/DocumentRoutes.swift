@@ -15,7 +15,10 @@ enum DocumentRoutes {
         var sha256: String
         var uploadedBy: Int64
         var createdAt: Date
-        static let columns = "d.id, d.application_id, d.kind, d.filename, d.media_type, d.size_bytes, d.sha256, d.uploaded_by, d.created_at"
+        /// Set when the applicant withdrew it from a draft: hidden from lists, the bytes kept.
+        var withdrawnAt: Date?
+        static let columns =
+            "d.id, d.application_id, d.kind, d.filename, d.media_type, d.size_bytes, d.sha256, d.uploaded_by, d.created_at, d.withdrawn_at"
         init(row: PostgresRow) throws {
             id = try row.decode("id")
             applicationId = try row.decode("application_id")
@@ -26,6 +29,7 @@ enum DocumentRoutes {
             sha256 = try row.decode("sha256")
             uploadedBy = try row.decode("uploaded_by")
             createdAt = try row.decode("created_at")
+            withdrawnAt = try row.decode("withdrawn_at")
         }
     }
 
@@ -34,12 +38,15 @@ enum DocumentRoutes {
             Route(
                 .POST,
                 "/v1/applications/:id/documents",
-                roles: [.applicant],
+                roles: [.applicant, .coordinator],
                 id: "uploadDocument",
                 tag: .documents,
                 summary: "Upload a document",
                 description: "The raw bytes of a PDF, PNG or JPEG, at most 10 MiB. The type is sniffed from the content, "
-                    + "not taken from Content-Type (415 otherwise).",
+                    + "not taken from Content-Type (415 otherwise). The applicant uploads its evidence; a coordinator uploads "
+                    + "what it records for a party (host_acceptance, agency_preapproval, signed_commitment_to_quality). "
+                    + "The commitment_to_quality is uploaded once the application is approved and before the agreement is "
+                    + "signed; a new version voids the signatures of the earlier one.",
                 body: .upload(
                     description: "the document's bytes (PDF, PNG or JPEG; at most 10 MiB)",
                     mediaTypes: DocumentSniffer.mediaTypes + ["application/octet-stream"]),
@@ -70,7 +77,8 @@ enum DocumentRoutes {
                 id: "downloadDocument",
                 tag: .documents,
                 summary: "Download a document",
-                description: "The stored bytes with their media type; the ETag is the quoted SHA-256.",
+                description: "The stored bytes with their media type; the ETag is the quoted SHA-256. A host's users may "
+                    + "download the Commitment to Quality of an exchange they host, and nothing else of it.",
                 response: .content([
                     "application/pdf": ["schema": ["type": "string", "format": "binary"]],
                     "image/png": ["schema": ["type": "string", "format": "binary"]],
@@ -86,7 +94,9 @@ enum DocumentRoutes {
                 roles: [.applicant],
                 id: "deleteDocument",
                 tag: .documents,
-                summary: "Delete a document of a draft",
+                summary: "Withdraw a document of a draft",
+                description: "Documents are never deleted (records are kept 5 years after the agency's balance payment): "
+                    + "withdrawing hides it from the application's list and keeps its bytes and audit row.",
                 status: 204,
                 problems: [.invalidTransition]),
             delete)
@@ -112,6 +122,11 @@ enum DocumentRoutes {
         let doc = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
             if closedStatuses.contains(app.status) { throw GrantsError.invalidTransition(from: app.status, action: "upload_document") }
+            // The four parties sign one text after approval; a new version voids earlier
+            // signatures, so it cannot change once the agreement is signed.
+            if kind == DocumentKind.commitmentToQuality.rawValue && app.status != .approved {
+                throw GrantsError.invalidTransition(from: app.status, action: "upload_commitment_to_quality")
+            }
             let row = try await conn.query(
                 """
                 INSERT INTO documents (application_id, kind, filename, media_type, size_bytes, sha256, content, uploaded_by)
@@ -136,26 +151,32 @@ enum DocumentRoutes {
             return try await conn.query(
                 """
                 SELECT \(unescaped: DocumentResource.columns) FROM documents d
-                WHERE d.application_id = \(id) AND d.id > \(page.afterID) ORDER BY d.id LIMIT \(page.fetchLimit)
+                WHERE d.application_id = \(id) AND d.withdrawn_at IS NULL AND d.id > \(page.afterID) ORDER BY d.id LIMIT \(page.fetchLimit)
                 """
             ).rows
         }
         return try page.response(try rows.map(DocumentResource.init(row:)), id: \.id)
     }
 
-    static func loadOwned(_ conn: PostgresConnection, id: Int64, user: Principal, content: Bool) async throws -> PostgresRow {
-        try await conn.query(
+    /// An applicant reads its own organisation's documents, and as host only the Commitment to
+    /// Quality of an exchange it hosts (`asHost`); staff read all.
+    static func loadOwned(_ conn: PostgresConnection, id: Int64, user: Principal, content: Bool, asHost: Bool = false) async throws
+        -> PostgresRow
+    {
+        let org = user.applicantOrganisation
+        return try await conn.query(
             """
             SELECT \(unescaped: DocumentResource.columns), a.status AS application_status \(unescaped: content ? ", d.content" : "")
             FROM documents d JOIN applications a ON a.id = d.application_id
-            WHERE d.id = \(id) AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
+            WHERE d.id = \(id) AND (\(org)::bigint IS NULL OR a.organisation_id = \(org)
+              OR (\(asHost) AND a.host_organisation_id = \(org) AND d.kind = 'commitment_to_quality' AND d.withdrawn_at IS NULL))
             """
         ).single()
     }
 
     @Sendable static func download(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
-        let row = try await ctx.db.withConnection { try await loadOwned($0, id: id, user: user, content: true) }
+        let row = try await ctx.db.withConnection { try await loadOwned($0, id: id, user: user, content: true, asHost: true) }
         let doc = try DocumentResource(row: row)
         var r = HTTPResponse(status: 200, body: [UInt8](try row.decode("content", as: Data.self)))
         r.headers.set("Content-Type", doc.mediaType)
@@ -183,10 +204,10 @@ enum DocumentRoutes {
             let status = ApplicationStatus(rawValue: try row.decode("application_status")) ?? .submitted
             // Records are kept (S): once submitted, evidence stays.
             guard status == .draft else { throw GrantsError.invalidTransition(from: status, action: "delete_document") }
-            _ = try await conn.query("DELETE FROM documents WHERE id = \(id)")
-            try await AuditTrail.record(
-                conn, audit, action: "document.deleted", entity: "document", id: id, before: doc,
-                after: Optional<AuditTrail.Empty>.none)
+            if doc.withdrawnAt != nil { throw GrantsError.notFound("the document was already withdrawn") }
+            _ = try await conn.query("UPDATE documents SET withdrawn_at = now(), withdrawn_by = \(user.userID) WHERE id = \(id)")
+            let after = try DocumentResource(row: try await loadOwned(conn, id: id, user: user, content: false))
+            try await AuditTrail.record(conn, audit, action: "document.withdrawn", entity: "document", id: id, before: doc, after: after)
         }
         return .noContent()
     }

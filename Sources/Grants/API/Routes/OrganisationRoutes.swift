@@ -14,6 +14,8 @@ enum OrganisationRoutes {
         var vatNumber: String?
         var iban: String?
         var openToHosting: Bool?
+        var clusterName: String?
+        var clusterProfileUrl: String?
     }
     struct ValidationBody: RequestBody {
         var decision: String
@@ -179,6 +181,7 @@ enum OrganisationRoutes {
         v.coordinates("", latitude: b.latitude ?? 0, longitude: b.longitude ?? 0)
         let vat = v.optionalText("vat_number", b.vatNumber, max: 32)
         let iban = v.iban("iban", b.iban)
+        let cluster = v.clusterMembership("", name: b.clusterName, profileURL: b.clusterProfileUrl)
         try v.finish()
         let audit = ctx.audit
         let updated = try await ctx.db.write { conn in
@@ -189,10 +192,14 @@ enum OrganisationRoutes {
             // other than the requester approves it. Before validation (or after a rejection) they
             // apply at once: a coordinator reviews them when deciding the validation. The status
             // itself never changes here; only a coordinator's validation decision moves it.
-            let sent: [String: String?] = ["legal_name": legalName, "country": country, "kind": b.kind, "vat_number": vat, "iban": iban]
+            let sent: [String: String?] = [
+                "legal_name": legalName, "country": country, "kind": b.kind, "vat_number": vat, "iban": iban,
+                "cluster_name": cluster?.name, "cluster_profile_url": cluster?.url,
+            ]
             let inForce: [String: String?] = [
                 "legal_name": before.legalName, "country": before.country, "kind": before.kind,
                 "vat_number": before.vatNumber, "iban": before.iban,
+                "cluster_name": before.clusterName, "cluster_profile_url": before.clusterProfileUrl,
             ]
             var proposed: [String: String] = [:]
             for member in OrganisationChangeResource.guardedMembers {
@@ -231,6 +238,8 @@ enum OrganisationRoutes {
                   kind = coalesce(\(direct(b.kind)), kind), city = coalesce(\(city), city),
                   latitude = coalesce(\(b.latitude), latitude), longitude = coalesce(\(b.longitude), longitude),
                   vat_number = coalesce(\(direct(vat)), vat_number), iban = coalesce(\(direct(iban)), iban),
+                  cluster_name = coalesce(\(direct(cluster?.name)), cluster_name),
+                  cluster_profile_url = coalesce(\(direct(cluster?.url)), cluster_profile_url),
                   open_to_hosting = coalesce(\(b.openToHosting), open_to_hosting),
                   version = version + 1, updated_at = now()
                 WHERE id = \(id)
@@ -327,7 +336,9 @@ enum OrganisationRoutes {
                     UPDATE organisations o SET
                       legal_name = coalesce(c.proposed->>'legal_name', o.legal_name), country = coalesce(c.proposed->>'country', o.country),
                       kind = coalesce(c.proposed->>'kind', o.kind), vat_number = coalesce(c.proposed->>'vat_number', o.vat_number),
-                      iban = coalesce(c.proposed->>'iban', o.iban), validated_by = \(user.userID), validated_at = now(),
+                      iban = coalesce(c.proposed->>'iban', o.iban),
+                      cluster_name = coalesce(c.proposed->>'cluster_name', o.cluster_name),
+                      cluster_profile_url = coalesce(c.proposed->>'cluster_profile_url', o.cluster_profile_url), validated_by = \(user.userID), validated_at = now(),
                       version = o.version + 1, updated_at = now()
                     FROM organisation_changes c WHERE c.id = \(changeID) AND o.id = \(id)
                     """)
