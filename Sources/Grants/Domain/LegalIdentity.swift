@@ -87,5 +87,7 @@ public enum LegalIdentity {
         "asbl", "vzw", "ltd", "limited", "plc", "llp", "lp", "llc", "inc", "corp", "co", "company", "oy", "oyj", "ab", "as",
         "asa", "aps", "ehf", "hf", "lda", "ltda", "sgps", "epe", "ike", "oe", "ae", "kft", "zrt", "nyrt", "bt", "sro", "spol",
         "zoo", "ad", "ead", "ood", "eood", "doo", "dd", "dooel", "uab", "sia", "ou", "mtu", "jsc", "tov", "ooo", "shpk", "sha",
+        // Greek and Cyrillic spellings (Α.Ε., Ε.Π.Ε., Ι.Κ.Ε., ЕООД, ООД, АД, ДОО).
+        "αε", "επε", "ικε", "οε", "εε", "еоод", "оод", "ад", "еад", "доо", "дооел",
     ]
 }
