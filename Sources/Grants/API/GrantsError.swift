@@ -24,6 +24,8 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
     case storedAmountOutOfRange(String)
     /// A change of a validated organisation's bank or legal details waits for a coordinator.
     case organisationChangeFourEyes
+    /// An appeal is decided by a coordinator other than the one who decided the outcome.
+    case appealFourEyes
     /// The organisation visited before in the scheme (S: once in the whole scheme).
     case previousVisit(recordID: Int64, record: String, byVAT: Bool)
     /// A rule the service's own code keeps (a proposal per ranked candidate) did not hold:
@@ -107,6 +109,10 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
                 extensions: [
                     "previous_visitor_id": .int(Int(id)), "matched_on": .string(byVAT ? "vat_number" : "legal_name_country"),
                 ])
+        case .appealFourEyes:
+            return ProblemDetails(
+                .fourEyes, title: "Second coordinator required",
+                detail: "an appeal is decided by a coordinator other than the one who decided the outcome appealed")
         case .internalInvariant:
             return ProblemDetails(
                 .internalError, title: "Internal error",

@@ -32,6 +32,7 @@ public enum GrantsRoutes {
         RankingRoutes.register(into: &table)
         DecisionRoutes.register(into: &table)
         AgreementRoutes.register(into: &table)
+        AppealRoutes.register(into: &table)
         PaymentRoutes.register(into: &table)
         LedgerRoutes.register(into: &table)
         ReportRoutes.register(into: &table)

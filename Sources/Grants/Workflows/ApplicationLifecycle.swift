@@ -11,10 +11,15 @@ enum ApplicationLifecycle {
         reason: String?, audit: AuditContext, user: Principal
     ) async throws -> ApplicationResource {
         guard let next = app.status.apply(event) else { throw GrantsError.invalidTransition(from: app.status, action: event.rawValue) }
+        // A first ineligible or rejected outcome opens the appeal window and names who decided
+        // (four eyes on the appeal); an upheld appeal keeps the original outcome's.
+        let recordsOutcome = event == .declareIneligible || event == .reject
         _ = try await conn.query(
             """
             UPDATE applications SET status = \(next.rawValue), status_reason = coalesce(\(reason), status_reason),
               submitted_at = CASE WHEN \(next.rawValue) = 'submitted' THEN now() ELSE submitted_at END,
+              outcome_at = CASE WHEN \(recordsOutcome) THEN now() ELSE outcome_at END,
+              outcome_by = CASE WHEN \(recordsOutcome) THEN \(user.userID) ELSE outcome_by END,
               version = version + 1, updated_at = now()
             WHERE id = \(app.id)
             """)

@@ -8,6 +8,7 @@ enum FuzzTargets {
         ("json-bodies", JSONBodyHarness.run),
         ("query-strings", QueryHarness.run),
         ("csv", CSVHarness.run),
+        ("csv-import", CSVImportHarness.run),
         ("svg-chart", SVGChartHarness.run),
         ("iban-dates", IBANDateHarness.run),
     ]

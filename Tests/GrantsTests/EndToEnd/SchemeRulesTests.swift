@@ -327,4 +327,61 @@ struct SchemeRulesTests {
         let after = try await app.request("GET", "/v1/applications/\(later.id)", token: s.coordinator.token)
         #expect(after.json["status"] as? String == "evaluated" && after.json["granted_cents"] == nil, "\(after.text)")
     }
+
+    @Test func appealsAreDecidedByAnotherCoordinatorWithinTheWindow() async throws {
+        let app = try await Self.app.value
+        let s = try await Scenario.make(app)
+        let second = try await app.staff("coordinator")
+        // Ineligible, appealed, granted by the second coordinator: back to eligibility checking.
+        let a = try await app.applicant(validatedBy: s.coordinator.token)
+        let id = try #require(try await draft(app, a, host: try await app.host("BIOTECYL / SIVI")).json["id"] as? Int)
+        try await app.hostAccepts(id, coordinator: s.coordinator.token)
+        _ = try await app.request("POST", "/v1/applications/\(id)/submit", token: a.token)
+        let out = try await app.request(
+            "POST", "/v1/applications/\(id)/eligibility", token: s.coordinator.token,
+            json: ["eligible": false, "reason": "host outside scope"])
+        #expect(out.json["status"] as? String == "ineligible" && out.json["appeal_deadline"] as? String != nil, "\(out.text)")
+        #expect(out.json["allowed_actions"] as? [String] == ["appeal"])
+        let appeal = try await app.request(
+            "POST", "/v1/applications/\(id)/appeal", token: a.token, json: ["grounds": "The host works on precision oncology."])
+        #expect(appeal.status == 201 && appeal.json["appealed_status"] as? String == "ineligible", "\(appeal.text)")
+        let appealID = try #require(appeal.json["id"] as? Int)
+        #expect(try await app.request("GET", "/v1/applications/\(id)", token: a.token).json["status"] as? String == "under_appeal")
+        let same = try await app.request(
+            "POST", "/v1/appeals/\(appealID)/decision", token: s.coordinator.token, json: ["decision": "granted", "reason": "ok"])
+        #expect(same.status == 403 && same.code == "four_eyes", "\(same.text)")
+        let granted = try await app.request(
+            "POST", "/v1/appeals/\(appealID)/decision", token: second.token, json: ["decision": "granted", "reason": "scope confirmed"])
+        #expect(granted.json["decision"] as? String == "granted", "\(granted.text)")
+        #expect(try await app.request("GET", "/v1/applications/\(id)", token: a.token).json["status"] as? String == "submitted")
+        #expect(
+            try await app.request(
+                "POST", "/v1/appeals/\(appealID)/decision", token: second.token, json: ["decision": "upheld", "reason": "x"]
+            )
+            .code == "change_already_decided")
+        let listed = try await app.request("GET", "/v1/appeals?application_id=\(id)", token: s.coordinator.token)
+        #expect(listed.items.map { $0["id"] as? Int } == [appealID])
+
+        // Rejected, appealed, upheld: the outcome stands and cannot be appealed again.
+        let r = try await s.evaluatedApplication()
+        _ = try await s.decide(r.id, "rejected")
+        let ap = try await app.request("POST", "/v1/applications/\(r.id)/appeal", token: r.applicant.token, json: ["grounds": "scores"])
+        let apID = try #require(ap.json["id"] as? Int, "\(ap.text)")
+        let upheld = try await app.request(
+            "POST", "/v1/appeals/\(apID)/decision", token: second.token, json: ["decision": "upheld", "reason": "scores confirmed"])
+        #expect(upheld.status == 200, "\(upheld.text)")
+        #expect(try await app.request("GET", "/v1/applications/\(r.id)", token: r.applicant.token).json["status"] as? String == "rejected")
+        let again = try await app.request("POST", "/v1/applications/\(r.id)/appeal", token: r.applicant.token, json: ["grounds": "again"])
+        #expect(again.code == "appeal_window_closed", "\(again.text)")
+
+        // After the programme's appeal_days the window is closed.
+        let late = try await s.evaluatedApplication()
+        _ = try await s.decide(late.id, "rejected")
+        _ = try await app.sql("UPDATE applications SET outcome_at = now() - interval '15 days' WHERE id = \(Int64(late.id))")
+        let closed = try await app.request(
+            "POST", "/v1/applications/\(late.id)/appeal", token: late.applicant.token, json: ["grounds": "x"])
+        #expect(closed.status == 409 && closed.code == "appeal_window_closed", "\(closed.text)")
+        // Someone else's application is not found.
+        #expect(try await app.request("POST", "/v1/applications/\(late.id)/appeal", token: a.token, json: ["grounds": "x"]).status == 404)
+    }
 }
