@@ -1,9 +1,12 @@
 -- Demo users of every role (only with `seed --demo`). The password of every demo account is
 -- `medic-nest-demo` (README). Never load this file into a production database.
 
-INSERT INTO organisations (legal_name, country, kind, city, latitude, longitude, vat_number, iban, status, status_reason, validated_at)
+-- An SME visits only as a cluster member (S): the demo SME records its cluster and ECCP profile.
+INSERT INTO organisations (legal_name, country, kind, city, latitude, longitude, vat_number, iban, status, status_reason, validated_at,
+                           cluster_name, cluster_profile_url)
 VALUES ('Demo Genomics SRL', 'RO', 'sme', 'Cluj-Napoca', 46.7712, 23.6236, 'RO12345678', 'RO49AAAA1B31007593840000',
-        'validated', 'demo organisation', now())
+        'validated', 'demo organisation', now(), 'Transylvania Lifesciences (demo)',
+        'https://clustercollaboration.eu/cluster-organisations/transylvania-lifesciences-demo')
 ON CONFLICT (lower(legal_name), country) DO NOTHING;
 
 INSERT INTO users (email, password_hash, name, role, organisation_id)

@@ -21,8 +21,24 @@ public struct ProgrammeRules: Sendable, Hashable, Codable {
     public var paymentDueDays: Int = 10
     /// A payment must be approved by a coordinator other than its requester.
     public var fourEyesPayments: Bool = true
+    /// Where the payment clock starts: the exchange's end (the sourced reading) or the
+    /// acceptance of the closing report (product default).
+    public var paymentDueFrom: PaymentClock = .reportAcceptance
+    /// Days after an ineligible or rejected outcome within which the applicant may appeal.
+    public var appealDays: Int = 14
 
     public init() {}
+}
+
+public enum PaymentClock: String, Sendable, Hashable, Codable, CaseIterable {
+    case exchangeEnd = "exchange_end"
+    case reportAcceptance = "report_acceptance"
+
+    /// The payment due date: `days` after the exchange's (actual) last day or after the day the
+    /// closing report was accepted.
+    public func dueOn(exchangeEnd: CalendarDate, reportAcceptedOn: CalendarDate, days: Int) -> CalendarDate {
+        (self == .exchangeEnd ? exchangeEnd : reportAcceptedOn).adding(days: days)
+    }
 }
 
 /// How a lump sum was arrived at, so the API can show its working.

@@ -242,6 +242,10 @@ enum ReportQueries {
         var finalAmountCents: Int64
         var paidCents: Int64
         var paymentDueOn: CalendarDate
+        var actualEnd: CalendarDate?
+        var reportAcceptedOn: CalendarDate?
+        var paymentDueDays: Int
+        var paymentClock: PaymentClock
     }
 
     /// Applications with ledger entries up to `asOf` whose report was accepted (status
@@ -250,7 +254,8 @@ enum ReportQueries {
     static func overdue(_ conn: PostgresConnection, programmeID: Int64, asOf: Date, asOfDate: CalendarDate) async throws -> [Overdue] {
         try await conn.query(
             """
-            SELECT a.id, a.organisation_id, vo.legal_name, a.final_amount_cents, t.paid, a.payment_due_on
+            SELECT a.id, a.organisation_id, vo.legal_name, a.final_amount_cents, t.paid, a.payment_due_on,
+                   a.actual_end, a.report_accepted_on, p.payment_due_days, p.payment_due_from
             FROM (
                 SELECT l.application_id, sum(ledger_paid_delta(l.kind, l.amount_cents))::bigint AS paid
                 FROM ledger_entries l
@@ -259,6 +264,7 @@ enum ReportQueries {
             ) t
             JOIN applications a ON a.id = t.application_id
             JOIN organisations vo ON vo.id = a.organisation_id
+            JOIN programmes p ON p.id = a.programme_id
             WHERE a.status IN ('report_accepted', 'paid', 'closed')
               AND a.final_amount_cents IS NOT NULL
               AND a.payment_due_on < \(asOfDate)
@@ -268,7 +274,9 @@ enum ReportQueries {
         ).rows.map { r in
             Overdue(
                 applicationId: try r.decode(0), organisationId: try r.decode(1), legalName: try r.decode(2),
-                finalAmountCents: try r.decode(3), paidCents: try r.decode(4), paymentDueOn: try r.decode(5))
+                finalAmountCents: try r.decode(3), paidCents: try r.decode(4), paymentDueOn: try r.decode(5),
+                actualEnd: try r.decode(6), reportAcceptedOn: try r.decode(7), paymentDueDays: try r.decode(8),
+                paymentClock: PaymentClock(rawValue: try r.decode(9)) ?? .reportAcceptance)
         }
     }
 }

@@ -384,4 +384,45 @@ struct SchemeRulesTests {
         // Someone else's application is not found.
         #expect(try await app.request("POST", "/v1/applications/\(late.id)/appeal", token: a.token, json: ["grounds": "x"]).status == 404)
     }
+
+    @Test func thePaymentClockAndRetentionFollowTheProgramme() async throws {
+        try await TestApp.with { app in
+            let s = try await Scenario.make(app)
+            let pid = try await app.programmeID()
+            let etag = try await app.request("GET", "/v1/programmes/\(pid)", token: s.coordinator.token).header("ETag") ?? ""
+            let patched = try await app.request(
+                "PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token,
+                json: ["rules": ["payment_due_from": "exchange_end"], "balance_received_on": "2024-06-30"], headers: ["If-Match": etag])
+            #expect((patched.json["rules"] as? [String: Any])?["payment_due_from"] as? String == "exchange_end", "\(patched.text)")
+            #expect(patched.json["retention_until"] as? String == "2029-06-30")
+            #expect(
+                try await app.request(
+                    "PATCH", "/v1/programmes/\(pid)", token: s.coordinator.token, json: ["rules": ["payment_due_from": "tomorrow"]]
+                ).status == 422)
+
+            let (applicant, id) = try await s.evaluatedApplication()
+            try #require(try await s.decide(id, "approved").status == 200)
+            try await app.signAgreement(id, applicant: applicant.token, coordinator: s.coordinator.token)
+            try await app.upload(id, "boarding_pass", token: applicant.token)
+            try await app.upload(id, "host_confirmation", token: applicant.token)
+            let report = try await app.request(
+                "POST", "/v1/applications/\(id)/report", token: applicant.token,
+                json: ["actual_start": "2027-03-01", "actual_end": "2027-03-05", "summary": "Five days."])
+            try #require(report.status == 200, "\(report.text)")
+            let accepted = try await app.request(
+                "POST", "/v1/applications/\(id)/report/review", token: s.coordinator.token, json: ["accepted": true])
+            // Ten days from the exchange's end, not from today's acceptance.
+            #expect(accepted.json["payment_due_on"] as? String == "2027-03-15", "\(accepted.text)")
+
+            // Overdue: both readings of the clock are shown, and which one applies.
+            _ = try await app.sql(
+                "UPDATE applications SET actual_end = '2026-11-01', payment_due_on = '2026-11-11', report_accepted_on = '2026-11-20' WHERE id = \(Int64(id))"
+            )
+            let overdue = try await app.request("GET", "/v1/reports/overdue-payments?programme_id=\(pid)", token: s.coordinator.token)
+            let item = try #require(overdue.json["items"] as? [[String: Any]]).first { $0["application_id"] as? Int == id }
+            #expect(item?["due_from_exchange_end"] as? String == "2026-11-11", "\(overdue.text)")
+            #expect(item?["due_from_report_acceptance"] as? String == "2026-11-30")
+            #expect(item?["payment_clock"] as? String == "exchange_end")
+        }
+    }
 }

@@ -103,6 +103,10 @@ struct OverduePayment: Codable, Sendable {
     var outstandingCents: Int64
     var paymentDueOn: CalendarDate
     var daysOverdue: Int
+    /// Both readings of the 10-day clock, and which one the programme applies (`payment_clock`).
+    var dueFromExchangeEnd: CalendarDate?
+    var dueFromReportAcceptance: CalendarDate?
+    var paymentClock: PaymentClock
 }
 
 struct OverdueTotals: Codable, Sendable {

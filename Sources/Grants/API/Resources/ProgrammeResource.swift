@@ -14,13 +14,19 @@ struct ProgrammeResource: Codable, Sendable {
     var lumpSumsCents: [String: Int64]
     /// Which lump sums are sourced from the programme texts and which are illustrative defaults.
     var lumpSumSources: [String: String]
+    /// The agency's balance payment to the partnership, when recorded.
+    var balanceReceivedOn: CalendarDate?
+    /// Records (documents, ledger, audit trail) are kept at least until this day: 5 years after
+    /// the balance payment (S). Null until that payment is recorded.
+    var retentionUntil: CalendarDate?
     var version: Int
 
     static let columns = """
         p.id, p.code, p.name, p.period_start, p.period_end, p.cap_cents,
         p.target_exchanges, p.per_visit_cap_cents, p.per_third_party_cap_cents, p.halving_distance_km,
         p.halving_working_days, p.minimum_working_days, p.maximum_calendar_days, p.max_funded_exchanges_per_visitor,
-        p.prefinancing_percent, p.payment_due_days, p.four_eyes_payments, p.version
+        p.prefinancing_percent, p.payment_due_days, p.four_eyes_payments, p.payment_due_from, p.appeal_days,
+        p.balance_received_on, (p.balance_received_on + interval '5 years')::date AS retention_until, p.version
         """
 
     var etag: String { "\"programme-\(id)-v\(version)\"" }
@@ -37,6 +43,11 @@ struct ProgrammeResource: Codable, Sendable {
         r.prefinancingPercent = try row.decode("prefinancing_percent")
         r.paymentDueDays = try row.decode("payment_due_days")
         r.fourEyesPayments = try row.decode("four_eyes_payments")
+        guard let clock = PaymentClock(rawValue: try row.decode("payment_due_from")) else {
+            throw GrantsError.unavailable("unknown payment clock in storage")
+        }
+        r.paymentDueFrom = clock
+        r.appealDays = try row.decode("appeal_days")
         return r
     }
 
@@ -62,7 +73,9 @@ struct ProgrammeResource: Codable, Sendable {
             id: try row.decode("id"), code: try row.decode("code"), name: try row.decode("name"),
             periodStart: try row.decode("period_start"), periodEnd: try row.decode("period_end"),
             capCents: try row.decode("cap_cents"), targetExchanges: try row.decode("target_exchanges"),
-            rules: try rules(from: row), lumpSumsCents: lumpSums, lumpSumSources: sources, version: try row.decode("version"))
+            rules: try rules(from: row), lumpSumsCents: lumpSums, lumpSumSources: sources,
+            balanceReceivedOn: try row.decode("balance_received_on"), retentionUntil: try row.decode("retention_until"),
+            version: try row.decode("version"))
     }
 }
 

@@ -209,10 +209,11 @@ enum DecisionRoutes {
             let final = min(actual, granted)
             let released = try CheckedAmounts.difference(granted, final, "the released difference")
             try await Ledger.append(conn, .release, app: app, cents: released, reason: "final amount on actual dates", audit: audit)
+            let today: CalendarDate = try await conn.query("SELECT (now() AT TIME ZONE 'UTC')::date AS today").single().decode("today")
+            let due = rules.paymentDueFrom.dueOn(exchangeEnd: end, reportAcceptedOn: today, days: rules.paymentDueDays)
             _ = try await conn.query(
                 """
-                UPDATE applications SET final_amount_cents = \(final),
-                  payment_due_on = (now() AT TIME ZONE 'UTC')::date + \(rules.paymentDueDays)::int
+                UPDATE applications SET final_amount_cents = \(final), report_accepted_on = \(today), payment_due_on = \(due)
                 WHERE id = \(id)
                 """)
             return try await ApplicationLifecycle.move(conn, app, .acceptReport, reason: reason, audit: audit, user: user)

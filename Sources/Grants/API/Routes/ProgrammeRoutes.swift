@@ -15,12 +15,15 @@ enum ProgrammeRoutes {
         var prefinancingPercent: Int?
         var paymentDueDays: Int?
         var fourEyesPayments: Bool?
+        var paymentDueFrom: String?
+        var appealDays: Int?
     }
     struct PatchBody: RequestBody {
         var name: String?
         var capCents: Int64?
         var rules: RulesPatch?
         var lumpSumsCents: [String: Int64]?
+        var balanceReceivedOn: String?
     }
     struct CriterionInput: Decodable, Sendable {
         var key: String
@@ -182,10 +185,15 @@ enum ProgrammeRoutes {
                 ("minimum_working_days", r.minimumWorkingDays, 1, 31), ("maximum_calendar_days", r.maximumCalendarDays, 1, 366),
                 ("max_funded_exchanges_per_visitor", r.maxFundedExchangesPerVisitor, 1, 100),
                 ("prefinancing_percent", r.prefinancingPercent, 0, 100), ("payment_due_days", r.paymentDueDays, 0, 365),
+                ("appeal_days", r.appealDays, 1, 365),
             ] {
                 if let x, !(lo...hi).contains(x) { v.fail("rules.\(f)", "must be between \(lo) and \(hi)", rule: "range") }
             }
         }
+        if let clock = b.rules?.paymentDueFrom, PaymentClock(rawValue: clock) == nil {
+            v.fail("rules.payment_due_from", "must be exchange_end or report_acceptance", rule: "enum")
+        }
+        let balance = b.balanceReceivedOn.map { v.date("balance_received_on", $0) } ?? nil
         for (country, cents) in (b.lumpSumsCents ?? [:]).sorted(by: { $0.key < $1.key }) {
             if !Countries.cosme.contains(country) { v.fail("lump_sums_cents.\(country)", "not a COSME country", rule: "not_cosme") }
             bounded("lump_sums_cents.\(country)", cents, max: MoneyBounds.maxRuleCents)
@@ -218,6 +226,9 @@ enum ProgrammeRoutes {
                   prefinancing_percent = coalesce(\(r?.prefinancingPercent), prefinancing_percent),
                   payment_due_days = coalesce(\(r?.paymentDueDays), payment_due_days),
                   four_eyes_payments = coalesce(\(r?.fourEyesPayments), four_eyes_payments),
+                  payment_due_from = coalesce(\(r?.paymentDueFrom), payment_due_from),
+                  appeal_days = coalesce(\(r?.appealDays), appeal_days),
+                  balance_received_on = coalesce(\(balance), balance_received_on),
                   version = version + 1, updated_at = now()
                 WHERE id = \(id)
                 """)

@@ -24,7 +24,7 @@ enum ReportRoutes {
     ]
     static let overdueColumns = [
         "application_id", "organisation_id", "organisation", "final_amount_eur", "paid_eur", "outstanding_eur",
-        "payment_due_on", "days_overdue",
+        "payment_due_on", "days_overdue", "due_from_exchange_end", "due_from_report_acceptance", "payment_clock",
     ]
 
     static func register(into table: inout RouteTable) {
@@ -261,7 +261,9 @@ enum ReportRoutes {
                 applicationId: a.applicationId, organisationId: a.organisationId, organisation: a.legalName,
                 finalAmountCents: a.finalAmountCents, paidCents: a.paidCents,
                 outstandingCents: try CheckedAmounts.difference(a.finalAmountCents, a.paidCents, "an outstanding amount"),
-                paymentDueOn: a.paymentDueOn, daysOverdue: p.asOfDate.dayNumber - a.paymentDueOn.dayNumber)
+                paymentDueOn: a.paymentDueOn, daysOverdue: p.asOfDate.dayNumber - a.paymentDueOn.dayNumber,
+                dueFromExchangeEnd: a.actualEnd.map { $0.adding(days: a.paymentDueDays) },
+                dueFromReportAcceptance: a.reportAcceptedOn.map { $0.adding(days: a.paymentDueDays) }, paymentClock: a.paymentClock)
         }
         return OverdueReport(
             programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf), items: items,
@@ -290,11 +292,12 @@ enum ReportRoutes {
             w.row([
                 .integer(o.applicationId), .integer(o.organisationId), .text(o.organisation), .euros(o.finalAmountCents),
                 .euros(o.paidCents), .euros(o.outstandingCents), .text(o.paymentDueOn.iso), .integer(Int64(o.daysOverdue)),
+                .text(o.dueFromExchangeEnd?.iso ?? ""), .text(o.dueFromReportAcceptance?.iso ?? ""), .text(o.paymentClock.rawValue),
             ])
         }
         w.row([
             .text("TOTAL"), .empty, .empty, .euros(report.totals.finalAmountCents), .euros(report.totals.paidCents),
-            .euros(report.totals.outstandingCents), .empty, .empty,
+            .euros(report.totals.outstandingCents), .empty, .empty, .empty, .empty, .empty,
         ])
         return w.response(filename: filename("overdue-payments", programme, p, ext: "csv"))
     }

@@ -26,6 +26,7 @@ extension OrganisationStatus: SchemaEnum {}
 extension DocumentKind: SchemaEnum {}
 extension PaymentStatus: SchemaEnum {}
 extension PaymentKind: SchemaEnum {}
+extension PaymentClock: SchemaEnum {}
 extension AssignmentStatus: SchemaEnum {}
 extension ApplicationStatus: NamedSchemaLeaf, SchemaEnum {
     static var schemaName: String { "ApplicationStatus" }
