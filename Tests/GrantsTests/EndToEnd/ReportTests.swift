@@ -253,7 +253,7 @@ struct ReportTests {
             #expect(
                 lateCSV.first == [
                     "application_id", "organisation_id", "organisation", "final_amount_eur", "paid_eur", "outstanding_eur",
-                    "payment_due_on", "days_overdue",
+                    "payment_due_on", "days_overdue", "due_from_exchange_end", "due_from_report_acceptance", "payment_clock",
                 ])
             #expect(lateCSV.count == 3)
             #expect(lateCSV[1][2] == "Ιάσιο, \"Bio\" Lab\nIași")
