@@ -36,6 +36,7 @@ public enum GrantsRoutes {
         PaymentRoutes.register(into: &table)
         LedgerRoutes.register(into: &table)
         ReportRoutes.register(into: &table)
+        ExportRoutes.register(into: &table)
         PreviousVisitorRoutes.register(into: &table)
         AuditRoutes.register(into: &table)
         return table

@@ -35,6 +35,8 @@ struct AccessControlTests {
         ("GET", "/v1/appeals", ["coordinator", "auditor"]),
         ("POST", "/v1/previous-visitors/import", ["coordinator"]),
         ("GET", "/v1/previous-visitors", ["coordinator", "auditor"]),
+        ("GET", "/v1/exports/financial-transparency?programme_id={prog}", ["coordinator", "auditor"]),
+        ("GET", "/v1/exports/exchanges?programme_id={prog}", ["coordinator", "auditor"]),
         ("GET", "/v1/applications/{app}/documents", ["applicant", "coordinator", "auditor"]),
         ("GET", "/v1/documents/{doc}", ["applicant", "coordinator", "auditor"]),
         ("GET", "/v1/audit-log", ["coordinator", "auditor"]),

@@ -423,6 +423,45 @@ struct SchemeRulesTests {
             #expect(item?["due_from_exchange_end"] as? String == "2026-11-11", "\(overdue.text)")
             #expect(item?["due_from_report_acceptance"] as? String == "2026-11-30")
             #expect(item?["payment_clock"] as? String == "exchange_end")
+
+            // Paid (four eyes), the exchange reaches the agency's exports.
+            let second = try await app.staff("coordinator")
+            let payment = try await app.request(
+                "POST", "/v1/payments", token: s.coordinator.token, json: ["application_id": id, "kind": "final"])
+            let paymentID = try #require(payment.json["id"] as? Int, "\(payment.text)")
+            #expect(try await app.request("POST", "/v1/payments/\(paymentID)/approve", token: second.token).status == 200)
+            let paid = try await app.request(
+                "POST", "/v1/payments/\(paymentID)/execute", token: s.coordinator.token,
+                json: ["bank_reference": "BT-1", "value_date": "2026-12-01"])
+            #expect(paid.status == 200, "\(paid.text)")
+            let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+            let fts = try await app.request(
+                "GET", "/v1/exports/financial-transparency?programme_id=\(pid)&year=\(year)", token: s.coordinator.token)
+            let row = (fts.json["items"] as? [[String: Any]])?.first
+            #expect(row?["amount_cents"] as? Int == 78_000 && row?["year"] as? Int == year, "\(fts.text)")
+            #expect(row?["country"] as? String == "RO" && row?["nuts2"] == nil)
+            #expect(fts.json["retention_until"] as? String == "2029-06-30" && fts.json["publish_by"] as? String == "\(year + 1)-06-30")
+            let ftsCSV = try await app.request(
+                "GET", "/v1/exports/financial-transparency?programme_id=\(pid)&format=csv", token: s.coordinator.token)
+            #expect(ftsCSV.text.hasPrefix("name,country,nuts2,purpose,amount_eur,programme,year\r\n"), "\(ftsCSV.text)")
+            #expect(ftsCSV.text.contains(",780.00,"))
+            #expect(
+                try await app.request("GET", "/v1/exports/financial-transparency?programme_id=\(pid)&year=1999", token: s.coordinator.token)
+                    .status == 422)
+            let exchanges = try await app.request("GET", "/v1/exports/exchanges?programme_id=\(pid)&format=csv", token: s.coordinator.token)
+            let lines = exchanges.text.split(separator: "\r\n")
+            #expect(lines.first?.hasPrefix("application_id,visitor,visitor_country,visitor_kind,visitor_partnership,host") == true)
+            #expect(
+                lines.contains { $0.hasPrefix("\(id),") && $0.contains(",MEDIC-NEST,BIOTECYL / SIVI,ES,") && $0.hasSuffix(",780.00,paid") })
+            #expect(try await app.request("GET", "/v1/exports/exchanges?programme_id=\(pid)", token: s.evaluators[0].token).status == 403)
+
+            // The rules answer says where each rule comes from.
+            let programme = try await app.request("GET", "/v1/programmes/\(pid)", token: applicant.token)
+            let sources = programme.json["rule_sources"] as? [String: String] ?? [:]
+            #expect(sources["per_third_party_cap_cents"]?.contains("Financial Regulation") == true, "\(programme.text)")
+            let proofs = programme.json["closing_report_proofs"] as? [[String: Any]] ?? []
+            #expect(proofs.first { $0["kind"] as? String == "host_confirmation" }?["sourced"] as? Bool == false)
+            #expect(proofs.first { $0["kind"] as? String == "boarding_pass" }?["sourced"] as? Bool == true)
         }
     }
 }

@@ -19,6 +19,10 @@ struct ProgrammeResource: Codable, Sendable {
     /// Records (documents, ledger, audit trail) are kept at least until this day: 5 years after
     /// the balance payment (S). Null until that payment is recorded.
     var retentionUntil: CalendarDate?
+    /// Where each rule comes from: a public text (sourced) or a product default.
+    var ruleSources: [String: String] = RuleSources.rules
+    /// The closing report's proofs, each marked sourced or product default.
+    var closingReportProofs: [RuleSources.Proof] = RuleSources.closingReportProofs
     var version: Int
 
     static let columns = """

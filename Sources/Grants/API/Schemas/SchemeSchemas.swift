@@ -59,6 +59,10 @@ extension HostRoutes.PreapprovalBody {
     ])
 }
 
+extension RuleSources.Proof: DocumentedSchema {
+    static let schemaName = "ClosingReportProof"
+}
+
 extension PreviousVisitorResource: DocumentedSchema {
     static let schemaName = "PreviousVisitor"
     static let schemaHints = SchemaHints(fields: ["country": F.country])

@@ -1,0 +1,73 @@
+import Foundation
+import Postgres
+
+/// The SQL behind the agency exports (DESIGN.md §8): beneficiaries in the Financial
+/// Transparency System's shape and the exchange list of the ClusterXchange IT Tool.
+enum ExportQueries {
+    /// One row per beneficiary organisation and calendar year (UTC) of payment: the support
+    /// actually transferred to it that year (payments net of nothing: the ledger's payment rows).
+    struct Beneficiary: Sendable {
+        var organisationId: Int64
+        var name: String
+        var country: String
+        var year: Int
+        var amountCents: Int64
+    }
+
+    static func beneficiaries(_ conn: PostgresConnection, programmeID: Int64, year: Int?) async throws -> [Beneficiary] {
+        try await conn.query(
+            """
+            SELECT o.id, o.legal_name, o.country::text, y.year, y.paid
+            FROM (
+                SELECT l.organisation_id, extract(year FROM l.created_at AT TIME ZONE 'UTC')::int AS year,
+                       sum(ledger_paid_delta(l.kind, l.amount_cents))::bigint AS paid
+                FROM ledger_entries l
+                WHERE l.programme_id = \(programmeID) AND l.kind = 'payment'
+                GROUP BY 1, 2
+            ) y JOIN organisations o ON o.id = y.organisation_id
+            WHERE (\(year)::int IS NULL OR y.year = \(year)) AND y.paid <> 0
+            ORDER BY y.year, o.legal_name, o.id
+            """
+        ).rows.map { r in
+            Beneficiary(
+                organisationId: try r.decode(0), name: try r.decode(1), country: try r.decode(2), year: try r.decode(3),
+                amountCents: try r.decode(4))
+        }
+    }
+
+    /// One exchange as the IT Tool encodes it: every application past submission.
+    struct Exchange: Sendable {
+        var applicationId: Int64
+        var visitor: String
+        var visitorCountry: String
+        var visitorKind: String
+        var host: String
+        var hostCountry: String
+        var hostCluster: String?
+        var activityStart: CalendarDate
+        var activityEnd: CalendarDate
+        var amountCents: Int64?
+        var status: String
+    }
+
+    static func exchanges(_ conn: PostgresConnection, programmeID: Int64) async throws -> [Exchange] {
+        try await conn.query(
+            """
+            SELECT a.id, vo.legal_name, vo.country::text, vo.kind, ho.legal_name, ho.country::text,
+                   coalesce(ho.cluster_name, CASE WHEN ho.kind = 'cluster' THEN ho.legal_name END),
+                   coalesce(a.actual_start, a.activity_start), coalesce(a.actual_end, a.activity_end),
+                   coalesce(a.final_amount_cents, a.granted_cents), a.status
+            FROM applications a
+            JOIN organisations vo ON vo.id = a.organisation_id
+            JOIN organisations ho ON ho.id = a.host_organisation_id
+            WHERE a.programme_id = \(programmeID) AND a.status NOT IN ('draft', 'withdrawn')
+            ORDER BY a.id
+            """
+        ).rows.map { r in
+            Exchange(
+                applicationId: try r.decode(0), visitor: try r.decode(1), visitorCountry: try r.decode(2), visitorKind: try r.decode(3),
+                host: try r.decode(4), hostCountry: try r.decode(5), hostCluster: try r.decode(6), activityStart: try r.decode(7),
+                activityEnd: try r.decode(8), amountCents: try r.decode(9), status: try r.decode(10))
+        }
+    }
+}
