@@ -70,7 +70,8 @@ enum ExportRoutes {
                     .id("programme_id", "the programme", required: true),
                     .id("year", "only support paid in this calendar year (2000..2100)"),
                     .csvFormat("`csv` (or `Accept: text/csv`)"),
-                ]),
+                ],
+                problems: [.notFound]),
             transparency)
         table.add(
             Route(
@@ -83,7 +84,8 @@ enum ExportRoutes {
                 description: "Every submitted exchange: visitor, host, partnerships, dates (actual once reported), amount "
                     + "(final once accepted, else granted), status. JSON, or CSV with `format=csv` / `Accept: text/csv`.",
                 response: .jsonOrCSV(ExchangeExport.self, csvColumns: exchangeColumns),
-                query: [.id("programme_id", "the programme", required: true), .csvFormat("`csv` (or `Accept: text/csv`)")]),
+                query: [.id("programme_id", "the programme", required: true), .csvFormat("`csv` (or `Accept: text/csv`)")],
+                problems: [.notFound]),
             exchanges)
     }
 
