@@ -17,6 +17,7 @@ enum ReportQueries {
         var name: String
         var capCents: Int64
         var targetExchanges: Int
+        var retentionUntil: CalendarDate?
     }
 
     /// nil when the programme does not exist.
@@ -24,13 +25,14 @@ enum ReportQueries {
         guard
             let row = try await conn.query(
                 """
-                SELECT id, code, name, cap_cents, target_exchanges FROM programmes WHERE id = \(id)
+                SELECT id, code, name, cap_cents, target_exchanges, (balance_received_on + interval '5 years')::date
+                FROM programmes WHERE id = \(id)
                 """
             ).rows.first
         else { return nil }
         return Programme(
             id: try row.decode(0), code: try row.decode(1), name: try row.decode(2),
-            capCents: try row.decode(3), targetExchanges: try row.decode(4))
+            capCents: try row.decode(3), targetExchanges: try row.decode(4), retentionUntil: try row.decode(5))
     }
 
     /// The per-application ledger figures up to `asOf` (one row per application with at least one
@@ -158,6 +160,23 @@ enum ReportQueries {
             }
         }
         return s
+    }
+
+    /// Appeals of the programme's applications filed up to `asOf`, by how they stood at `asOf`.
+    static func appeals(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> AppealFigures {
+        let r = try await conn.query(
+            """
+            SELECT count(*)::bigint,
+                   count(*) FILTER (WHERE x.decided_at IS NULL OR x.decided_at > \(asOf))::bigint,
+                   count(*) FILTER (WHERE x.decided_at <= \(asOf) AND x.decision = 'upheld')::bigint,
+                   count(*) FILTER (WHERE x.decided_at <= \(asOf) AND x.decision = 'granted')::bigint
+            FROM appeals x JOIN applications a ON a.id = x.application_id
+            WHERE a.programme_id = \(programmeID) AND x.filed_at <= \(asOf)
+            """
+        ).single()
+        return AppealFigures(
+            filed: Int(clamping: try r.decode(0, as: Int64.self)), open: Int(clamping: try r.decode(1, as: Int64.self)),
+            upheld: Int(clamping: try r.decode(2, as: Int64.self)), granted: Int(clamping: try r.decode(3, as: Int64.self)))
     }
 
     /// Ledger movements of one calendar month (UTC).

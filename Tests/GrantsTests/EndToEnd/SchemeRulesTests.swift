@@ -381,6 +381,13 @@ struct SchemeRulesTests {
         let closed = try await app.request(
             "POST", "/v1/applications/\(late.id)/appeal", token: late.applicant.token, json: ["grounds": "x"])
         #expect(closed.status == 409 && closed.code == "appeal_window_closed", "\(closed.text)")
+        // The spending report counts the appeals (this suite's app is shared: at least these).
+        let report = try await app.request(
+            "GET", "/v1/reports/spending?programme_id=\(try await app.programmeID())", token: s.coordinator.token)
+        let figures = report.json["appeals"] as? [String: Any] ?? [:]
+        #expect(
+            (figures["filed"] as? Int ?? 0) >= 2 && (figures["upheld"] as? Int ?? 0) >= 1 && (figures["granted"] as? Int ?? 0) >= 1,
+            "\(figures)")
         // Someone else's application is not found.
         #expect(try await app.request("POST", "/v1/applications/\(late.id)/appeal", token: a.token, json: ["grounds": "x"]).status == 404)
     }
@@ -454,6 +461,13 @@ struct SchemeRulesTests {
             #expect(
                 lines.contains { $0.hasPrefix("\(id),") && $0.contains(",MEDIC-NEST,BIOTECYL / SIVI,ES,") && $0.hasSuffix(",780.00,paid") })
             #expect(try await app.request("GET", "/v1/exports/exchanges?programme_id=\(pid)", token: s.evaluators[0].token).status == 403)
+
+            // The auditor's reports carry the retention date.
+            let spending = try await app.request("GET", "/v1/reports/spending?programme_id=\(pid)", token: s.coordinator.token)
+            #expect(spending.json["retention_until"] as? String == "2029-06-30", "\(spending.text.prefix(300))")
+            #expect((spending.json["appeals"] as? [String: Any])?["filed"] as? Int == 0)
+            let beneficiaries = try await app.request("GET", "/v1/reports/beneficiaries?programme_id=\(pid)", token: s.coordinator.token)
+            #expect(beneficiaries.json["retention_until"] as? String == "2029-06-30")
 
             // The rules answer says where each rule comes from.
             let programme = try await app.request("GET", "/v1/programmes/\(pid)", token: applicant.token)

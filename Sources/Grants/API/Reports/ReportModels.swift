@@ -34,6 +34,17 @@ struct SpendingReport: Codable, Sendable {
     var byOrganisationKind: [BreakdownItem]
     var byCall: [BreakdownItem]
     var byMonth: [BreakdownItem]
+    /// Appeals filed up to `as_of` and how they stood then.
+    var appeals: AppealFigures
+    /// Records are kept at least until this day (5 years after the agency's balance payment).
+    var retentionUntil: CalendarDate?
+}
+
+struct AppealFigures: Codable, Sendable {
+    var filed: Int
+    var open: Int
+    var upheld: Int
+    var granted: Int
 }
 
 struct Beneficiary: Codable, Sendable {
@@ -78,6 +89,8 @@ struct ProgrammeReport<Item: ReportRow>: Codable, Sendable {
     var programmeId: Int64
     var programmeCode: String
     var asOf: String
+    /// Records are kept at least until this day (5 years after the agency's balance payment).
+    var retentionUntil: CalendarDate?
     var items: [Item]
     var totals: Item.Totals
 }

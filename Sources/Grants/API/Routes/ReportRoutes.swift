@@ -127,7 +127,7 @@ enum ReportRoutes {
 
     static func buildSpending(
         _ programme: ReportQueries.Programme, _ p: ReportParameters, figures f: ReportQueries.SpendingFigures,
-        months: [ReportQueries.MonthFigures]
+        months: [ReportQueries.MonthFigures], appeals: AppealFigures
     ) throws -> SpendingReport {
         // Every application with money on the ledger is in exactly one group of each breakdown,
         // so the groups add up to the top figures; `count` counts the funded ones.
@@ -156,7 +156,7 @@ enum ReportRoutes {
             smeCommittedCents: f.smeCommittedCents, smeShareOfMoney: ratio(f.smeCommittedCents, f.committedCents),
             byHostCountry: items(f.byHostCountry), byVisitorCountry: items(f.byVisitorCountry),
             byOrganisationKind: items(f.byOrganisationKind), byCall: items(f.byCall, numericKeys: true),
-            byMonth: byMonth)
+            byMonth: byMonth, appeals: appeals, retentionUntil: programme.retentionUntil)
     }
 
     static func spendingReport(_ conn: PostgresConnection, _ programme: ReportQueries.Programme, _ p: ReportParameters) async throws
@@ -164,7 +164,8 @@ enum ReportRoutes {
     {
         let figures = try await ReportQueries.spending(conn, programmeID: programme.id, asOf: p.asOf)
         let months = try await ReportQueries.months(conn, programmeID: programme.id, asOf: p.asOf)
-        return try buildSpending(programme, p, figures: figures, months: months)
+        let appeals = try await ReportQueries.appeals(conn, programmeID: programme.id, asOf: p.asOf)
+        return try buildSpending(programme, p, figures: figures, months: months, appeals: appeals)
     }
 
     @Sendable static func spending(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -216,7 +217,8 @@ enum ReportRoutes {
             items.append(b)
         }
         return BeneficiariesReport(
-            programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf), items: items,
+            programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf),
+            retentionUntil: programme.retentionUntil, items: items,
             totals: ReportTotals(count: items.count, committedCents: committed, paidCents: paid))
     }
 
@@ -266,7 +268,8 @@ enum ReportRoutes {
                 dueFromReportAcceptance: a.reportAcceptedOn.map { $0.adding(days: a.paymentDueDays) }, paymentClock: a.paymentClock)
         }
         return OverdueReport(
-            programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf), items: items,
+            programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf),
+            retentionUntil: programme.retentionUntil, items: items,
             totals: OverdueTotals(
                 count: items.count,
                 finalAmountCents: try CheckedAmounts.total(items.map(\.finalAmountCents), "the final amounts' total"),

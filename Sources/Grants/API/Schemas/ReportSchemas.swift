@@ -18,6 +18,11 @@ extension SpendingReport: DocumentedSchema {
         fields: ["as_of": asOfSchema, "sme_share": ["description": "share of funded exchanges by SMEs (4 decimals)"]])
 }
 
+extension AppealFigures: DocumentedSchema {
+    static let schemaName = "AppealFigures"
+    static let schemaHints = SchemaHints("Appeals filed up to `as_of`: open then, upheld or granted by then.")
+}
+
 extension Beneficiary: ReportRow {
     typealias Totals = ReportTotals
     static let reportSchemaName = "BeneficiariesReport"
