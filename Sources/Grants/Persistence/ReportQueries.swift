@@ -25,8 +25,8 @@ enum ReportQueries {
         guard
             let row = try await conn.query(
                 """
-                SELECT id, code, name, cap_cents, target_exchanges, (balance_received_on + interval '5 years')::date
-                FROM programmes WHERE id = \(id)
+                SELECT p.id, p.code, p.name, p.cap_cents, p.target_exchanges, \(unescaped: ProgrammeResource.retentionUntilColumn)
+                FROM programmes p WHERE p.id = \(id)
                 """
             ).rows.first
         else { return nil }
@@ -295,7 +295,7 @@ enum ReportQueries {
                 applicationId: try r.decode(0), organisationId: try r.decode(1), legalName: try r.decode(2),
                 finalAmountCents: try r.decode(3), paidCents: try r.decode(4), paymentDueOn: try r.decode(5),
                 actualEnd: try r.decode(6), reportAcceptedOn: try r.decode(7), paymentDueDays: try r.decode(8),
-                paymentClock: PaymentClock(rawValue: try r.decode(9)) ?? .reportAcceptance)
+                paymentClock: try PaymentClock(stored: r.decode(9)))
         }
     }
 }

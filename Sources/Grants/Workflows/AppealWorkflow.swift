@@ -52,8 +52,7 @@ enum AppealWorkflow {
         guard before.decision == nil else {
             throw GrantsError.conflict(code: .changeAlreadyDecided, detail: "this appeal was already \(before.decision ?? "decided")")
         }
-        let outcomeBy: Int64? = try await conn.query("SELECT outcome_by FROM appeals WHERE id = \(appealID)").single().decode("outcome_by")
-        if outcomeBy == user.userID { throw GrantsError.appealFourEyes }
+        if before.outcomeBy == user.userID { throw GrantsError.appealFourEyes }
         let app = try await ApplicationResource.load(conn, id: before.applicationId, for: user, lock: true)
         guard let event = AppealRules.event(granted: granted, appealed: before.appealedStatus) else {
             throw GrantsError.internalInvariant("an appeal against \(before.appealedStatus.rawValue)")

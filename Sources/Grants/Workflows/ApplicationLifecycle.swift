@@ -8,7 +8,7 @@ enum ApplicationLifecycle {
     /// writes `status`. Extra column updates ride along in the same statement.
     static func move(
         _ conn: PostgresConnection, _ app: ApplicationResource, _ event: ApplicationStatus.Event,
-        reason: String?, audit: AuditContext, user: Principal
+        reason: String?, audit: AuditContext, user: Principal, asHost: Bool = false
     ) async throws -> ApplicationResource {
         guard let next = app.status.apply(event) else { throw GrantsError.invalidTransition(from: app.status, action: event.rawValue) }
         // A first ineligible or rejected outcome opens the appeal window and names who decided
@@ -23,7 +23,7 @@ enum ApplicationLifecycle {
               version = version + 1, updated_at = now()
             WHERE id = \(app.id)
             """)
-        let after = try await ApplicationResource.load(conn, id: app.id, for: user)
+        let after = try await ApplicationResource.load(conn, id: app.id, for: user, asHost: asHost)
         try await AuditTrail.record(
             conn, audit, action: "application.\(event.rawValue)", entity: "application", id: app.id,
             before: ["status": app.status.rawValue], after: ["status": next.rawValue, "reason": reason ?? ""])

@@ -11,16 +11,9 @@ enum HostMatchWorkflow {
     /// Reads the application for its host: 404 unless `user` is a user of the host organisation
     /// or staff. The host sees the exchange's public part only (see `HostedExchangeResource`).
     static func loadForHost(_ conn: PostgresConnection, id: Int64, user: Principal, lock: Bool) async throws -> ApplicationResource {
-        let staff = try await ApplicationResource.load(conn, id: id, for: staffView(of: user), lock: lock)
-        if user.role == .applicant && staff.hostOrganisationId != user.organisationID { throw GrantsError.notFound() }
-        return staff
-    }
-
-    /// The same principal without an applicant's organisation filter (the host check is made by the caller).
-    static func staffView(of user: Principal) -> Principal {
-        var p = user
-        if p.role == .applicant { p.role = .coordinator }
-        return p
+        let app = try await ApplicationResource.load(conn, id: id, for: user, lock: lock, asHost: true)
+        if user.role == .applicant && app.hostOrganisationId != user.organisationID { throw GrantsError.notFound() }
+        return app
     }
 
     static func decide(
@@ -55,7 +48,7 @@ enum HostMatchWorkflow {
               host_decision_reason = \(reason), host_acceptance_document_id = \(documentID), version = version + 1, updated_at = now()
             WHERE id = \(id)
             """)
-        let after = try await ApplicationResource.load(conn, id: id, for: staffView(of: user))
+        let after = try await ApplicationResource.load(conn, id: id, for: user, asHost: true)
         try await AuditTrail.record(
             conn, audit, action: "application.host_\(decision.rawValue)", entity: "application", id: id,
             before: app.hostAcceptance, after: after.hostAcceptance)

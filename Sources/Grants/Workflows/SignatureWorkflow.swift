@@ -13,8 +13,7 @@ enum SignatureWorkflow {
         _ conn: PostgresConnection, id: Int64, party: AgreementSignatures.Party, onBehalfOf: String?, evidenceDocumentID: Int64?,
         user: Principal, audit: AuditContext
     ) async throws -> Outcome {
-        let staff = HostMatchWorkflow.staffView(of: user)
-        let app = try await ApplicationResource.load(conn, id: id, for: staff, lock: true)
+        let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true, asHost: true)
         let relation: AgreementSignatures.Signer.Relation
         switch user.role {
         case .coordinator: relation = .coordinator
@@ -23,21 +22,12 @@ enum SignatureWorkflow {
         default: throw GrantsError.notFound()
         }
         guard app.status == .approved else { throw GrantsError.invalidTransition(from: app.status, action: "sign") }
-        guard
-            let current = try await conn.query(
-                """
-                SELECT id, sha256 FROM documents WHERE application_id = \(id) AND kind = 'commitment_to_quality' AND withdrawn_at IS NULL
-                ORDER BY id DESC LIMIT 1
-                """
-            ).rows.first
-        else {
+        guard let documentID = app.commitmentToQualityDocumentId, let sha = app.commitmentToQualitySha256 else {
             throw GrantsError.conflict(
                 code: .commitmentToQualityMissing,
                 detail: "no Commitment to Quality to sign yet: the visitor or a coordinator uploads it (document kind "
                     + "commitment_to_quality), then each party signs it")
         }
-        let documentID: Int64 = try current.decode("id")
-        let sha: String = try current.decode("sha256")
         if let evidenceDocumentID {
             try await HostMatchWorkflow.requireDocument(
                 conn, evidenceDocumentID, of: id, kind: .signedCommitmentToQuality, field: "evidence_document_id")
@@ -66,14 +56,14 @@ enum SignatureWorkflow {
             RETURNING id
             """
         ).single().decode("id")
-        var after = try await ApplicationResource.load(conn, id: id, for: staff)
+        var after = try await ApplicationResource.load(conn, id: id, for: user, asHost: true)
         guard let signature = after.signatures.first(where: { $0.id == signatureID }) else {
             throw GrantsError.internalInvariant("a signature just written is not read back")
         }
         try await AuditTrail.record(conn, audit, action: "application.signed", entity: "application", id: id, after: signature)
         if after.missingSignatures.isEmpty {
             after = try await ApplicationLifecycle.move(
-                conn, after, .signAgreement, reason: "all four parties signed", audit: audit, user: staff)
+                conn, after, .signAgreement, reason: "all four parties signed", audit: audit, user: user, asHost: true)
         }
         return Outcome(signature: signature, application: after)
     }

@@ -170,6 +170,28 @@ struct SchemeRulesTests {
         #expect(actions.contains("application.host_declined") && actions.contains("application.host_accepted"), "\(actions)")
     }
 
+    @Test func documentsAreWithdrawnNeverDeleted() async throws {
+        let app = try await Self.app.value
+        let coordinator = try await app.staff("coordinator")
+        let auditor = try await app.staff("auditor")
+        let visitor = try await app.applicant(validatedBy: coordinator.token)
+        let id = try #require(try await draft(app, visitor, host: try await app.host("BIOTECYL / SIVI")).json["id"] as? Int)
+        let doc = try await app.upload(id, "other", token: visitor.token, tag: "plan")
+        #expect(try await app.request("DELETE", "/v1/documents/\(doc)", token: visitor.token).status == 204)
+        // Hidden from the application's list; the bytes are kept and staff still read them.
+        #expect(try await app.request("GET", "/v1/applications/\(id)/documents", token: visitor.token).items.isEmpty)
+        let kept = try await app.request("GET", "/v1/documents/\(doc)", token: auditor.token)
+        #expect(kept.status == 200 && kept.text.contains("plan"))
+        #expect(try await app.request("DELETE", "/v1/documents/\(doc)", token: visitor.token).status == 404)
+        let audit = try await app.request("GET", "/v1/audit-log?entity_type=document&entity_id=\(doc)", token: auditor.token)
+        #expect(audit.items.compactMap { $0["action"] as? String } == ["document.uploaded", "document.withdrawn"], "\(audit.text)")
+        // A draft with documents is withdrawn, not deleted: it and its documents stay on record.
+        #expect(try await app.request("DELETE", "/v1/applications/\(id)", token: visitor.token).status == 204)
+        let after = try await app.request("GET", "/v1/applications/\(id)", token: auditor.token)
+        #expect(after.json["status"] as? String == "withdrawn", "\(after.text)")
+        #expect(try await app.request("GET", "/v1/documents/\(doc)", token: auditor.token).status == 200)
+    }
+
     @Test func declarationsAndTravelDates() async throws {
         let app = try await Self.app.value
         let coordinator = try await app.staff("coordinator")

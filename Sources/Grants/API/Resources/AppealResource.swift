@@ -6,6 +6,8 @@ struct AppealResource: Codable, Sendable {
     var id: Int64
     var applicationId: Int64
     var appealedStatus: ApplicationStatus
+    /// The coordinator who decided the outcome appealed: another one decides the appeal.
+    var outcomeBy: Int64?
     var grounds: String
     var filedBy: Int64
     var filedAt: Date
@@ -16,7 +18,7 @@ struct AppealResource: Codable, Sendable {
     var decidedAt: Date?
 
     static let columns = """
-        p.id, p.application_id, p.appealed_status, p.grounds, p.filed_by, p.filed_at, p.decision, p.decision_reason, p.decided_by, p.decided_at
+        p.id, p.application_id, p.appealed_status, p.outcome_by, p.grounds, p.filed_by, p.filed_at, p.decision, p.decision_reason, p.decided_by, p.decided_at
         """
 
     init(row: PostgresRow) throws {
@@ -26,6 +28,7 @@ struct AppealResource: Codable, Sendable {
             throw GrantsError.unavailable("unknown status in storage")
         }
         appealedStatus = s
+        outcomeBy = try row.decode("outcome_by")
         grounds = try row.decode("grounds")
         filedBy = try row.decode("filed_by")
         filedAt = try row.decode("filed_at")

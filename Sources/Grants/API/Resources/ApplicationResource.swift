@@ -74,6 +74,7 @@ struct ApplicationResource: Codable, Sendable {
     var travelStart: CalendarDate?
     var travelEnd: CalendarDate?
     /// The current Commitment to Quality (the document the four parties sign).
+    var commitmentToQualityDocumentId: Int64?
     var commitmentToQualitySha256: String?
     var signatures: [SignatureResource]
     /// Parties still to sign the current Commitment to Quality, in signing order.
@@ -95,7 +96,7 @@ struct ApplicationResource: Codable, Sendable {
         a.participant_third_country_national, a.participant_residence_days, a.no_previous_visit_declared,
         a.travel_start, a.travel_end, a.outcome_at,
         (SELECT p.appeal_days FROM programmes p WHERE p.id = a.programme_id) AS appeal_days,
-        \(SignatureResource.currentDocumentColumn), \(SignatureResource.column)
+        \(SignatureResource.currentDocumentColumns), \(SignatureResource.column)
         """
 
     init(row: PostgresRow) throws {
@@ -147,6 +148,7 @@ struct ApplicationResource: Codable, Sendable {
             noPreviousClusterxchangeVisit: try row.decode("no_previous_visit_declared"))
         travelStart = try row.decode("travel_start")
         travelEnd = try row.decode("travel_end")
+        commitmentToQualityDocumentId = try row.decode("commitment_to_quality_document_id")
         commitmentToQualitySha256 = try row.decode("commitment_to_quality_sha256")
         signatures = try SignatureResource.decode(json: try row.decode("signatures"), currentSHA256: commitmentToQualitySha256)
         missingSignatures = AgreementSignatures.missing(signatures.map(\.rule), currentSHA256: commitmentToQualitySha256)
@@ -160,8 +162,12 @@ struct ApplicationResource: Codable, Sendable {
 
     /// Reads one application as `user` may see it: an applicant only its organisation's, an
     /// evaluator only those assigned to it and declared free of conflict; others answer 404
-    /// (never 403, which would confirm that the id exists).
-    static func load(_ conn: PostgresConnection, id: Int64, for user: Principal, lock: Bool = false) async throws -> ApplicationResource {
+    /// (never 403, which would confirm that the id exists). `asHost` also lets an applicant read an
+    /// exchange its organisation hosts, for the workflows that act as host (they check the party
+    /// and never answer this resource to the host; the host's answer is `HostedExchangeResource`).
+    static func load(
+        _ conn: PostgresConnection, id: Int64, for user: Principal, lock: Bool = false, asHost: Bool = false
+    ) async throws -> ApplicationResource {
         if user.role == .evaluator {
             let live = try await conn.prepared(
                 """
@@ -178,7 +184,8 @@ struct ApplicationResource: Codable, Sendable {
                 """
                 SELECT \(unescaped: columns) FROM applications a
                 WHERE a.id = \(id)
-                  AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation))
+                  AND (\(user.applicantOrganisation)::bigint IS NULL OR a.organisation_id = \(user.applicantOrganisation)
+                       OR (\(asHost) AND a.host_organisation_id = \(user.applicantOrganisation)))
                 \(unescaped: lock ? "FOR UPDATE OF a" : "")
                 """
             ).single())

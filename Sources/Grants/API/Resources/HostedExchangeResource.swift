@@ -26,9 +26,7 @@ struct HostedExchangeResource: Codable, Sendable {
         a.id, a.status, a.organisation_id, vo.legal_name AS visitor_legal_name, vo.country AS visitor_country,
         a.participant_name, a.activity_start, a.activity_end, a.travel_start, a.travel_end, a.objectives,
         a.host_acceptance, a.host_decided_at, a.host_decided_by, a.host_decision_reason, a.host_acceptance_document_id,
-        (SELECT d.id FROM documents d WHERE d.application_id = a.id AND d.kind = 'commitment_to_quality'
-           AND d.withdrawn_at IS NULL ORDER BY d.id DESC LIMIT 1) AS commitment_to_quality_document_id,
-        \(SignatureResource.currentDocumentColumn), \(SignatureResource.column)
+        \(SignatureResource.currentDocumentColumns), \(SignatureResource.column)
         """
     static let from = "applications a JOIN organisations vo ON vo.id = a.organisation_id"
 

@@ -30,8 +30,12 @@ struct ProgrammeResource: Codable, Sendable {
         p.target_exchanges, p.per_visit_cap_cents, p.per_third_party_cap_cents, p.halving_distance_km,
         p.halving_working_days, p.minimum_working_days, p.maximum_calendar_days, p.max_funded_exchanges_per_visitor,
         p.prefinancing_percent, p.payment_due_days, p.four_eyes_payments, p.payment_due_from, p.appeal_days,
-        p.balance_received_on, (p.balance_received_on + interval '5 years')::date AS retention_until, p.version
+        p.balance_received_on, \(retentionUntilColumn), p.version
         """
+
+    /// Records are kept 5 years after the agency's balance payment (S): the one definition of
+    /// `retention_until`, next to `p` (the programmes alias).
+    static let retentionUntilColumn = "(p.balance_received_on + interval '5 years')::date AS retention_until"
 
     var etag: String { "\"programme-\(id)-v\(version)\"" }
 
@@ -47,10 +51,7 @@ struct ProgrammeResource: Codable, Sendable {
         r.prefinancingPercent = try row.decode("prefinancing_percent")
         r.paymentDueDays = try row.decode("payment_due_days")
         r.fourEyesPayments = try row.decode("four_eyes_payments")
-        guard let clock = PaymentClock(rawValue: try row.decode("payment_due_from")) else {
-            throw GrantsError.unavailable("unknown payment clock in storage")
-        }
-        r.paymentDueFrom = clock
+        r.paymentDueFrom = try PaymentClock(stored: row.decode("payment_due_from"))
         r.appealDays = try row.decode("appeal_days")
         return r
     }
@@ -80,6 +81,14 @@ struct ProgrammeResource: Codable, Sendable {
             rules: try rules(from: row), lumpSumsCents: lumpSums, lumpSumSources: sources,
             balanceReceivedOn: try row.decode("balance_received_on"), retentionUntil: try row.decode("retention_until"),
             version: try row.decode("version"))
+    }
+}
+
+extension PaymentClock {
+    /// A stored setting; the column's CHECK keeps it valid, so anything else is a tampered row.
+    init(stored: String) throws {
+        guard let clock = PaymentClock(rawValue: stored) else { throw GrantsError.unavailable("unknown payment clock in storage") }
+        self = clock
     }
 }
 

@@ -26,8 +26,11 @@ struct SignatureResource: Codable, Sendable {
          FROM agreement_signatures s WHERE s.application_id = a.id)::text AS signatures
         """
 
-    /// The current Commitment to Quality's SHA-256 next to `a` (the newest one not withdrawn).
-    static let currentDocumentColumn = """
+    /// The current Commitment to Quality next to `a` (the newest one not withdrawn): its id and
+    /// SHA-256, the document every signature must name.
+    static let currentDocumentColumns = """
+        (SELECT d.id FROM documents d WHERE d.application_id = a.id AND d.kind = 'commitment_to_quality'
+           AND d.withdrawn_at IS NULL ORDER BY d.id DESC LIMIT 1) AS commitment_to_quality_document_id,
         (SELECT d.sha256 FROM documents d WHERE d.application_id = a.id AND d.kind = 'commitment_to_quality'
            AND d.withdrawn_at IS NULL ORDER BY d.id DESC LIMIT 1) AS commitment_to_quality_sha256
         """

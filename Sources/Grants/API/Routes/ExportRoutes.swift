@@ -89,15 +89,10 @@ enum ExportRoutes {
             exchanges)
     }
 
-    static func programme(_ conn: PostgresConnection, _ id: Int64) async throws -> (code: String, name: String, retention: CalendarDate?) {
-        guard
-            let row = try await conn.query(
-                """
-                SELECT code, name, (balance_received_on + interval '5 years')::date AS retention_until FROM programmes WHERE id = \(id)
-                """
-            ).rows.first
-        else { throw GrantsError.notFound("no such programme") }
-        return (try row.decode("code"), try row.decode("name"), try row.decode("retention_until"))
+    /// The programme as the reports name it (404 when there is none).
+    static func programme(_ conn: PostgresConnection, _ id: Int64) async throws -> ReportQueries.Programme {
+        guard let p = try await ReportQueries.programme(conn, id: id) else { throw GrantsError.notFound("no such programme") }
+        return p
     }
 
     @Sendable static func transparency(_ ctx: RequestContext) async throws -> HTTPResponse {
@@ -107,13 +102,9 @@ enum ExportRoutes {
             throw GrantsError.invalid("year", "must be a year between 2000 and 2100", rule: "range")
         }
         let yearInt = year.map { Int($0) }
-        let (p, rows) = try await ctx.db.withConnection { conn in
-            (try await programme(conn, pid), try await ExportQueries.beneficiaries(conn, programmeID: pid, year: yearInt))
-        }
-        let items = rows.map {
-            TransparencyRow(
-                name: $0.name, country: $0.country, nuts2: nil, purpose: purpose, amountCents: $0.amountCents, programme: p.name,
-                year: $0.year)
+        let (p, items) = try await ctx.db.withConnection { conn in
+            let p = try await programme(conn, pid)
+            return (p, try await ExportQueries.beneficiaries(conn, programme: p, year: yearInt))
         }
         if CSVWriter.isWanted(format: ctx.query.text("format"), by: ctx.request) {
             var w = CSVWriter(header: transparencyColumns, rowsHint: items.count)
@@ -127,20 +118,15 @@ enum ExportRoutes {
         }
         return try .json(
             TransparencyExport(
-                programmeId: pid, programmeCode: p.code, publishBy: yearInt.map { "\($0 + 1)-06-30" }, retentionUntil: p.retention,
+                programmeId: pid, programmeCode: p.code, publishBy: yearInt.map { "\($0 + 1)-06-30" }, retentionUntil: p.retentionUntil,
                 items: items))
     }
 
     @Sendable static func exchanges(_ ctx: RequestContext) async throws -> HTTPResponse {
         guard let pid = ctx.query.id("programme_id") else { throw GrantsError.invalid("programme_id", "is required", rule: "required") }
-        let (p, rows) = try await ctx.db.withConnection { conn in
-            (try await programme(conn, pid), try await ExportQueries.exchanges(conn, programmeID: pid))
-        }
-        let items = rows.map {
-            ExchangeRow(
-                applicationId: $0.applicationId, visitor: $0.visitor, visitorCountry: $0.visitorCountry, visitorKind: $0.visitorKind,
-                visitorPartnership: p.code, host: $0.host, hostCountry: $0.hostCountry, hostPartnership: $0.hostCluster,
-                startDate: $0.activityStart, endDate: $0.activityEnd, amountCents: $0.amountCents, status: $0.status)
+        let (p, items) = try await ctx.db.withConnection { conn in
+            let p = try await programme(conn, pid)
+            return (p, try await ExportQueries.exchanges(conn, programme: p))
         }
         if CSVWriter.isWanted(format: ctx.query.text("format"), by: ctx.request) {
             var w = CSVWriter(header: exchangeColumns, rowsHint: items.count)
@@ -153,7 +139,7 @@ enum ExportRoutes {
             }
             return w.response(filename: "exchanges-\(p.code).csv")
         }
-        return try .json(ExchangeExport(programmeId: pid, programmeCode: p.code, retentionUntil: p.retention, items: items))
+        return try .json(ExchangeExport(programmeId: pid, programmeCode: p.code, retentionUntil: p.retentionUntil, items: items))
     }
 }
 
