@@ -15,6 +15,9 @@ final class Connection {
         case processing
         /// A response is being written (possibly across EPOLLOUT wake-ups).
         case writing
+        /// A streamed body's head (and every piece so far) is out; the handler's task is
+        /// producing the next piece.
+        case streaming
         /// Our side is shut down for writing; unread input is drained so the
         /// final response is not destroyed by a TCP reset.
         case lingering
@@ -71,6 +74,18 @@ final class Connection {
     var pendingMatch: Router.Match?
     var pendingRoute: String?
     var inflight: Inflight?
+    /// The streamed body in progress, if the current response has one.
+    var stream: Stream?
+
+    struct Stream {
+        /// Chunked transfer coding (HTTP/1.1); HTTP/1.0 gets raw bytes and a close.
+        var chunked: Bool
+        /// HEAD: pieces are acknowledged and dropped.
+        var discard: Bool
+        var ended = false
+        /// The producer waiting for its piece to reach the kernel.
+        var waiter: CheckedContinuation<Void, any Error>?
+    }
 
     init(fd: Int32, id: UInt64, remote: String, counted: Bool, limits: ParserLimits, now: UInt64) {
         self.fd = fd
@@ -173,6 +188,9 @@ final class ServerContext: Sendable {
 final class EventLoop: @unchecked Sendable {
     private struct Inbox {
         var completions: [Completion] = []
+        /// Processed after `completions` of the same drain, so a stream's head always precedes
+        /// its pieces (one task posts both, in that order).
+        var streamMessages: [StreamMessage] = []
         var signaled = false
         var closed = false
         var shutdownRequested = false
@@ -263,6 +281,21 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Called from a streaming handler's task (through `HTTPBodyWriter`).
+    func post(_ message: StreamMessage) {
+        let accepted = inbox.withLock { inbox -> Bool in
+            guard !inbox.closed else { return false }
+            inbox.streamMessages.append(message)
+            if !inbox.signaled {
+                inbox.signaled = true
+                var one: UInt64 = 1
+                _ = write(wakeFD, &one, 8)
+            }
+            return true
+        }
+        if !accepted { message.cancel() }
+    }
+
     func requestShutdown() {
         inbox.withLock { inbox in
             guard !inbox.closed else { return }
@@ -329,10 +362,13 @@ final class EventLoop: @unchecked Sendable {
         // Force-close whatever is left (grace expired or fatal epoll error).
         for c in connections { if let c { closeConnection(c) } }
         if listening { stopListening() }
-        inbox.withLock { inbox in
+        let orphans = inbox.withLock { inbox -> [StreamMessage] in
             inbox.closed = true
             inbox.completions = []
+            defer { inbox.streamMessages = [] }
+            return inbox.streamMessages
         }
+        for message in orphans { message.cancel() }
         close(wakeFD)
         close(epfd)
         context.loopExited()
@@ -476,6 +512,10 @@ final class EventLoop: @unchecked Sendable {
     private func closeConnection(_ c: Connection) {
         guard c.state != .closed else { return }
         c.state = .closed
+        if let waiter = c.stream?.waiter {
+            c.stream?.waiter = nil
+            waiter.resume(throwing: HTTPBodyWriter.Closed())
+        }
         close(c.fd)
         connections[Int(c.fd)] = nil
         connectionCount -= 1
@@ -492,13 +532,15 @@ final class EventLoop: @unchecked Sendable {
     private func drainInbox() {
         var value: UInt64 = 0
         _ = read(wakeFD, &value, 8)
-        let (completions, shutdown) = inbox.withLock { inbox -> ([Completion], Bool) in
+        let (completions, streamMessages, shutdown) = inbox.withLock { inbox -> ([Completion], [StreamMessage], Bool) in
             let items = inbox.completions
+            let messages = inbox.streamMessages
             inbox.completions = []
+            inbox.streamMessages = []
             inbox.signaled = false
             let s = inbox.shutdownRequested
             inbox.shutdownRequested = false
-            return (items, s)
+            return (items, messages, s)
         }
         for completion in completions {
             guard Int(completion.fd) < connections.count, let c = connections[Int(completion.fd)],
@@ -515,7 +557,62 @@ final class EventLoop: @unchecked Sendable {
             respond(c, completion.response)
             drive(c)
         }
+        for message in streamMessages { handle(message) }
         if shutdown && !shuttingDown { beginShutdown() }
+    }
+
+    private static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
+
+    /// A piece, the end or a failure of the current response's streamed body.
+    private func handle(_ message: StreamMessage) {
+        guard Int(message.fd) < connections.count, let c = connections[Int(message.fd)], c.id == message.connectionID,
+            var stream = c.stream, !stream.ended, c.state == .streaming || c.state == .writing
+        else {
+            message.cancel()
+            return
+        }
+        switch message.kind {
+        case .piece(let bytes, let waiter):
+            if stream.discard {
+                waiter.resume()
+                return
+            }
+            if c.writeOffset > 0 {
+                c.writeBuffer.removeFirst(c.writeOffset)
+                c.writeOffset = 0
+            }
+            if stream.chunked {
+                c.writeBuffer.append(contentsOf: String(bytes.count, radix: 16).utf8)
+                c.writeBuffer.append(contentsOf: [0x0D, 0x0A])
+                c.writeBuffer.append(contentsOf: bytes)
+                c.writeBuffer.append(contentsOf: [0x0D, 0x0A])
+            } else {
+                c.writeBuffer.append(contentsOf: bytes)
+            }
+            stream.waiter = waiter
+        case .end:
+            if stream.chunked && !stream.discard {
+                if c.writeOffset > 0 {
+                    c.writeBuffer.removeFirst(c.writeOffset)
+                    c.writeOffset = 0
+                }
+                c.writeBuffer.append(contentsOf: Self.lastChunk)
+            }
+            stream.ended = true
+        case .abort(let failure):
+            context.logger.error("streamed body failed", ["error": failure, "remote": c.remote])
+            Socket.setResetOnClose(c.fd)
+            closeConnection(c)
+            return
+        }
+        c.stream = stream
+        if c.state == .streaming {
+            c.state = .writing
+            c.writeDeadlineNs = now + idleNs
+            c.rateWindowStartNs = now
+            c.rateWindowBytes = 0
+        }
+        drive(c)
     }
 
     private func beginShutdown() {
@@ -540,7 +637,7 @@ final class EventLoop: @unchecked Sendable {
     private func drive(_ c: Connection) {
         while true {
             switch c.state {
-            case .closed, .processing:
+            case .closed, .processing, .streaming:
                 return
             case .lingering:
                 drainLinger(c)
@@ -666,7 +763,19 @@ final class EventLoop: @unchecked Sendable {
                     completion.response = ProblemDetails.internal().response
                     completion.failure = String(describing: error)
                 }
+                let stream = completion.response.stream
                 self.complete(completion)
+                guard let stream else { return }
+                let writer = HTTPBodyWriter(loop: self, fd: fd, connectionID: id)
+                do {
+                    // A HEAD answer has no body: the loop sends the head alone.
+                    if request.method != .HEAD { try await stream.produce(writer) }
+                    self.post(StreamMessage(fd: fd, connectionID: id, kind: .end))
+                } catch is HTTPBodyWriter.Closed {
+                    // The connection is gone; the loop has nothing left to finish.
+                } catch {
+                    self.post(StreamMessage(fd: fd, connectionID: id, kind: .abort(String(describing: error))))
+                }
             }
         }
     }
@@ -685,9 +794,13 @@ final class EventLoop: @unchecked Sendable {
         c.pendingMatch = nil
         var keepAlive = info.keepAlive && !shuttingDown && !c.peerClosed
         if let connection = response.headers["Connection"], connection.lowercased().contains("close") { keepAlive = false }
+        let streamed = response.stream != nil && ResponseWriter.bodyAllowed(response.status)
+        // Without chunked coding only the close can end an HTTP/1.0 body of unknown length.
+        if streamed && info.http10 { keepAlive = false }
         ResponseWriter.write(
             response, requestID: info.requestID, date: dateCache.current(), keepAlive: keepAlive,
-            http10: info.http10, isHead: info.isHead, into: &c.writeBuffer)
+            http10: info.http10, isHead: info.isHead, streamed: streamed, into: &c.writeBuffer)
+        c.stream = streamed ? Connection.Stream(chunked: !info.http10, discard: info.isHead) : nil
         c.writeOffset = 0
         c.closeAfterWrite = !keepAlive
         c.state = .writing
@@ -734,6 +847,20 @@ final class EventLoop: @unchecked Sendable {
     private func finishWrite(_ c: Connection) {
         if c.writeBuffer.capacity > 256 * 1024 { c.writeBuffer = [] } else { c.writeBuffer.removeAll(keepingCapacity: true) }
         c.writeOffset = 0
+        if var stream = c.stream {
+            if !stream.ended {
+                // The head or a piece is out: the producer may make the next one.
+                c.state = .streaming
+                c.processingSinceNs = now
+                if let waiter = stream.waiter {
+                    stream.waiter = nil
+                    c.stream = stream
+                    waiter.resume()
+                }
+                return
+            }
+            c.stream = nil
+        }
         if c.closeAfterWrite || shuttingDown {
             beginLinger(c)
             return
@@ -806,6 +933,12 @@ final class EventLoop: @unchecked Sendable {
                 }
             case .lingering:
                 if now >= c.lingerDeadlineNs { closeConnection(c) }
+            case .streaming:
+                // The head is out, so no answer can say so: a producer stuck this long is cut off.
+                if now >= c.processingSinceNs &+ handlerNs {
+                    Socket.setResetOnClose(c.fd)
+                    closeConnection(c)
+                }
             case .processing:
                 if now >= c.processingSinceNs &+ handlerNs && !shuttingDown {
                     // The late completion finds the connection no longer processing and is dropped.

@@ -57,13 +57,15 @@ enum ResponseWriter {
     ///
     /// - `isHead`: the body is dropped but `Content-Length` still describes it.
     /// - 1xx/204/304 carry no body and (1xx/204) no `Content-Length` (RFC 9110 §8.6).
+    /// - `streamed`: the body follows in pieces (`HTTPBodyStream`): `Transfer-Encoding: chunked`
+    ///   for HTTP/1.1, neither framing header for HTTP/1.0 (the close ends it).
     static func write(
         _ response: HTTPResponse, requestID: String, date: [UInt8], keepAlive: Bool,
-        http10: Bool, isHead: Bool, into out: inout [UInt8]
+        http10: Bool, isHead: Bool, streamed: Bool = false, into out: inout [UInt8]
     ) {
         out.removeAll(keepingCapacity: true)
         let status = response.status
-        let bodyAllowed = !(status < 200 || status == 204 || status == 304)
+        let bodyAllowed = bodyAllowed(status)
         out.reserveCapacity(160 + response.body.count + response.headers.count * 40)
         if let line = statusLines[status] {
             out.append(contentsOf: line)
@@ -78,7 +80,9 @@ enum ResponseWriter {
             appendField(&out, field.name, field.value)
         }
         appendField(&out, "X-Request-Id", requestID)
-        if status >= 200 && status != 204 {
+        if streamed {
+            if !http10 { out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8) }
+        } else if status >= 200 && status != 204 {
             out.append(contentsOf: "Content-Length: ".utf8)
             out.append(contentsOf: String(bodyAllowed ? response.body.count : 0).utf8)
             out.append(contentsOf: "\r\n".utf8)
@@ -89,7 +93,12 @@ enum ResponseWriter {
             out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
         out.append(contentsOf: "\r\n".utf8)
-        if bodyAllowed && !isHead { out.append(contentsOf: response.body) }
+        if bodyAllowed && !isHead && !streamed { out.append(contentsOf: response.body) }
+    }
+
+    /// 1xx, 204 and 304 answers never carry a body (RFC 9110 §6.4.1).
+    static func bodyAllowed(_ status: Int) -> Bool {
+        !(status < 200 || status == 204 || status == 304)
     }
 
     private static func isServerOwned(_ name: String) -> Bool {

@@ -35,21 +35,61 @@ enum ReportQueries {
             capCents: try row.decode(3), targetExchanges: try row.decode(4), retentionUntil: try row.decode(5))
     }
 
+    /// Where a report's per-application and per-day figures come from in its snapshot.
+    enum LedgerSource: Sendable {
+        /// The running totals the ledger trigger keeps (Migrations/0015): one row per application
+        /// or day. Equal to summing the entries when no visible entry was booked after `asOf`.
+        case summaries
+        /// The entries themselves, summed up to `asOf`: a report of an earlier instant.
+        case entries
+    }
+
+    /// `.summaries` when no entry of the programme visible in this snapshot was booked after
+    /// `asOf` (one backward step of the programme/time index), otherwise `.entries`.
+    static func source(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> LedgerSource {
+        let covered: Bool = try await conn.query(
+            """
+            SELECT coalesce(max(l.created_at) <= \(asOf), true)
+            FROM ledger_entries l WHERE l.programme_id = \(programmeID)
+            """
+        ).single().decode(0)
+        return covered ? .summaries : .entries
+    }
+
     /// The per-application ledger figures up to `asOf` (one row per application with at least one
     /// entry): net commitment (commitments minus releases), payments, the first commitment and the
-    /// first and last payment instants. Shared by the spending and beneficiaries queries.
-    static func perApplication(programmeID: Int64, asOf: Date) -> PostgresQuery {
-        """
-        SELECT l.application_id,
-               sum(ledger_committed_delta(l.kind, l.amount_cents))::bigint AS committed,
-               sum(ledger_paid_delta(l.kind, l.amount_cents))::bigint AS paid,
-               min(l.created_at) FILTER (WHERE l.kind = 'commitment') AS committed_at,
-               min(l.created_at) FILTER (WHERE l.kind = 'payment') AS first_payment_at,
-               max(l.created_at) FILTER (WHERE l.kind = 'payment') AS last_payment_at
-        FROM ledger_entries l
-        WHERE l.programme_id = \(programmeID) AND l.created_at <= \(asOf)
-        GROUP BY l.application_id
-        """
+    /// first and last payment instants. Shared by the spending, beneficiaries and overdue queries.
+    static func perApplication(programmeID: Int64, asOf: Date, source: LedgerSource) -> PostgresQuery {
+        switch source {
+        case .summaries:
+            """
+            SELECT t.application_id, t.committed_cents AS committed, t.paid_cents AS paid, t.committed_at,
+                   t.first_payment_at, t.last_payment_at
+            FROM ledger_application_totals t
+            WHERE t.programme_id = \(programmeID)
+            """
+        case .entries:
+            """
+            SELECT l.application_id,
+                   sum(ledger_committed_delta(l.kind, l.amount_cents))::bigint AS committed,
+                   sum(ledger_paid_delta(l.kind, l.amount_cents))::bigint AS paid,
+                   min(l.created_at) FILTER (WHERE l.kind = 'commitment') AS committed_at,
+                   min(l.created_at) FILTER (WHERE l.kind = 'payment') AS first_payment_at,
+                   max(l.created_at) FILTER (WHERE l.kind = 'payment') AS last_payment_at
+            FROM ledger_entries l
+            WHERE l.programme_id = \(programmeID) AND l.created_at <= \(asOf)
+            GROUP BY l.application_id
+            """
+        }
+    }
+
+    /// Net movements per UTC day or month up to `asOf`: `ledger_movements` over the entries, or
+    /// `ledger_summary_movements` over the daily totals (the same columns).
+    static func movements(programmeID: Int64, asOf: Date, bucket: String, source: LedgerSource) -> PostgresQuery {
+        switch source {
+        case .summaries: "SELECT * FROM ledger_summary_movements(\(programmeID), \(bucket))"
+        case .entries: "SELECT * FROM ledger_movements(\(programmeID), \(asOf), \(bucket))"
+        }
     }
 
     /// Report queries aggregate a whole programme's ledger in one statement: enough memory for the
@@ -89,33 +129,50 @@ enum ReportQueries {
         var approvalsByMonth: [String: Int] = [:]
     }
 
-    /// The top figures and every per-application breakdown in one statement. A per-application
-    /// CTE (applications whose net commitment or payments are non-zero) is first summed per
-    /// combination of the breakdown keys (a few thousand rows even for 50,000 applications), and
-    /// those partial sums are grouped by GROUPING SETS: one set per breakdown plus the grand total.
-    static func spending(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> SpendingFigures {
+    /// The spending report's sums per combination of its breakdown keys (a few thousand rows even
+    /// for 50,000 applications), over the applications on the ledger: from the cube the ledger
+    /// trigger keeps, or summed from the per-application figures up to `asOf`.
+    static func spendingCombinations(programmeID: Int64, asOf: Date, source: LedgerSource) -> PostgresQuery {
+        switch source {
+        case .summaries:
+            """
+            SELECT c.host_country, c.visitor_country, c.visitor_kind AS kind, c.call_id, c.commitment_month, c.funded,
+                   c.committed_cents AS committed, c.paid_cents AS paid, c.completed, c.paid_exchanges,
+                   c.funded_committed_cents AS funded_committed
+            FROM ledger_spending_cube c
+            WHERE c.programme_id = \(programmeID) AND c.applications <> 0
+            """
+        case .entries:
+            """
+            SELECT ho.country::text AS host_country, vo.country::text AS visitor_country, vo.kind, a.call_id,
+                   date_trunc('month', t.committed_at AT TIME ZONE 'UTC') AS commitment_month,
+                   count(*) FILTER (WHERE t.committed > 0) AS funded,
+                   sum(t.committed) AS committed,
+                   sum(t.paid) AS paid,
+                   count(*) FILTER (WHERE t.committed > 0 AND t.paid >= t.committed) AS completed,
+                   count(*) FILTER (WHERE t.committed > 0 AND t.paid > 0) AS paid_exchanges,
+                   sum(t.committed) FILTER (WHERE t.committed > 0) AS funded_committed
+            FROM (\(fragment: perApplication(programmeID: programmeID, asOf: asOf, source: .entries))) t
+            JOIN applications a ON a.id = t.application_id
+            JOIN organisations vo ON vo.id = a.organisation_id
+            JOIN organisations ho ON ho.id = a.host_organisation_id
+            WHERE t.committed <> 0 OR t.paid <> 0
+            GROUP BY 1, 2, 3, 4, 5
+            """
+        }
+    }
+
+    /// The top figures and every breakdown in one statement: the combinations
+    /// (`spendingCombinations`) grouped by GROUPING SETS, one set per breakdown plus the grand total.
+    static func spending(_ conn: PostgresConnection, programmeID: Int64, asOf: Date, source: LedgerSource) async throws
+        -> SpendingFigures
+    {
         let rows = try await conn.query(
             """
-            WITH per_app AS (\(fragment: perApplication(programmeID: programmeID, asOf: asOf))),
-            combos AS (
-                SELECT ho.country AS host_country, vo.country AS visitor_country, vo.kind, a.call_id,
-                       date_trunc('month', t.committed_at AT TIME ZONE 'UTC') AS commitment_month,
-                       count(*) FILTER (WHERE t.committed > 0) AS funded,
-                       sum(t.committed) AS committed,
-                       sum(t.paid) AS paid,
-                       count(*) FILTER (WHERE t.committed > 0 AND t.paid >= t.committed) AS completed,
-                       count(*) FILTER (WHERE t.committed > 0 AND t.paid > 0) AS paid_exchanges,
-                       sum(t.committed) FILTER (WHERE t.committed > 0) AS funded_committed
-                FROM per_app t
-                JOIN applications a ON a.id = t.application_id
-                JOIN organisations vo ON vo.id = a.organisation_id
-                JOIN organisations ho ON ho.id = a.host_organisation_id
-                WHERE t.committed <> 0 OR t.paid <> 0
-                GROUP BY 1, 2, 3, 4, 5
-            ),
+            WITH combos AS (\(fragment: spendingCombinations(programmeID: programmeID, asOf: asOf, source: source))),
             sets AS (
                 SELECT GROUPING(host_country, visitor_country, kind, call_id, commitment_month)::int AS grouping_set,
-                       coalesce(host_country::text, visitor_country::text, kind, call_id::text,
+                       coalesce(host_country, visitor_country, kind, call_id::text,
                                 coalesce(to_char(commitment_month, 'YYYY-MM'), commitment_month::text)) AS key,
                        call_id,
                        coalesce(sum(funded), 0)::bigint AS funded,
@@ -187,12 +244,14 @@ enum ReportQueries {
     }
 
     /// Net ledger movements per month of booking (UTC), up to `asOf`.
-    static func months(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [MonthFigures] {
+    static func months(_ conn: PostgresConnection, programmeID: Int64, asOf: Date, source: LedgerSource) async throws
+        -> [MonthFigures]
+    {
         try await conn.query(
             """
             -- A non-finite booking time (only a tampered row) has no month: its key is `-infinity`.
             SELECT coalesce(to_char(m.bucket_start, 'YYYY-MM'), m.bucket_start::text), m.committed, m.paid
-            FROM ledger_movements(\(programmeID), \(asOf), 'month') m
+            FROM (\(fragment: movements(programmeID: programmeID, asOf: asOf, bucket: "month", source: source))) m
             ORDER BY m.bucket_start
             """
         ).rows.map { r in
@@ -213,13 +272,15 @@ enum ReportQueries {
 
     /// One row per UTC day with ledger entries up to `asOf`, in order, with running totals
     /// (at most one row per day: a chart point each, about 700 for two years).
-    static func dailyTotals(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [DayTotals] {
+    static func dailyTotals(_ conn: PostgresConnection, programmeID: Int64, asOf: Date, source: LedgerSource) async throws
+        -> [DayTotals]
+    {
         try await conn.query(
             """
             SELECT d.first_at,
                    sum(d.committed) OVER (ORDER BY d.bucket_start)::bigint,
                    sum(d.paid) OVER (ORDER BY d.bucket_start)::bigint
-            FROM ledger_movements(\(programmeID), \(asOf), 'day') d
+            FROM (\(fragment: movements(programmeID: programmeID, asOf: asOf, bucket: "day", source: source))) d
             ORDER BY d.bucket_start
             """
         ).rows.map { r in
@@ -232,23 +293,38 @@ enum ReportQueries {
     /// One visitor organisation with money on the ledger up to `asOf`, in the report's column order:
     /// organisation_id, legal_name, country, kind, vat_number, exchanges (funded applications),
     /// committed, paid, first_payment_on, last_payment_on (UTC dates). Ordered by organisation.
-    static func beneficiaries(_ conn: PostgresConnection, programmeID: Int64, asOf: Date) async throws -> [PostgresRow] {
-        try await conn.query(
-            """
-            WITH per_app AS (\(fragment: perApplication(programmeID: programmeID, asOf: asOf)))
-            SELECT a.organisation_id, vo.legal_name, vo.country::text, vo.kind, vo.vat_number,
-                   count(*) FILTER (WHERE t.committed > 0) AS exchanges,
-                   sum(t.committed)::bigint AS committed, sum(t.paid)::bigint AS paid,
-                   (min(t.first_payment_at) AT TIME ZONE 'UTC')::date AS first_payment_on,
-                   (max(t.last_payment_at) AT TIME ZONE 'UTC')::date AS last_payment_on
-            FROM per_app t
-            JOIN applications a ON a.id = t.application_id
-            JOIN organisations vo ON vo.id = a.organisation_id
-            WHERE t.committed <> 0 OR t.paid <> 0
-            GROUP BY a.organisation_id, vo.id
-            ORDER BY a.organisation_id
-            """
-        ).rows
+    static func beneficiaries(_ conn: PostgresConnection, programmeID: Int64, asOf: Date, source: LedgerSource) async throws
+        -> [PostgresRow]
+    {
+        let query: PostgresQuery
+        switch source {
+        case .summaries:
+            query = """
+                SELECT o.organisation_id, vo.legal_name, vo.country::text, vo.kind, vo.vat_number, o.exchanges,
+                       o.committed_cents, o.paid_cents, (o.first_payment_at AT TIME ZONE 'UTC')::date,
+                       (o.last_payment_at AT TIME ZONE 'UTC')::date
+                FROM ledger_organisation_totals o
+                JOIN organisations vo ON vo.id = o.organisation_id
+                WHERE o.programme_id = \(programmeID) AND o.applications <> 0
+                ORDER BY o.organisation_id
+                """
+        case .entries:
+            query = """
+                WITH per_app AS (\(fragment: perApplication(programmeID: programmeID, asOf: asOf, source: .entries)))
+                SELECT a.organisation_id, vo.legal_name, vo.country::text, vo.kind, vo.vat_number,
+                       count(*) FILTER (WHERE t.committed > 0) AS exchanges,
+                       sum(t.committed)::bigint AS committed, sum(t.paid)::bigint AS paid,
+                       (min(t.first_payment_at) AT TIME ZONE 'UTC')::date AS first_payment_on,
+                       (max(t.last_payment_at) AT TIME ZONE 'UTC')::date AS last_payment_on
+                FROM per_app t
+                JOIN applications a ON a.id = t.application_id
+                JOIN organisations vo ON vo.id = a.organisation_id
+                WHERE t.committed <> 0 OR t.paid <> 0
+                GROUP BY a.organisation_id, vo.id
+                ORDER BY a.organisation_id
+                """
+        }
+        return try await conn.query(query).rows
     }
 
     // MARK: overdue payments
@@ -270,17 +346,14 @@ enum ReportQueries {
     /// Applications with ledger entries up to `asOf` whose report was accepted (status
     /// report_accepted, paid or closed), with a final amount and a payment due date before
     /// `asOfDate`, that the ledger does not show as fully paid at `asOf`; by due date, then id.
-    static func overdue(_ conn: PostgresConnection, programmeID: Int64, asOf: Date, asOfDate: CalendarDate) async throws -> [Overdue] {
+    static func overdue(
+        _ conn: PostgresConnection, programmeID: Int64, asOf: Date, asOfDate: CalendarDate, source: LedgerSource
+    ) async throws -> [Overdue] {
         try await conn.query(
             """
             SELECT a.id, a.organisation_id, vo.legal_name, a.final_amount_cents, t.paid, a.payment_due_on,
                    a.actual_end, a.report_accepted_on, p.payment_due_days, p.payment_due_from
-            FROM (
-                SELECT l.application_id, sum(ledger_paid_delta(l.kind, l.amount_cents))::bigint AS paid
-                FROM ledger_entries l
-                WHERE l.programme_id = \(programmeID) AND l.created_at <= \(asOf)
-                GROUP BY l.application_id
-            ) t
+            FROM (\(fragment: perApplication(programmeID: programmeID, asOf: asOf, source: source))) t
             JOIN applications a ON a.id = t.application_id
             JOIN organisations vo ON vo.id = a.organisation_id
             JOIN programmes p ON p.id = a.programme_id

@@ -413,4 +413,34 @@ struct ReportTests {
                 Set((missing.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }) == ["programme_id", "as_of"])
         }
     }
+
+    /// The current-state reports read the ledger's summaries (Migrations/0015). When a breakdown
+    /// key changes under money already on the ledger (here an organisation's country and kind, as
+    /// an approved legal-details change writes them), the summaries follow, and the report of an
+    /// earlier instant (summed from the entries) uses today's keys just the same.
+    @Test func breakdownsFollowAKeyChangedAfterApproval() async throws {
+        try await TestApp.with { app in
+            let s = try await Scenario.make(app)
+            let auditor = try await app.staff("auditor")
+            let pid = try await app.programmeID()
+            let a = try await evaluated(s, name: "Moving Lab", country: "RO", kind: "sme", host: "BIOTECYL / SIVI")
+            try #require(try await s.decide(a.id, "approved").status == 200)
+            let before = try await checkpoint(s)
+            func breakdown(_ name: String, asOf: Date? = nil) async throws -> [String] {
+                let query = asOf.map { "&as_of=\(Self.stamp($0))" } ?? ""
+                let r = try await app.request("GET", "/v1/reports/spending?programme_id=\(pid)\(query)", token: auditor.token)
+                try #require(r.status == 200, "\(r.text)")
+                return (r.json[name] as? [[String: Any]] ?? []).map { "\($0["key"] ?? ""):\($0["count"] ?? "")" }
+            }
+            #expect(try await breakdown("by_visitor_country") == ["RO:1"])
+            #expect(try await breakdown("by_organisation_kind") == ["sme:1"])
+            _ = try await app.sql("UPDATE organisations SET country = 'PT', kind = 'research' WHERE id = \(a.applicant.organisationID)")
+            #expect(try await breakdown("by_visitor_country") == ["PT:1"])
+            #expect(try await breakdown("by_organisation_kind") == ["research:1"])
+            #expect(try await breakdown("by_visitor_country", asOf: before.at) == ["PT:1"])
+            let ben = try await app.request("GET", "/v1/reports/beneficiaries?programme_id=\(pid)", token: auditor.token)
+            #expect((ben.json["items"] as? [[String: Any]])?.map { $0["country"] as? String } == ["PT"], "\(ben.text)")
+        }
+    }
+
 }

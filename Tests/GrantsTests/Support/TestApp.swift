@@ -57,13 +57,25 @@ final class TestApp: Sendable {
 
     /// Runs `body` against a started service and always stops it, also when `body` throws or a
     /// `#require` fails, so no test leaves a server, its threads or its pool behind.
+    ///
+    /// After `body`, the ledger's summaries (Migrations/0015) must equal a recomputation from the
+    /// entries in every programme: each scenario doubles as a test of the trigger that keeps them.
+    /// `tamperedLedger`: the test bypassed the triggers on purpose.
     static func with<T>(
-        databaseURL: String? = nil, configure: (inout GrantsConfiguration) -> Void = { _ in },
+        databaseURL: String? = nil, configure: (inout GrantsConfiguration) -> Void = { _ in }, tamperedLedger: Bool = false,
         _ body: (TestApp) async throws -> T
     ) async throws -> T {
         let app = try await start(databaseURL: databaseURL, configure: configure)
         do {
             let result = try await body(app)
+            if !tamperedLedger {
+                let drift = try await app.sql(
+                    "SELECT p.id, d.summary, d.key FROM programmes p, ledger_summaries_drift(p.id) d ORDER BY 1, 2, 3 LIMIT 20"
+                ).rows.map {
+                    "\(try $0.decode(0, as: Int64.self)) \(try $0.decode(1, as: String.self)) \(try $0.decode(2, as: String.self))"
+                }
+                #expect(drift.isEmpty, "ledger summaries differ from the entries: \(drift)")
+            }
             await app.stop()
             return result
         } catch {

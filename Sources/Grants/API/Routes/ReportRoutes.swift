@@ -93,14 +93,14 @@ enum ReportRoutes {
     /// Runs the report's queries in one snapshot; an unknown programme is an invalid parameter.
     static func snapshot<T: Sendable>(
         _ ctx: RequestContext, _ p: ReportParameters,
-        _ body: @Sendable (PostgresConnection, ReportQueries.Programme) async throws -> T
+        _ body: @Sendable (PostgresConnection, ReportQueries.Programme, ReportQueries.LedgerSource) async throws -> T
     ) async throws -> T {
         try await ctx.db.transaction(isolation: .repeatableRead) { conn in
             guard let programme = try await ReportQueries.programme(conn, id: p.programmeID) else {
                 throw GrantsError.invalid("programme_id", "no such programme", rule: "not_found")
             }
             try await ReportQueries.prepare(conn)
-            return try await body(conn, programme)
+            return try await body(conn, programme, try await ReportQueries.source(conn, programmeID: programme.id, asOf: p.asOf))
         }
     }
 
@@ -159,19 +159,19 @@ enum ReportRoutes {
             byMonth: byMonth, appeals: appeals, retentionUntil: programme.retentionUntil)
     }
 
-    static func spendingReport(_ conn: PostgresConnection, _ programme: ReportQueries.Programme, _ p: ReportParameters) async throws
-        -> SpendingReport
-    {
-        let figures = try await ReportQueries.spending(conn, programmeID: programme.id, asOf: p.asOf)
-        let months = try await ReportQueries.months(conn, programmeID: programme.id, asOf: p.asOf)
+    static func spendingReport(
+        _ conn: PostgresConnection, _ programme: ReportQueries.Programme, _ p: ReportParameters, source: ReportQueries.LedgerSource
+    ) async throws -> SpendingReport {
+        let figures = try await ReportQueries.spending(conn, programmeID: programme.id, asOf: p.asOf, source: source)
+        let months = try await ReportQueries.months(conn, programmeID: programme.id, asOf: p.asOf, source: source)
         let appeals = try await ReportQueries.appeals(conn, programmeID: programme.id, asOf: p.asOf)
         return try buildSpending(programme, p, figures: figures, months: months, appeals: appeals)
     }
 
     @Sendable static func spending(_ ctx: RequestContext) async throws -> HTTPResponse {
         let p = try ReportParameters(ctx)
-        let (programme, report) = try await snapshot(ctx, p) { conn, programme in
-            (programme, try await spendingReport(conn, programme, p))
+        let (programme, report) = try await snapshot(ctx, p) { conn, programme, source in
+            (programme, try await spendingReport(conn, programme, p, source: source))
         }
         guard p.csv else { return try .json(report) }
         var w = CSVWriter(header: spendingColumns)
@@ -243,8 +243,8 @@ enum ReportRoutes {
 
     @Sendable static func beneficiaries(_ ctx: RequestContext) async throws -> HTTPResponse {
         let p = try ReportParameters(ctx)
-        let (programme, rows) = try await snapshot(ctx, p) { conn, programme in
-            (programme, try await ReportQueries.beneficiaries(conn, programmeID: programme.id, asOf: p.asOf))
+        let (programme, rows) = try await snapshot(ctx, p) { conn, programme, source in
+            (programme, try await ReportQueries.beneficiaries(conn, programmeID: programme.id, asOf: p.asOf, source: source))
         }
         let report = try buildBeneficiaries(programme, p, rows: rows)
         guard p.csv else { return try .json(report) }
@@ -279,14 +279,14 @@ enum ReportRoutes {
 
     @Sendable static func overduePayments(_ ctx: RequestContext) async throws -> HTTPResponse {
         let p = try ReportParameters(ctx)
-        let (programme, report) = try await snapshot(ctx, p) { conn, programme in
+        let (programme, report) = try await snapshot(ctx, p) { conn, programme, source in
             (
                 programme,
                 try buildOverdue(
                     programme, p,
                     rows: try await ReportQueries.overdue(
                         conn, programmeID: programme.id, asOf: p.asOf,
-                        asOfDate: p.asOfDate))
+                        asOfDate: p.asOfDate, source: source))
             )
         }
         guard p.csv else { return try .json(report) }
@@ -312,8 +312,8 @@ enum ReportRoutes {
     /// figures (same snapshot, same entries), so the breakdown query is not run.
     @Sendable static func spendingChart(_ ctx: RequestContext) async throws -> HTTPResponse {
         let p = try ReportParameters(ctx)
-        let (programme, days) = try await snapshot(ctx, p) { conn, programme in
-            (programme, try await ReportQueries.dailyTotals(conn, programmeID: programme.id, asOf: p.asOf))
+        let (programme, days) = try await snapshot(ctx, p) { conn, programme, source in
+            (programme, try await ReportQueries.dailyTotals(conn, programmeID: programme.id, asOf: p.asOf, source: source))
         }
         let committed = days.last?.cumulativeCommittedCents ?? 0
         let paid = days.last?.cumulativePaidCents ?? 0
