@@ -755,28 +755,36 @@ final class EventLoop: @unchecked Sendable {
                 var completion = Completion(fd: fd, connectionID: id, response: HTTPResponse(), failure: nil)
                 do {
                     completion.response = try await handler(request)
-                } catch let problem as ProblemDetails {
-                    completion.response = problem.response
-                } catch let convertible as any ProblemConvertible {
-                    completion.response = convertible.problem.response
                 } catch {
-                    completion.response = ProblemDetails.internal().response
-                    completion.failure = String(describing: error)
+                    (completion.response, completion.failure) = Self.answer(to: error)
                 }
-                let stream = completion.response.stream
-                self.complete(completion)
-                guard let stream else { return }
-                let writer = HTTPBodyWriter(loop: self, fd: fd, connectionID: id)
-                do {
+                guard let stream = completion.response.stream, request.method != .HEAD else {
+                    self.complete(completion)
                     // A HEAD answer has no body: the loop sends the head alone.
-                    if request.method != .HEAD { try await stream.produce(writer) }
+                    if completion.response.stream != nil { self.post(StreamMessage(fd: fd, connectionID: id, kind: .end)) }
+                    return
+                }
+                let writer = HTTPBodyWriter(loop: self, head: completion)
+                do {
+                    try await stream.produce(writer)
+                    _ = writer.sendHeadIfPending()  // an empty body
                     self.post(StreamMessage(fd: fd, connectionID: id, kind: .end))
                 } catch is HTTPBodyWriter.Closed {
                     // The connection is gone; the loop has nothing left to finish.
                 } catch {
+                    if writer.sendHeadIfPendingReplaced(by: Self.answer(to: error)) { return }
                     self.post(StreamMessage(fd: fd, connectionID: id, kind: .abort(String(describing: error))))
                 }
             }
+        }
+    }
+
+    /// A handler's error as the answer the client gets, and what to log (unexpected errors only).
+    static func answer(to error: any Error) -> (HTTPResponse, String?) {
+        switch error {
+        case let problem as ProblemDetails: (problem.response, nil)
+        case let convertible as any ProblemConvertible: (convertible.problem.response, nil)
+        default: (ProblemDetails.internal().response, String(describing: error))
         }
     }
 

@@ -111,6 +111,11 @@ final class RawClient {
                     guard let colon = line.firstIndex(of: ":") else { continue }
                     headers.add(String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
                 }
+                if !head, headers["Transfer-Encoding"]?.lowercased() == "chunked" {
+                    buffer.removeFirst(end + 4)
+                    guard let body = readChunkedBody() else { return nil }
+                    return RawResponse(status: status, headers: headers, body: body)
+                }
                 let length = (head || status < 200 || status == 204) ? 0 : Int(headers["Content-Length"] ?? "0") ?? 0
                 while buffer.count < end + 4 + length {
                     if !fill() { return nil }
@@ -121,6 +126,40 @@ final class RawClient {
             }
             if !fill() { return nil }
         }
+    }
+
+    /// A chunked body (RFC 9112 §7.1), without extensions or trailers; nil when the stream ends
+    /// (or is reset) before the last chunk.
+    private func readChunkedBody() -> [UInt8]? {
+        var body: [UInt8] = []
+        while true {
+            guard let line = readLine(), let size = Int(line, radix: 16) else { return nil }
+            while buffer.count < size + 2 {
+                if !fill() { return nil }
+            }
+            body.append(contentsOf: buffer[0..<size])
+            buffer.removeFirst(size + 2)
+            if size == 0 { return body }
+        }
+    }
+
+    private func readLine() -> String? {
+        while true {
+            if let i = buffer.indices.dropLast().first(where: { buffer[$0] == 13 && buffer[$0 + 1] == 10 }) {
+                let line = String(decoding: buffer[0..<i], as: UTF8.self)
+                buffer.removeFirst(i + 2)
+                return line
+            }
+            if !fill() { return nil }
+        }
+    }
+
+    /// Everything until the server closes: the head and an unframed body (HTTP/1.0), or whatever
+    /// arrived before a reset.
+    func readToClose() -> [UInt8] {
+        while fill() {}
+        defer { buffer = [] }
+        return buffer
     }
 
     private func findHeadEnd() -> Int? {

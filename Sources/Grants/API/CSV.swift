@@ -33,6 +33,12 @@ struct CSVWriter {
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// The bytes written so far, leaving the writer empty (a streamed export sends them on).
+    mutating func takeBytes() -> [UInt8] {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return bytes
+    }
+
     mutating func row(_ cells: [Cell]) {
         for cell in cells {
             switch cell {

@@ -42,7 +42,19 @@ public struct RouteTable: Sendable {
                         context.principal = principal
                     }
                     context.query = try QueryValues(request, declared: route.query)
-                    return try await handler(context)
+                    var response = try await handler(context)
+                    if let stream = response.stream {
+                        // A streamed body runs after the handler returns: its database errors get
+                        // the same mapping (an answer while nothing is sent yet).
+                        response.stream = HTTPBodyStream { writer in
+                            do {
+                                try await stream.produce(writer)
+                            } catch let error as PostgresError {
+                                throw DatabaseProblems.problem(for: error, logger: services.logger, requestID: request.requestID)
+                            }
+                        }
+                    }
+                    return response
                 } catch let error as PostgresError {
                     return DatabaseProblems.problem(for: error, logger: services.logger, requestID: request.requestID).response
                 }

@@ -293,38 +293,70 @@ enum ReportQueries {
     /// One visitor organisation with money on the ledger up to `asOf`, in the report's column order:
     /// organisation_id, legal_name, country, kind, vat_number, exchanges (funded applications),
     /// committed, paid, first_payment_on, last_payment_on (UTC dates). Ordered by organisation.
-    static func beneficiaries(_ conn: PostgresConnection, programmeID: Int64, asOf: Date, source: LedgerSource) async throws
-        -> [PostgresRow]
-    {
-        let query: PostgresQuery
+    static func beneficiaries(programmeID: Int64, asOf: Date, source: LedgerSource) -> PostgresQuery {
         switch source {
         case .summaries:
-            query = """
-                SELECT o.organisation_id, vo.legal_name, vo.country::text, vo.kind, vo.vat_number, o.exchanges,
-                       o.committed_cents, o.paid_cents, (o.first_payment_at AT TIME ZONE 'UTC')::date,
-                       (o.last_payment_at AT TIME ZONE 'UTC')::date
-                FROM ledger_organisation_totals o
-                JOIN organisations vo ON vo.id = o.organisation_id
-                WHERE o.programme_id = \(programmeID) AND o.applications <> 0
-                ORDER BY o.organisation_id
+            """
+            SELECT o.organisation_id, vo.legal_name, vo.country::text, vo.kind, vo.vat_number, o.exchanges,
+                   o.committed_cents AS committed, o.paid_cents AS paid, (o.first_payment_at AT TIME ZONE 'UTC')::date,
+                   (o.last_payment_at AT TIME ZONE 'UTC')::date
+            FROM ledger_organisation_totals o
+            JOIN organisations vo ON vo.id = o.organisation_id
+            WHERE o.programme_id = \(programmeID) AND o.applications <> 0
+            ORDER BY o.organisation_id
+            """
+        case .entries:
+            """
+            WITH per_app AS (\(fragment: perApplication(programmeID: programmeID, asOf: asOf, source: .entries)))
+            SELECT a.organisation_id, vo.legal_name, vo.country::text, vo.kind, vo.vat_number,
+                   count(*) FILTER (WHERE t.committed > 0) AS exchanges,
+                   sum(t.committed)::bigint AS committed, sum(t.paid)::bigint AS paid,
+                   (min(t.first_payment_at) AT TIME ZONE 'UTC')::date AS first_payment_on,
+                   (max(t.last_payment_at) AT TIME ZONE 'UTC')::date AS last_payment_on
+            FROM per_app t
+            JOIN applications a ON a.id = t.application_id
+            JOIN organisations vo ON vo.id = a.organisation_id
+            WHERE t.committed <> 0 OR t.paid <> 0
+            GROUP BY a.organisation_id, vo.id
+            ORDER BY a.organisation_id
+            """
+        }
+    }
+
+    /// The beneficiaries report's totals: beneficiaries, funded exchanges and both amounts.
+    struct BeneficiaryTotals: Sendable {
+        var count: Int
+        var exchanges: Int64
+        var committedCents: Int64
+        var paidCents: Int64
+    }
+
+    /// Sums the rows of `beneficiaries` in PostgreSQL: a sum beyond 64 bits fails here
+    /// (22003, answered as stored_amount_out_of_range), before the report's first byte.
+    static func beneficiaryTotals(_ conn: PostgresConnection, programmeID: Int64, asOf: Date, source: LedgerSource) async throws
+        -> BeneficiaryTotals
+    {
+        let rows: PostgresQuery
+        switch source {
+        case .summaries:
+            // The organisation totals alone: the report's query only adds names to them.
+            rows = """
+                SELECT o.exchanges, o.committed_cents AS committed, o.paid_cents AS paid
+                FROM ledger_organisation_totals o WHERE o.programme_id = \(programmeID) AND o.applications <> 0
                 """
         case .entries:
-            query = """
-                WITH per_app AS (\(fragment: perApplication(programmeID: programmeID, asOf: asOf, source: .entries)))
-                SELECT a.organisation_id, vo.legal_name, vo.country::text, vo.kind, vo.vat_number,
-                       count(*) FILTER (WHERE t.committed > 0) AS exchanges,
-                       sum(t.committed)::bigint AS committed, sum(t.paid)::bigint AS paid,
-                       (min(t.first_payment_at) AT TIME ZONE 'UTC')::date AS first_payment_on,
-                       (max(t.last_payment_at) AT TIME ZONE 'UTC')::date AS last_payment_on
-                FROM per_app t
-                JOIN applications a ON a.id = t.application_id
-                JOIN organisations vo ON vo.id = a.organisation_id
-                WHERE t.committed <> 0 OR t.paid <> 0
-                GROUP BY a.organisation_id, vo.id
-                ORDER BY a.organisation_id
-                """
+            rows = beneficiaries(programmeID: programmeID, asOf: asOf, source: .entries)
         }
-        return try await conn.query(query).rows
+        let r = try await conn.query(
+            """
+            SELECT count(*)::bigint, coalesce(sum(b.exchanges), 0)::bigint, coalesce(sum(b.committed), 0)::bigint,
+                   coalesce(sum(b.paid), 0)::bigint
+            FROM (\(fragment: rows)) b
+            """
+        ).single()
+        return BeneficiaryTotals(
+            count: Int(clamping: try r.decode(0, as: Int64.self)), exchanges: try r.decode(1), committedCents: try r.decode(2),
+            paidCents: try r.decode(3))
     }
 
     // MARK: overdue payments

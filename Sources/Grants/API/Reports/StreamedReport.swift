@@ -1,0 +1,89 @@
+import HTTP
+import Postgres
+
+/// A list report sent while its rows are read (issue 10): a cursor over the report's query in
+/// the report's snapshot, a batch of rows per FETCH, each row written straight to bytes and
+/// handed to the connection in pieces, so an export of 50,000 rows never exists whole in memory
+/// (neither as rows, nor as values, nor as a body). The stream holds one database connection
+/// while it runs; a client that stops reading is cut off by the server's write deadline.
+enum StreamedReport {
+    static let rowsPerFetch = 2000
+    /// What is handed to the connection at a time.
+    static let pieceBytes = 64 * 1024
+
+    /// Calls `body` for each row of `query`, fetched through a cursor in the open transaction of
+    /// `conn`, in order, `rowsPerFetch` at a time. The next batch is already being fetched while
+    /// `body` runs over the current one (its statement waits on the connection's own thread), so
+    /// PostgreSQL and the encoding work at the same time.
+    static func forEachRow(
+        _ conn: PostgresConnection, _ query: PostgresQuery, _ body: (PostgresRow) async throws -> Void
+    ) async throws {
+        _ = try await conn.query("DECLARE report_rows NO SCROLL CURSOR FOR \(fragment: query)")
+        let fetch: PostgresQuery = "FETCH FORWARD \(unescaped: String(rowsPerFetch)) FROM report_rows"
+        var pending = Task { try await conn.query(fetch).rows }
+        while true {
+            let batch = try await pending.value
+            let more = batch.count == rowsPerFetch
+            if more { pending = Task { try await conn.query(fetch).rows } }
+            do {
+                for row in batch { try await body(row) }
+            } catch {
+                if more { _ = try? await pending.value }  // the connection is free again before it is returned
+                throw error
+            }
+            if !more { break }
+        }
+        _ = try await conn.query("CLOSE report_rows")
+    }
+
+    /// The JSON form: `envelope` (with no items) encoded once, its item array filled with one
+    /// encoded item per row. The envelope is the same `ProgrammeReport` the document describes,
+    /// so the streamed bytes are what encoding the whole report would give.
+    static func json<Item: ReportRow>(
+        _ conn: PostgresConnection, envelope: ProgrammeReport<Item>, query: PostgresQuery, writer: HTTPBodyWriter,
+        item: (PostgresRow) throws -> Item
+    ) async throws {
+        var empty = envelope
+        empty.items = []
+        let whole = try JSONBytes.encode(empty)
+        // The member's raw bytes cannot occur inside an encoded string (its quotes would be escaped).
+        guard let at = firstRange(of: Array(#""items":[]"#.utf8), in: whole) else {
+            throw GrantsError.unavailable("a report envelope without its items")
+        }
+        var buffer = Array(whole[..<(at.upperBound - 1)])
+        buffer.reserveCapacity(pieceBytes + 4096)
+        var first = true
+        try await forEachRow(conn, query) { row in
+            if !first { buffer.append(UInt8(ascii: ",")) }
+            first = false
+            buffer.append(contentsOf: try JSONBytes.encode(try item(row)))
+            try await writer.write(&buffer, ifAtLeast: pieceBytes)
+        }
+        buffer.append(contentsOf: whole[(at.upperBound - 1)...])
+        try await writer.write(buffer)
+    }
+
+    /// The CSV form: the header, one line per row, then `trailer`'s lines.
+    static func csv(
+        _ conn: PostgresConnection, header: [String], query: PostgresQuery, writer: HTTPBodyWriter,
+        row: (PostgresRow, inout CSVWriter) throws -> Void, trailer: (inout CSVWriter) throws -> Void
+    ) async throws {
+        var w = CSVWriter(header: header, rowsHint: rowsPerFetch)
+        try await forEachRow(conn, query) { r in
+            try row(r, &w)
+            if w.bytes.count >= pieceBytes { try await writer.write(w.takeBytes()) }
+        }
+        try trailer(&w)
+        try await writer.write(w.takeBytes())
+    }
+
+    private static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        var i = 0
+        while i <= haystack.count - needle.count {
+            if haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i..<(i + needle.count) }
+            i += 1
+        }
+        return nil
+    }
+}
