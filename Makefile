@@ -29,7 +29,7 @@ release: deps
 run: build
 	$(BIN_DEBUG) migrate
 	$(BIN_DEBUG) seed --demo
-	exec $(BIN_DEBUG) serve
+	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} exec $(BIN_DEBUG) serve
 
 ## Every test: Swift unit + end-to-end suites against a real PostgreSQL, then the API contract checks.
 test: deps

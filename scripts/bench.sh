@@ -11,7 +11,8 @@ DURATION=${BENCH_DURATION:-10s}
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 AS_PG=(); [ "$(id -u)" = 0 ] && AS_PG=(runuser -u postgres --)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export CX_ROOT="$ROOT" CX_DATA_DIR="$DATA" PORT HOST=127.0.0.1 LOG_LEVEL=error DB_POOL_SIZE=${DB_POOL_SIZE:-16}
+# As deployed (Dockerfile, make run): two malloc arenas.
+export CX_ROOT="$ROOT" CX_DATA_DIR="$DATA" PORT HOST=127.0.0.1 LOG_LEVEL=error DB_POOL_SIZE=${DB_POOL_SIZE:-16} MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 unset DATABASE_URL
 
 cleanup() {
@@ -103,13 +104,13 @@ PGB1=$("${AS_PG[@]}" "$PG_BIN/pgbench" -h "$SOCKET_DIR" -U postgres -n -M prepar
 EVAL=$("$ROOT/.build/release/EvaluationBenchmark" | grep '^|' | tail -n 1)
 
 # Reports over 50,000 applications and 150,000 ledger entries: 10 sequential requests each.
-"${PSQL[@]}" -f "$ROOT/Benchmarks/fixtures/reports.sql" >/dev/null
+"${PSQL[@]}" -v code=REPORTS -v apps=50000 -f "$ROOT/Benchmarks/fixtures/reports.sql" >/dev/null
 REPORTS_ID=$("${PSQL[@]}" -At -c "SELECT id FROM programmes WHERE code = 'REPORTS'")
 ENTRIES=$("${PSQL[@]}" -At -c "SELECT count(*) FROM ledger_entries WHERE programme_id = $REPORTS_ID")
 APPS=$("${PSQL[@]}" -At -c "SELECT count(*) FROM applications WHERE programme_id = $REPORTS_ID")
 time_route() {  # time_route NAME PATH -> "| name | min | median | max | bytes |"
   local times=() bytes=0
-  for _ in $(seq 1 10); do
+  for _ in $(seq 1 "${REPS:-10}"); do
     read -r t b < <(curl -s -o /dev/null -w '%{time_total} %{size_download}\n' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$2")
     times+=("$t"); bytes=$b
   done
@@ -129,6 +130,22 @@ REPORTS+=("$(time_route 'overdue payments (JSON)' "/v1/reports/overdue-payments?
 REPORTS+=("$(time_route 'spending chart (SVG)' "/v1/reports/spending.svg?programme_id=$REPORTS_ID")")
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 
+# Growth: the same reports over 5,000, 50,000 and 500,000 applications (3 requests each;
+# BENCH_GROWTH=0 skips the 500,000 one, whose fixture takes minutes to load).
+GROWTH=()
+for apps in 5000 50000 500000; do
+  [ "$apps" = 500000 ] && [ "${BENCH_GROWTH:-1}" = 0 ] && continue
+  code=REPORTS; [ "$apps" != 50000 ] && code="GROWTH$apps" && "${PSQL[@]}" -v code="$code" -v apps="$apps" -f "$ROOT/Benchmarks/fixtures/reports.sql" >/dev/null
+  gid=$("${PSQL[@]}" -At -c "SELECT id FROM programmes WHERE code = '$code'")
+  gentries=$("${PSQL[@]}" -At -c "SELECT count(*) FROM ledger_entries WHERE programme_id = $gid")
+  cells=()
+  for path in "spending?programme_id=$gid" "spending?programme_id=$gid&as_of=2023-06-30" "beneficiaries?programme_id=$gid" "beneficiaries?programme_id=$gid&format=csv"; do
+    cells+=("$(REPS=3 time_route x "/v1/reports/$path" | awk -F'|' '{gsub(/^ +| +$/,"",$4); print $4}')")
+  done
+  GROWTH+=("| $gentries | ${cells[0]} | ${cells[1]} | ${cells[2]} | ${cells[3]} |")
+done
+RSS_GROWTH_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+
 {
   echo "# Benchmark results"
   echo
@@ -140,7 +157,7 @@ RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
   printf '%s\n' "${ROWS[@]}"
   echo
   echo "Server peak RSS (VmHWM): $((RSS_READ_KB / 1024)) MiB after the routes above (pool of $DB_POOL_SIZE connections);"
-  echo "$((RSS_KB / 1024)) MiB at the end of the whole run, after the money routes and the 4 MB report exports."
+  echo "$((RSS_KB / 1024)) MiB after the money routes and the report exports (4 MB CSV, 12 MB JSON, streamed)."
   echo
   echo "pgbench reference (the same two statements, prepared, 64 clients, 2 threads): ${PGB:-n/a} transactions/s;"
   echo "the call's statement alone (what a request with a cached token runs): ${PGB1:-n/a} transactions/s."
@@ -173,6 +190,14 @@ RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
   echo "| report | min | median | max | bytes |"
   echo "|---|---|---|---|---|"
   printf '%s\n' "${REPORTS[@]}"
+  echo
+  echo "## Growth (median of 3 sequential requests; one application and organisation per 3 entries)"
+  echo
+  echo "| ledger entries | spending (JSON) | spending as_of 2023-06-30 | beneficiaries (JSON) | beneficiaries (CSV) |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${GROWTH[@]}"
+  echo
+  echo "Server peak RSS after the growth runs (streamed exports up to $(printf '%s' "${GROWTH[-1]:-}" | awk -F'|' '{gsub(/ /,"",$2); print $2}') entries): $((RSS_GROWTH_KB / 1024)) MiB."
   echo
   echo "## Evaluation module"
   echo

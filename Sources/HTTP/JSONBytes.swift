@@ -513,3 +513,51 @@ struct StreamingSingleValue: SingleValueEncodingContainer {
         try encoder.sink.write(value, path: encoder.path)
     }
 }
+
+/// A JSON object written member by member, for rows of large streamed lists where walking
+/// `Encodable` per row costs more than everything else (issue 10: 60 % of a 50,000-row report).
+/// Same escapes and number forms as `JSONBytes`; a type that writes itself this way keeps a test
+/// that its bytes equal `JSONBytes.encode` of the same value.
+public struct JSONObjectWriter: ~Copyable {
+    private let sink = JSONSink()
+    private var empty = true
+
+    public init() {}
+
+    /// `"member_name":` as `JSON.encoder` converts `name` (computed once per name).
+    public static func key(_ name: String) -> [UInt8] { JSONBytes.memberKey(name) }
+
+    public mutating func begin() {
+        sink.bytes.append(UInt8(ascii: "{"))
+        empty = true
+    }
+
+    public mutating func end() { sink.bytes.append(UInt8(ascii: "}")) }
+
+    private mutating func member(_ key: [UInt8]) {
+        if !empty { sink.bytes.append(UInt8(ascii: ",")) }
+        empty = false
+        sink.bytes.append(contentsOf: key)
+    }
+
+    public mutating func string(_ key: [UInt8], _ value: String?) {
+        member(key)
+        if let value { sink.string(value) } else { sink.null() }
+    }
+
+    public mutating func integer(_ key: [UInt8], _ value: Int64) {
+        member(key)
+        sink.integer(value)
+    }
+
+    /// The bytes written so far, leaving the writer empty.
+    public mutating func take() -> [UInt8] {
+        defer { sink.bytes.removeAll(keepingCapacity: true) }
+        return sink.bytes
+    }
+
+    public var count: Int { sink.bytes.count }
+
+    /// Appends raw, already valid JSON (separators, envelopes).
+    public mutating func raw(_ bytes: some Sequence<UInt8>) { sink.bytes.append(contentsOf: bytes) }
+}

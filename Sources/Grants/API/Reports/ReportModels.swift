@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// The auditor reports' answers (DESIGN.md §6): the JSON bodies, and the rows the CSV forms write.
 
@@ -59,7 +60,8 @@ struct Beneficiary: Codable, Sendable {
     var firstPaymentOn: CalendarDate?
     var lastPaymentOn: CalendarDate?
 
-    enum CodingKeys: String, CodingKey {
+    /// In this order in `write(to:)` too.
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case organisationId, legalName, country, kind, vatNumber, exchanges, committedCents, paidCents, firstPaymentOn, lastPaymentOn
     }
     /// Explicit nulls: every row has every column.
@@ -100,6 +102,32 @@ protocol ReportRow: Codable, Sendable {
     associatedtype Totals: Codable, Sendable
     static var reportSchemaName: String { get }
     static var reportDescription: String { get }
+}
+
+/// A row that writes its own JSON (the same bytes as `JSONBytes.encode`, checked by a test), for
+/// lists streamed by `StreamedReport`.
+protocol JSONObjectWritable {
+    func write(to w: inout JSONObjectWriter)
+}
+
+extension Beneficiary: JSONObjectWritable {
+    private static let keys = CodingKeys.allCases.map { JSONObjectWriter.key($0.stringValue) }
+
+    func write(to w: inout JSONObjectWriter) {
+        let k = Self.keys
+        w.begin()
+        w.integer(k[0], organisationId)
+        w.string(k[1], legalName)
+        w.string(k[2], country)
+        w.string(k[3], kind)
+        w.string(k[4], vatNumber)
+        w.integer(k[5], Int64(exchanges))
+        w.integer(k[6], committedCents)
+        w.integer(k[7], paidCents)
+        w.string(k[8], firstPaymentOn?.iso)
+        w.string(k[9], lastPaymentOn?.iso)
+        w.end()
+    }
 }
 
 /// Totals: `count` = beneficiaries; the amounts equal the spending report's top figures.

@@ -39,7 +39,7 @@ enum StreamedReport {
     /// The JSON form: `envelope` (with no items) encoded once, its item array filled with one
     /// encoded item per row. The envelope is the same `ProgrammeReport` the document describes,
     /// so the streamed bytes are what encoding the whole report would give.
-    static func json<Item: ReportRow>(
+    static func json<Item: ReportRow & JSONObjectWritable>(
         _ conn: PostgresConnection, envelope: ProgrammeReport<Item>, query: PostgresQuery, writer: HTTPBodyWriter,
         item: (PostgresRow) throws -> Item
     ) async throws {
@@ -50,17 +50,17 @@ enum StreamedReport {
         guard let at = firstRange(of: Array(#""items":[]"#.utf8), in: whole) else {
             throw GrantsError.unavailable("a report envelope without its items")
         }
-        var buffer = Array(whole[..<(at.upperBound - 1)])
-        buffer.reserveCapacity(pieceBytes + 4096)
+        var w = JSONObjectWriter()
+        w.raw(whole[..<(at.upperBound - 1)])
         var first = true
         try await forEachRow(conn, query) { row in
-            if !first { buffer.append(UInt8(ascii: ",")) }
+            if !first { w.raw(CollectionOfOne(UInt8(ascii: ","))) }
             first = false
-            buffer.append(contentsOf: try JSONBytes.encode(try item(row)))
-            try await writer.write(&buffer, ifAtLeast: pieceBytes)
+            try item(row).write(to: &w)
+            if w.count >= pieceBytes { try await writer.write(w.take()) }
         }
-        buffer.append(contentsOf: whole[(at.upperBound - 1)...])
-        try await writer.write(buffer)
+        w.raw(whole[(at.upperBound - 1)...])
+        try await writer.write(w.take())
     }
 
     /// The CSV form: the header, one line per row, then `trailer`'s lines.
