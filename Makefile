@@ -10,7 +10,7 @@ DRILL_PGDATA := $(CURDIR)/.data/drill-postgres
 PG_BINDIR    := $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 RUN_AS_PG    := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --")
 
-.PHONY: all deps build release run test test-swift test-fuzz-replay test-api fuzz bench clean stop-test-db openapi lint format
+.PHONY: all deps build release run test test-swift test-fuzz-replay test-api fuzz bench soak clean stop-test-db openapi lint format
 
 all: build
 
@@ -77,6 +77,11 @@ openapi: build
 bench: release
 	@scripts/install-deps.sh wrk
 	scripts/bench.sh
+
+## Ten minutes of steady load with the server's RSS sampled every 30 s (Benchmarks/soak.md).
+soak: release
+	@scripts/install-deps.sh wrk
+	scripts/soak.sh
 
 clean:
 	rm -rf .build .data
