@@ -2,36 +2,11 @@
 # `make bench`: measures the release build with wrk (and pgbench for reference) and writes
 # the figures to Benchmarks/results.md. Loopback only; every load is bounded in time.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-BIN="$ROOT/.build/release/clusterxchange"
-DATA="$ROOT/.data/bench-postgres"
+DATA="$(cd "$(dirname "$0")/.." && pwd)/.data/bench-postgres"
+# shellcheck source=scripts/measure-server.sh
+. "$(dirname "$0")/measure-server.sh"
 OUT="$ROOT/Benchmarks/results.md"
 DURATION=${BENCH_DURATION:-10s}
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-AS_PG=(); [ "$(id -u)" = 0 ] && AS_PG=(runuser -u postgres --)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# As deployed (Dockerfile, make run): two malloc arenas.
-export CX_ROOT="$ROOT" CX_DATA_DIR="$DATA" PORT HOST=127.0.0.1 LOG_LEVEL=error DB_POOL_SIZE=${DB_POOL_SIZE:-16} MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-unset DATABASE_URL
-
-cleanup() {
-  [ -n "${SERVER_PID:-}" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  [ -f "$DATA/postmaster.pid" ] && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-# A fresh private database every run, so figures are comparable.
-[ -f "$DATA/postmaster.pid" ] && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null 2>&1 || true
-rm -rf "$DATA"
-"$BIN" seed --demo >/dev/null
-"$BIN" serve & SERVER_PID=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-
-TOKEN=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"auditor@medic-nest.example","password":"medic-nest-demo"}' \
-  "http://127.0.0.1:$PORT/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-CALL_ID=$(curl -fs -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/programmes/1/calls" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 
 # wrk_run NAME PATH [HEADER] -> "| name | req/s | p50 | p99 |"
 wrk_run() {
@@ -45,8 +20,6 @@ wrk_run() {
   echo "| $name | $rps | $p50 | $p99 | $non2xx |"
 }
 
-SOCKET_DIR=$(sed -n 5p "$DATA/postmaster.pid")
-PSQL=("${AS_PG[@]}" psql -X -q -h "$SOCKET_DIR" -U postgres -d clusterxchange -v ON_ERROR_STOP=1)
 N=${BENCH_N:-20000}
 "${PSQL[@]}" -v n="$N" -f "$ROOT/Benchmarks/fixtures/money.sql" >/dev/null
 FIRST_APP=$("${PSQL[@]}" -At -c "SELECT min(a.id) FROM applications a JOIN programmes p ON p.id = a.programme_id WHERE p.code = 'BENCH' AND a.status = 'evaluated'")
@@ -78,7 +51,7 @@ ROWS+=("$(wrk_run "GET /v1/calls/{id} (bearer auth + one row by primary key)" "/
 RSS_READ_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 # The same read on a second instance with the token cache off (AUTH_CACHE_SECONDS=0): every
 # request also looks its session up, as before the cache.
-PORT_NOCACHE=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT_NOCACHE=$(free_port)
 PORT=$PORT_NOCACHE AUTH_CACHE_SECONDS=0 "$BIN" serve & NOCACHE_PID=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT_NOCACHE/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 NOCACHE_ROW=$(PORT=$PORT_NOCACHE wrk_run "GET /v1/calls/{id}, token cache off (AUTH_CACHE_SECONDS=0)" "/v1/calls/$CALL_ID" -H "Authorization: Bearer $TOKEN")

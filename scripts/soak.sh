@@ -4,36 +4,14 @@
 # turn) every few seconds. The server's RSS is sampled every 30 s into Benchmarks/soak.md, so a
 # leak or an unbounded cache shows as a rising curve.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-BIN="$ROOT/.build/release/clusterxchange"
-DATA="$ROOT/.data/soak-postgres"
+DATA="$(cd "$(dirname "$0")/.." && pwd)/.data/soak-postgres"
+# shellcheck source=scripts/measure-server.sh
+. "$(dirname "$0")/measure-server.sh"
 OUT="$ROOT/Benchmarks/soak.md"
 SECONDS_TOTAL=${SOAK_SECONDS:-600}
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-AS_PG=(); [ "$(id -u)" = 0 ] && AS_PG=(runuser -u postgres --)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export CX_ROOT="$ROOT" CX_DATA_DIR="$DATA" PORT HOST=127.0.0.1 LOG_LEVEL=error DB_POOL_SIZE=${DB_POOL_SIZE:-16} MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-unset DATABASE_URL
-cleanup() {
-  [ -n "${WRK_PID:-}" ] && kill "$WRK_PID" 2>/dev/null || true
-  [ -n "${SERVER_PID:-}" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  [ -f "$DATA/postmaster.pid" ] && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-[ -f "$DATA/postmaster.pid" ] && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null 2>&1 || true
-rm -rf "$DATA"
-"$BIN" seed --demo >/dev/null
-"$BIN" serve & SERVER_PID=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-SOCKET_DIR=$(sed -n 5p "$DATA/postmaster.pid")
-"${AS_PG[@]}" psql -X -q -h "$SOCKET_DIR" -U postgres -d clusterxchange -v ON_ERROR_STOP=1 -v code=REPORTS -v apps=50000 \
-  -f "$ROOT/Benchmarks/fixtures/reports.sql" >/dev/null
-TOKEN=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"auditor@medic-nest.example","password":"medic-nest-demo"}' \
-  "http://127.0.0.1:$PORT/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-CALL_ID=$(curl -fs -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/programmes/1/calls" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
-REPORTS_ID=$("${AS_PG[@]}" psql -X -At -h "$SOCKET_DIR" -U postgres -d clusterxchange -c "SELECT id FROM programmes WHERE code = 'REPORTS'")
+cleanup_extra() { [ -n "${WRK_PID:-}" ] && kill "$WRK_PID" 2>/dev/null || true; }
+"${PSQL[@]}" -v code=REPORTS -v apps=50000 -f "$ROOT/Benchmarks/fixtures/reports.sql" >/dev/null
+REPORTS_ID=$("${PSQL[@]}" -At -c "SELECT id FROM programmes WHERE code = 'REPORTS'")
 rss() { awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
 START_KB=$(rss)
 wrk -t2 -c48 -d"${SECONDS_TOTAL}s" -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/calls/$CALL_ID" >/tmp/cx-soak-wrk.txt & WRK_PID=$!

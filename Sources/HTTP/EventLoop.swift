@@ -563,6 +563,15 @@ final class EventLoop: @unchecked Sendable {
 
     private static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
 
+    /// Queues bytes behind whatever of the buffer is still unsent (the sent prefix is dropped).
+    private func appendPending(_ c: Connection, _ bytes: [UInt8]) {
+        if c.writeOffset > 0 {
+            c.writeBuffer.removeFirst(c.writeOffset)
+            c.writeOffset = 0
+        }
+        c.writeBuffer.append(contentsOf: bytes)
+    }
+
     /// A piece, the end or a failure of the current response's streamed body.
     private func handle(_ message: StreamMessage) {
         guard Int(message.fd) < connections.count, let c = connections[Int(message.fd)], c.id == message.connectionID,
@@ -577,27 +586,14 @@ final class EventLoop: @unchecked Sendable {
                 waiter.resume()
                 return
             }
-            if c.writeOffset > 0 {
-                c.writeBuffer.removeFirst(c.writeOffset)
-                c.writeOffset = 0
-            }
             if stream.chunked {
-                c.writeBuffer.append(contentsOf: String(bytes.count, radix: 16).utf8)
-                c.writeBuffer.append(contentsOf: [0x0D, 0x0A])
-                c.writeBuffer.append(contentsOf: bytes)
-                c.writeBuffer.append(contentsOf: [0x0D, 0x0A])
+                appendPending(c, Array(String(bytes.count, radix: 16).utf8) + [0x0D, 0x0A] + bytes + [0x0D, 0x0A])
             } else {
-                c.writeBuffer.append(contentsOf: bytes)
+                appendPending(c, bytes)
             }
             stream.waiter = waiter
         case .end:
-            if stream.chunked && !stream.discard {
-                if c.writeOffset > 0 {
-                    c.writeBuffer.removeFirst(c.writeOffset)
-                    c.writeOffset = 0
-                }
-                c.writeBuffer.append(contentsOf: Self.lastChunk)
-            }
+            if stream.chunked && !stream.discard { appendPending(c, Self.lastChunk) }
             stream.ended = true
         case .abort(let failure):
             context.logger.error("streamed body failed", ["error": failure, "remote": c.remote])

@@ -40,14 +40,17 @@ public final class HTTPBodyWriter: Sendable {
         head.withLock { h in h?.response.headers.set(name, value) }
     }
 
+    /// The head, once: the first caller gets it, every later one nil.
+    private func takeHead() -> Completion? {
+        head.withLock { h in
+            defer { h = nil }
+            return h
+        }
+    }
+
     /// Posts the head if no piece has yet; true when this call did.
     func sendHeadIfPending() -> Bool {
-        guard
-            let pending = head.withLock({ h -> Completion? in
-                defer { h = nil }
-                return h
-            })
-        else { return false }
+        guard let pending = takeHead() else { return false }
         loop.complete(pending)
         return true
     }
@@ -55,14 +58,8 @@ public final class HTTPBodyWriter: Sendable {
     /// The producer failed before its first piece: the error's answer replaces the head (sent as
     /// an ordinary response). False when the head is already out.
     func sendHeadIfPendingReplaced(by answer: (HTTPResponse, String?)) -> Bool {
-        guard
-            var pending = head.withLock({ h -> Completion? in
-                defer { h = nil }
-                return h
-            })
-        else { return false }
-        pending.response = answer.0
-        pending.failure = answer.1
+        guard var pending = takeHead() else { return false }
+        (pending.response, pending.failure) = answer
         loop.complete(pending)
         return true
     }

@@ -56,17 +56,23 @@ private func streamingRoutes(_ log: StreamLog) -> (inout Router) -> Void {
 /// Bodies produced while they are sent (`HTTPResponse.streaming`), over real sockets.
 @Suite("Streamed response bodies over sockets")
 struct StreamedBodyTests {
+    /// `request` on a fresh connection, then `GET /hello` on the same one: the second answer shows
+    /// the first left nothing behind on the connection.
+    func thenHello(_ port: Int, _ request: String, head: Bool = false) async -> (RawResponse?, RawResponse?) {
+        await offPool { () -> (RawResponse?, RawResponse?) in
+            let c = RawClient(port: port)!
+            c.send(request)
+            let first = c.readResponse(head: head)
+            c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+            return (first, c.readResponse())
+        }
+    }
+
     @Test func chunkedBodyThenTheConnectionIsReused() async throws {
         let log = StreamLog()
         let server = try makeServer(routes: streamingRoutes(log))
         let port = server.port
-        let (first, second) = await offPool { () -> (RawResponse?, RawResponse?) in
-            let c = RawClient(port: port)!
-            c.send("GET /stream/30/1000 HTTP/1.1\r\nHost: x\r\n\r\n")
-            let first = c.readResponse()
-            c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
-            return (first, c.readResponse())
-        }
+        let (first, second) = await thenHello(port, "GET /stream/30/1000 HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(first?.status == 200)
         #expect(first?.headers["Transfer-Encoding"] == "chunked")
         #expect(first?.headers["Content-Length"] == nil)
@@ -82,13 +88,7 @@ struct StreamedBodyTests {
     @Test func anErrorBeforeTheFirstPieceIsAProblemAnswer() async throws {
         let server = try makeServer(routes: streamingRoutes(StreamLog()))
         let port = server.port
-        let (r, next) = await offPool { () -> (RawResponse?, RawResponse?) in
-            let c = RawClient(port: port)!
-            c.send("GET /fails-before HTTP/1.1\r\nHost: x\r\n\r\n")
-            let r = c.readResponse()
-            c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
-            return (r, c.readResponse())
-        }
+        let (r, next) = await thenHello(port, "GET /fails-before HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(r?.status == 422)
         #expect(r?.headers["Content-Type"] == "application/problem+json")
         #expect(r?.headers["Transfer-Encoding"] == nil)
@@ -123,13 +123,7 @@ struct StreamedBodyTests {
         let log = StreamLog()
         let server = try makeServer(routes: streamingRoutes(log))
         let port = server.port
-        let (head, next) = await offPool { () -> (RawResponse?, RawResponse?) in
-            let c = RawClient(port: port)!
-            c.send("HEAD /stream/5/100 HTTP/1.1\r\nHost: x\r\n\r\n")
-            let head = c.readResponse(head: true)
-            c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
-            return (head, c.readResponse())
-        }
+        let (head, next) = await thenHello(port, "HEAD /stream/5/100 HTTP/1.1\r\nHost: x\r\n\r\n", head: true)
         #expect(head?.status == 200)
         #expect(head?.headers["Transfer-Encoding"] == "chunked")
         #expect(head?.body.isEmpty == true)

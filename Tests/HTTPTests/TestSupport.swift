@@ -42,8 +42,10 @@ final class RawClient {
     private var buffer: [UInt8] = []
 
     /// `source` binds the client to a local address first (Linux routes all of 127/8 to the
-    /// loopback), so one test can be several client addresses.
-    init?(port: Int, timeout: Double = 5, source: String? = nil) {
+    /// loopback), so one test can be several client addresses. `timeout` bounds each read; the
+    /// default is generous because the whole suite starts at once on two cores, and CPU-bound
+    /// suites can hold both pool threads for seconds (6 s seen) before a handler runs.
+    init?(port: Int, timeout: Double = 30, source: String? = nil) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         if let source {
             var local = sockaddr_in()

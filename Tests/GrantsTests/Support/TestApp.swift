@@ -99,7 +99,8 @@ final class TestApp: Sendable {
         await admin.close()
     }
 
-    /// Direct SQL for set-up and tamper tests (never for checking results: those go over HTTP).
+    /// Direct SQL for set-up and tamper tests, and for the ledger-summary check in `with`; results
+    /// a user sees are checked over HTTP.
     func sql(_ query: PostgresQuery) async throws -> PostgresResult {
         try await admin.query(query)
     }

@@ -47,7 +47,7 @@ enum StreamedReport {
         empty.items = []
         let whole = try JSONBytes.encode(empty)
         // The member's raw bytes cannot occur inside an encoded string (its quotes would be escaped).
-        guard let at = firstRange(of: Array(#""items":[]"#.utf8), in: whole) else {
+        guard let at = whole.firstRange(of: Array(#""items":[]"#.utf8)) else {
             throw GrantsError.unavailable("a report envelope without its items")
         }
         var w = JSONObjectWriter()
@@ -77,13 +77,4 @@ enum StreamedReport {
         try await writer.write(w.takeBytes())
     }
 
-    private static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
-        var i = 0
-        while i <= haystack.count - needle.count {
-            if haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i..<(i + needle.count) }
-            i += 1
-        }
-        return nil
-    }
 }
