@@ -21,9 +21,11 @@ build: deps
 	$(SWIFT) build
 
 # The products only: the fuzz harnesses import Grants @testable, which a release build refuses.
+# The Swift runtime and Foundation linked statically, as the image ships them: only the code the
+# service uses is mapped, 6-10 MiB less resident than the shared libraries (Benchmarks/results.md).
 release: deps
-	$(SWIFT) build -c release --product clusterxchange
-	$(SWIFT) build -c release --product EvaluationBenchmark
+	$(SWIFT) build -c release --static-swift-stdlib --product clusterxchange
+	$(SWIFT) build -c release --static-swift-stdlib --product EvaluationBenchmark
 
 ## Builds, starts a private PostgreSQL when DATABASE_URL is unset, migrates, seeds demo data, serves.
 run: build

@@ -26,7 +26,7 @@ let package = Package(
             path: "Benchmarks/EvaluationBenchmark", swiftSettings: strict),
         // Fuzz harnesses: a corpus replayer in normal builds, libFuzzer targets under `make fuzz`.
         .executableTarget(
-            name: "FuzzHarnesses", dependencies: ["Grants", "HTTP"],
+            name: "FuzzHarnesses", dependencies: ["Grants", "HTTP", "Postgres"],
             path: "Tests/Fuzz/Harnesses", swiftSettings: strict),
         .testTarget(name: "TimestampsTests", dependencies: ["Timestamps"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),

@@ -102,6 +102,12 @@ REPORTS+=("$(time_route 'beneficiaries (CSV)' "/v1/reports/beneficiaries?program
 REPORTS+=("$(time_route 'overdue payments (JSON)' "/v1/reports/overdue-payments?programme_id=$REPORTS_ID")")
 REPORTS+=("$(time_route 'spending chart (SVG)' "/v1/reports/spending.svg?programme_id=$REPORTS_ID")")
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+# Reference: PostgreSQL writing the beneficiaries rows as CSV itself (COPY of the statement the
+# summaries path of ReportQueries.beneficiaries sends), 10 times in one psql session.
+BENEFICIARIES_SQL="SELECT o.organisation_id, vo.legal_name, vo.country::text, vo.kind, vo.vat_number, o.exchanges, o.committed_cents, o.paid_cents, (o.first_payment_at AT TIME ZONE 'UTC')::date, (o.last_payment_at AT TIME ZONE 'UTC')::date FROM ledger_organisation_totals o JOIN organisations vo ON vo.id = o.organisation_id WHERE o.programme_id = $REPORTS_ID AND o.applications <> 0 ORDER BY o.organisation_id"
+COPY_MS=$( { echo '\timing on'; for _ in $(seq 1 10); do echo "\copy ($BENEFICIARIES_SQL) to /dev/null csv"; done; } \
+  | "${PSQL[@]}" 2>/dev/null | awk '/^Time:/ {print $2}' | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+CSV_MEDIAN=$(awk -F'|' '/beneficiaries \(CSV\)/ {gsub(/ ms| /,"",$4); print $4}' <<<"$(printf '%s\n' "${REPORTS[@]}")")
 
 # Growth: the same reports over 5,000, 50,000 and 500,000 applications (3 requests each;
 # BENCH_GROWTH=0 skips the 500,000 one, whose fixture takes minutes to load).
@@ -163,6 +169,9 @@ RSS_GROWTH_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
   echo "| report | min | median | max | bytes |"
   echo "|---|---|---|---|---|"
   printf '%s\n' "${REPORTS[@]}"
+  echo
+  echo "PostgreSQL's own CSV of the beneficiaries rows (\\copy of the same statement to /dev/null, median of 10): $COPY_MS ms;"
+  echo "the service's beneficiaries CSV over HTTP (median above) / that: $(awk -v a="$CSV_MEDIAN" -v b="$COPY_MS" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }')."
   echo
   echo "## Growth (median of 3 sequential requests; one application and organisation per 3 entries)"
   echo

@@ -224,18 +224,24 @@ final class JSONSink {
     /// Escapes `"`, `\` and C0 controls as JSONEncoder does (`\b \t \n \f \r`, else `\u00XX`);
     /// `/`, DEL and every other character are written as they are.
     func string(_ s: String) {
+        var s = s
+        s.withUTF8 { string(utf8: $0) }
+    }
+
+    /// A JSON string from valid UTF-8: quotes, backslashes and controls escaped, the rest as is.
+    func string(utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        let plain =
-            s.utf8.withContiguousStorageIfAvailable { buffer in
-                for b in buffer where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
-                return true
-            } ?? false
+        var plain = true
+        for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+            plain = false
+            break
+        }
         if plain {
-            bytes.append(contentsOf: s.utf8)
+            bytes.append(contentsOf: utf8)
             bytes.append(UInt8(ascii: "\""))
             return
         }
-        for b in s.utf8 {
+        for b in utf8 {
             switch b {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -548,6 +554,17 @@ public struct JSONObjectWriter: ~Copyable {
     public mutating func integer(_ key: [UInt8], _ value: Int64) {
         member(key)
         sink.integer(value)
+    }
+
+    /// A string member from bytes the caller has checked are valid UTF-8.
+    public mutating func string(_ key: [UInt8], utf8: UnsafeBufferPointer<UInt8>) {
+        member(key)
+        sink.string(utf8: utf8)
+    }
+
+    public mutating func null(_ key: [UInt8]) {
+        member(key)
+        sink.null()
     }
 
     /// The bytes written so far, leaving the writer empty.

@@ -238,22 +238,31 @@ final class LibPQSession: @unchecked Sendable {
             types.append(UInt32(PQftype(res, Int32(f))))
         }
         let columns = PostgresColumns(names: names, typeOIDs: types)
-        var rows: [PostgresRow] = []
-        rows.reserveCapacity(rowCount)
+        var bytes: [UInt8] = []
+        var spans: [(start: Int, count: Int)] = []
+        spans.reserveCapacity(rowCount * fieldCount)
+        // One pass for the size, so the buffer is allocated once.
+        var total = 0
         for r in 0..<rowCount {
-            var values: [String?] = []
-            values.reserveCapacity(fieldCount)
+            for f in 0..<fieldCount { total += Int(PQgetlength(res, Int32(r), Int32(f))) }
+        }
+        bytes.reserveCapacity(total)
+        for r in 0..<rowCount {
             for f in 0..<fieldCount {
                 if PQgetisnull(res, Int32(r), Int32(f)) == 1 {
-                    values.append(nil)
+                    spans.append((bytes.count, -1))
                 } else {
                     let length = Int(PQgetlength(res, Int32(r), Int32(f)))
-                    let raw = UnsafeRawBufferPointer(start: PQgetvalue(res, Int32(r), Int32(f)), count: length)
-                    values.append(String(decoding: raw, as: UTF8.self))
+                    let start = bytes.count
+                    if length > 0, let value = PQgetvalue(res, Int32(r), Int32(f)) {
+                        bytes.append(contentsOf: UnsafeRawBufferPointer(start: value, count: length))
+                    }
+                    spans.append((start, bytes.count - start))
                 }
             }
-            rows.append(PostgresRow(columns: columns, values: values))
         }
+        let values = PostgresValues(bytes: bytes, spans: spans, columnCount: fieldCount)
+        let rows = (0..<rowCount).map { PostgresRow(columns: columns, values: values, row: $0) }
         let affected = Int(String(cString: PQcmdTuples(res))) ?? 0
         return PostgresResult(rows: rows, affectedRows: affected)
     }

@@ -1,11 +1,51 @@
 import Foundation
 
-/// One result cell handed to a decoder. Results are always requested in text
-/// format, so `text` is the server's output function's rendering.
+/// One result cell handed to a decoder. Results are always requested in text format, so the
+/// bytes are the server's output function's rendering; `text` makes a `String` of them on demand.
 public struct PostgresCell: Sendable {
-    public var text: String?
+    let values: PostgresValues
+    let span: (start: Int, count: Int)
     public var typeOID: UInt32
     public var columnName: String
+
+    init(values: PostgresValues, span: (start: Int, count: Int), typeOID: UInt32, columnName: String) {
+        self.values = values
+        self.span = span
+        self.typeOID = typeOID
+        self.columnName = columnName
+    }
+
+    /// A cell outside any result (tests, and decoders composed from others).
+    public init(text: String?, typeOID: UInt32, columnName: String) {
+        let bytes = text.map { Array($0.utf8) } ?? []
+        self.init(
+            values: PostgresValues(bytes: bytes, spans: [(0, text == nil ? -1 : bytes.count)], columnCount: 1),
+            span: (0, text == nil ? -1 : bytes.count), typeOID: typeOID, columnName: columnName)
+    }
+
+    public var isNull: Bool { span.count < 0 }
+
+    /// The cell's text, or nil for SQL NULL.
+    public var text: String? {
+        guard span.count >= 0 else { return nil }
+        return String(decoding: values.bytes[span.start..<(span.start + span.count)], as: UTF8.self)
+    }
+
+    /// The cell's bytes (UTF-8 text), or nil for SQL NULL.
+    public var utf8: ArraySlice<UInt8>? {
+        guard span.count >= 0 else { return nil }
+        return values.bytes[span.start..<(span.start + span.count)]
+    }
+
+    /// Calls `body` with the cell's text as valid UTF-8 without making a `String` when the
+    /// bytes are ASCII (checked byte by byte); other bytes go through `String`, which repairs
+    /// anything invalid. Nil for SQL NULL.
+    public func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        guard let bytes = utf8 else { return nil }
+        if bytes.allSatisfy({ $0 < 0x80 }) { return try bytes.withUnsafeBufferPointer(body) }
+        var text = String(decoding: bytes, as: UTF8.self)
+        return try text.withUTF8(body)
+    }
 
     public func failure(_ type: Any.Type) -> PostgresError {
         .decoding("column \"\(columnName)\" (type oid \(typeOID)) is not decodable as \(type)")
@@ -13,10 +53,40 @@ public struct PostgresCell: Sendable {
 
     /// The text of a non-NULL cell; NULL into a non-optional is an error, not a default.
     public func require(_ type: Any.Type) throws(PostgresError) -> String {
-        guard let text else {
-            throw .decoding("column \"\(columnName)\" is NULL but \(type) is not optional")
-        }
+        guard let text else { throw nullFailure(type) }
         return text
+    }
+
+    /// The bytes of a non-NULL cell; NULL into a non-optional is an error, not a default.
+    public func requireBytes(_ type: Any.Type) throws(PostgresError) -> ArraySlice<UInt8> {
+        guard let utf8 else { throw nullFailure(type) }
+        return utf8
+    }
+
+    private func nullFailure(_ type: Any.Type) -> PostgresError {
+        .decoding("column \"\(columnName)\" is NULL but \(type) is not optional")
+    }
+
+    /// A decimal integer (`-?[0-9]+`, the output of int2/int4/int8) in `T`, with checked
+    /// arithmetic: nil for anything else, including a value beyond `T`.
+    func integer<T: FixedWidthInteger>(_ type: T.Type) throws(PostgresError) -> T {
+        let digits = try requireBytes(type)
+        var i = digits.startIndex
+        let negative = i < digits.endIndex && digits[i] == UInt8(ascii: "-")
+        if negative || (i < digits.endIndex && digits[i] == UInt8(ascii: "+")) { i += 1 }
+        guard i < digits.endIndex else { throw failure(type) }
+        var value: T = 0
+        while i < digits.endIndex {
+            let c = digits[i]
+            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { throw failure(type) }
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let digit = T(c &- UInt8(ascii: "0"))
+            let (next, o2) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+            guard !o1, !o2 else { throw failure(type) }
+            value = next
+            i += 1
+        }
+        return value
     }
 }
 
@@ -34,22 +104,19 @@ extension String: PostgresDecodable {
 
 extension Int: PostgresDecodable {
     public static func postgresDecode(_ cell: PostgresCell) throws(PostgresError) -> Int {
-        guard let value = Int(try cell.require(Int.self)) else { throw cell.failure(Int.self) }
-        return value
+        try cell.integer(Int.self)
     }
 }
 
 extension Int64: PostgresDecodable {
     public static func postgresDecode(_ cell: PostgresCell) throws(PostgresError) -> Int64 {
-        guard let value = Int64(try cell.require(Int64.self)) else { throw cell.failure(Int64.self) }
-        return value
+        try cell.integer(Int64.self)
     }
 }
 
 extension Int32: PostgresDecodable {
     public static func postgresDecode(_ cell: PostgresCell) throws(PostgresError) -> Int32 {
-        guard let value = Int32(try cell.require(Int32.self)) else { throw cell.failure(Int32.self) }
-        return value
+        try cell.integer(Int32.self)
     }
 }
 
@@ -98,7 +165,7 @@ extension Array: PostgresDecodable where Element: PostgresArrayDecodable {
 
 extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
     public static func postgresDecode(_ cell: PostgresCell) throws(PostgresError) -> Wrapped? {
-        guard cell.text != nil else { return nil }
+        guard !cell.isNull else { return nil }
         return try Wrapped.postgresDecode(cell)
     }
 }

@@ -65,15 +65,16 @@ struct CSVWriter {
 
     /// Neutralise a formula start, then quote when the cell holds a comma, quote or line break.
     mutating func text(_ raw: String) {
+        var raw = raw
+        raw.withUTF8 { text(utf8: $0) }
+    }
+
+    /// `text` for UTF-8 bytes the caller has checked are valid UTF-8.
+    mutating func text(utf8: UnsafeBufferPointer<UInt8>) {
         separate()
-        let utf8 = raw.utf8
-        let needsQuotes =
-            utf8.withContiguousStorageIfAvailable { buffer in
-                buffer.contains {
-                    $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
-                }
-            }
-            ?? utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        let needsQuotes = utf8.contains {
+            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
+        }
         if let first = utf8.first, Self.isFormulaStart(first) {
             if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
             bytes.append(UInt8(ascii: "'"))
@@ -90,6 +91,12 @@ struct CSVWriter {
             bytes.append(byte)
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Bytes already in their final form (a checked date), as one cell.
+    mutating func verbatim(_ utf8: ArraySlice<UInt8>) {
+        separate()
+        bytes.append(contentsOf: utf8)
     }
 
     /// Decimal digits, as `String(n)` writes them.

@@ -21,12 +21,19 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// Parses exactly `YYYY-MM-DD`; anything else (times, offsets, short forms) is refused.
     public init?(iso: String) {
-        let u = Array(iso.utf8)
-        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
+        var iso = iso
+        guard let date = iso.withUTF8({ CalendarDate(isoUTF8: $0) }) else { return nil }
+        self = date
+    }
+
+    /// `YYYY-MM-DD` from its UTF-8 bytes (a database cell read without making a `String`).
+    public init?<Bytes: Collection<UInt8>>(isoUTF8 u: Bytes) where Bytes.Index == Int {
+        let base = u.startIndex
+        guard u.count == 10, u[base + 4] == UInt8(ascii: "-"), u[base + 7] == UInt8(ascii: "-") else { return nil }
         func digits(_ r: Range<Int>) -> Int? {
             var v = 0
             for i in r {
-                let c = u[i]
+                let c = u[base + i]
                 guard c >= 48, c <= 57 else { return nil }
                 v = v * 10 + Int(c - 48)
             }

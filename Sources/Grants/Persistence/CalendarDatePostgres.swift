@@ -9,7 +9,7 @@ extension CalendarDate: PostgresEncodable, PostgresDecodable {
     public var postgresBind: PostgresBind { .text(iso, typeOID: Self.postgresTypeOID) }
 
     public static func postgresDecode(_ cell: PostgresCell) throws(PostgresError) -> CalendarDate {
-        guard let date = CalendarDate(iso: try cell.require(CalendarDate.self)) else { throw cell.failure(CalendarDate.self) }
+        guard let date = CalendarDate(isoUTF8: try cell.requireBytes(CalendarDate.self)) else { throw cell.failure(CalendarDate.self) }
         return date
     }
 }

@@ -11,6 +11,7 @@ enum FuzzTargets {
         ("csv-import", CSVImportHarness.run),
         ("svg-chart", SVGChartHarness.run),
         ("iban-dates", IBANDateHarness.run),
+        ("report-cells", ReportCellsHarness.run),
     ]
 
     static func named(_ name: String) -> (@Sendable ([UInt8]) -> Void)? {

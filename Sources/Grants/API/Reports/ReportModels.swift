@@ -104,30 +104,14 @@ protocol ReportRow: Codable, Sendable {
     static var reportDescription: String { get }
 }
 
-/// A row that writes its own JSON (the same bytes as `JSONBytes.encode`, checked by a test), for
-/// lists streamed by `StreamedReport`.
-protocol JSONObjectWritable {
-    func write(to w: inout JSONObjectWriter)
-}
-
-extension Beneficiary: JSONObjectWritable {
-    private static let keys = CodingKeys.allCases.map { JSONObjectWriter.key($0.stringValue) }
-
-    func write(to w: inout JSONObjectWriter) {
-        let k = Self.keys
-        w.begin()
-        w.integer(k[0], organisationId)
-        w.string(k[1], legalName)
-        w.string(k[2], country)
-        w.string(k[3], kind)
-        w.string(k[4], vatNumber)
-        w.integer(k[5], Int64(exchanges))
-        w.integer(k[6], committedCents)
-        w.integer(k[7], paidCents)
-        w.string(k[8], firstPaymentOn?.iso)
-        w.string(k[9], lastPaymentOn?.iso)
-        w.end()
-    }
+extension Beneficiary {
+    /// The streamed form of `ReportQueries.beneficiaries`' columns, in `CodingKeys` order.
+    static let jsonLayout = JSONRowLayout(
+        zip(
+            CodingKeys.allCases.map(\.stringValue),
+            [.integer, .text, .text, .text, .text, .integer, .integer, .integer, .date, .date] as [JSONRowLayout.Member]
+        )
+        .map { (key: $0, member: $1) })
 }
 
 /// Totals: `count` = beneficiaries; the amounts equal the spending report's top figures.

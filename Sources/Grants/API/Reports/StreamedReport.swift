@@ -37,11 +37,11 @@ enum StreamedReport {
     }
 
     /// The JSON form: `envelope` (with no items) encoded once, its item array filled with one
-    /// encoded item per row. The envelope is the same `ProgrammeReport` the document describes,
-    /// so the streamed bytes are what encoding the whole report would give.
-    static func json<Item: ReportRow & JSONObjectWritable>(
+    /// item per row written by `layout`. The envelope is the same `ProgrammeReport` the document
+    /// describes, so the streamed bytes are what encoding the whole report would give.
+    static func json<Item: ReportRow>(
         _ conn: PostgresConnection, envelope: ProgrammeReport<Item>, query: PostgresQuery, writer: HTTPBodyWriter,
-        item: (PostgresRow) throws -> Item
+        layout: JSONRowLayout
     ) async throws {
         var empty = envelope
         empty.items = []
@@ -56,7 +56,7 @@ enum StreamedReport {
         try await forEachRow(conn, query) { row in
             if !first { w.raw(CollectionOfOne(UInt8(ascii: ","))) }
             first = false
-            try item(row).write(to: &w)
+            try layout.write(row, to: &w)
             if w.count >= pieceBytes { try await writer.write(w.take()) }
         }
         w.raw(whole[(at.upperBound - 1)...])
@@ -66,11 +66,11 @@ enum StreamedReport {
     /// The CSV form: the header, one line per row, then `trailer`'s lines.
     static func csv(
         _ conn: PostgresConnection, header: [String], query: PostgresQuery, writer: HTTPBodyWriter,
-        row: (PostgresRow, inout CSVWriter) throws -> Void, trailer: (inout CSVWriter) throws -> Void
+        layout: CSVRowLayout, trailer: (inout CSVWriter) throws -> Void
     ) async throws {
         var w = CSVWriter(header: header, rowsHint: rowsPerFetch)
         try await forEachRow(conn, query) { r in
-            try row(r, &w)
+            try layout.write(r, to: &w)
             if w.bytes.count >= pieceBytes { try await writer.write(w.takeBytes()) }
         }
         try trailer(&w)

@@ -198,21 +198,10 @@ enum ReportRoutes {
 
     // MARK: beneficiaries
 
-    /// A row of the beneficiaries query (see `ReportQueries.beneficiaries`).
-    static func beneficiary(_ r: PostgresRow) throws -> Beneficiary {
-        Beneficiary(
-            organisationId: try r.decode(0), legalName: try r.decode(1), country: try r.decode(2), kind: try r.decode(3),
-            vatNumber: try r.decode(4), exchanges: try r.decode(5), committedCents: try r.decode(6), paidCents: try r.decode(7),
-            firstPaymentOn: try r.decode(8), lastPaymentOn: try r.decode(9))
-    }
-
-    static func beneficiaryCells(_ b: Beneficiary) -> [CSVWriter.Cell] {
-        [
-            .integer(b.organisationId), .text(b.legalName), .text(b.country), .text(b.kind), .text(b.vatNumber ?? ""),
-            .integer(Int64(b.exchanges)), .euros(b.committedCents), .euros(b.paidCents),
-            b.firstPaymentOn.map { .text($0.iso) } ?? .empty, b.lastPaymentOn.map { .text($0.iso) } ?? .empty,
-        ]
-    }
+    /// The CSV form of `ReportQueries.beneficiaries`' columns (`beneficiaryColumns`).
+    static let beneficiaryCSV = CSVRowLayout([
+        .integer, .text, .text, .text, .text, .integer, .euros, .euros, .date, .date,
+    ])
 
     /// Streamed (`StreamedReport`): one row per beneficiary as the cursor reads them. The totals
     /// are summed by PostgreSQL in the same snapshot first, so a sum beyond 64 bits (only a
@@ -229,7 +218,7 @@ enum ReportRoutes {
                         "Content-Disposition", "attachment; filename=\"\(filename("beneficiaries", programme, p, ext: "csv"))\"")
                     try await StreamedReport.csv(
                         conn, header: beneficiaryColumns, query: query, writer: writer,
-                        row: { r, w in w.row(beneficiaryCells(try beneficiary(r))) },
+                        layout: beneficiaryCSV,
                         trailer: { w in
                             w.row([
                                 .text("TOTAL"), .empty, .empty, .empty, .empty, .integer(totals.exchanges), .euros(totals.committedCents),
@@ -241,7 +230,7 @@ enum ReportRoutes {
                         programmeId: programme.id, programmeCode: programme.code, asOf: AsOf.format(p.asOf),
                         retentionUntil: programme.retentionUntil, items: [],
                         totals: ReportTotals(count: totals.count, committedCents: totals.committedCents, paidCents: totals.paidCents))
-                    try await StreamedReport.json(conn, envelope: envelope, query: query, writer: writer, item: beneficiary)
+                    try await StreamedReport.json(conn, envelope: envelope, query: query, writer: writer, layout: Beneficiary.jsonLayout)
                 }
             }
         }
