@@ -173,6 +173,59 @@ final class LibPQSession: @unchecked Sendable {
         return try consume(result, conn: conn)
     }
 
+    /// Runs `queries` as prepared statements in one libpq pipeline: all sent, one Sync, then
+    /// every result read, so the batch costs one round trip (and one hop to this thread)
+    /// instead of one each. Used for what runs just before COMMIT while a lock is held (the
+    /// audit chain's), so the lock is released without waiting on the client in between.
+    /// The first error is thrown; the server skips the statements after it (their results
+    /// are PIPELINE_ABORTED) and an open transaction is left aborted for the caller's ROLLBACK.
+    /// A failure to send or a lost connection leaves the session unusable (`.connection`).
+    func executePipeline(_ queries: [PostgresQuery]) throws(PostgresError) -> [PostgresResult] {
+        guard let conn, isHealthy else { throw connectionError("connection is broken") }
+        // Everything that can be refused is refused before the first byte is sent.
+        for query in queries {
+            for bind in query.binds where bind.format == .text && bind.bytes?.contains(0) == true {
+                throw PostgresError(kind: .protocol, sqlState: "22021", serverMessage: "text parameter contains a NUL byte")
+            }
+        }
+        // Synchronous PQprepare is not allowed in pipeline mode: prepare what this backend lacks first.
+        var names: [String] = []
+        for query in queries { names.append(try statementName(for: query, conn: conn)) }
+        guard PQenterPipelineMode(conn) == 1 else { throw connectionError("cannot enter pipeline mode") }
+        for (query, name) in zip(queries, names) {
+            let sent =
+                (try? withParameters(query.binds) { count, _, values, lengths, formats in
+                    PQsendQueryPrepared(conn, name, count, values, lengths, formats, 0)
+                }) ?? 0
+            guard sent == 1 else { throw brokenPipeline("sending a pipelined statement failed") }
+        }
+        guard PQpipelineSync(conn) == 1 else { throw brokenPipeline("sending the pipeline's sync failed") }
+        var results: [PostgresResult] = []
+        var firstError: PostgresError?
+        for _ in queries {
+            // One result per statement, then NULL.
+            guard let first = PQgetResult(conn) else { throw brokenPipeline("a pipelined statement got no result") }
+            let result = LibPQResult(first)
+            if PQresultStatus(first) != PGRES_PIPELINE_ABORTED {
+                do { results.append(try consume(result, conn: conn)) } catch { firstError = firstError ?? error }
+            }
+            while let extra = PQgetResult(conn) { PQclear(extra) }
+        }
+        guard let sync = PQgetResult(conn) else { throw brokenPipeline("the pipeline's sync got no answer") }
+        let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
+        PQclear(sync)
+        guard synced, PQexitPipelineMode(conn) == 1 else { throw brokenPipeline("the pipeline did not end at its sync") }
+        if let firstError { throw firstError }
+        return results
+    }
+
+    /// A pipeline that cannot be finished: the session is closed, so nothing half-read is reused.
+    private func brokenPipeline(_ what: String) -> PostgresError {
+        let error = connectionError(what)
+        finish()
+        return error
+    }
+
     private func runPrepared(_ name: String, _ query: PostgresQuery, conn: OpaquePointer) throws(PostgresError) -> PostgresResult {
         let result: LibPQResult = try withParameters(query.binds) { count, _, values, lengths, formats in
             LibPQResult(PQexecPrepared(conn, name, count, values, lengths, formats, 0))

@@ -68,10 +68,23 @@ public final class PostgresConnection: Sendable {
         try await perform(query, prepared: true)
     }
 
+    /// Prepared statements sent together in one libpq pipeline (one round trip), results in
+    /// order. The first error is thrown and the statements after it do not run; inside a
+    /// transaction the transaction is then aborted, as after any failed statement.
+    @discardableResult
+    public func pipeline(_ queries: [PostgresQuery]) async throws -> [PostgresResult] {
+        guard queries.count > 1 else { return queries.isEmpty ? [] : [try await prepared(queries[0])] }
+        // Not a reconnect point: a pipeline never opens a checkout (BEGIN or a query does).
+        freshCheckout.store(false, ordering: .releasing)
+        return try await observe {
+            try await run { session throws(PostgresError) in try session.executePipeline(queries) }
+        }
+    }
+
     /// Runs `query` as the last statement of the current `PostgresPool.transaction`, just before
     /// COMMIT (a rollback drops it); outside such a transaction, at once. For writes that take a
-    /// lock held until COMMIT (the audit chain's global one): issued last, they hold it for one
-    /// round trip instead of for the rest of the transaction.
+    /// lock held until COMMIT (the audit chain's global one): issued last and pipelined with the
+    /// COMMIT, they hold it for the server's work alone, never across a round trip.
     public func atCommit(_ query: PostgresQuery) async throws {
         guard inPoolTransaction.load(ordering: .acquiring) else {
             try await prepared(query)

@@ -39,9 +39,8 @@ extension PostgresPool {
                     let value: T
                     do {
                         value = try await body(connection)
-                        // What the body deferred with `atCommit`, last, then COMMIT.
-                        for statement in connection.endPoolTransaction() { try await connection.prepared(statement) }
-                        try await connection.query("COMMIT")
+                        // What the body deferred with `atCommit`, last, then COMMIT, in one round trip.
+                        try await connection.pipeline(connection.endPoolTransaction() + ["COMMIT"])
                     } catch {
                         _ = connection.endPoolTransaction()
                         _ = try? await connection.query("ROLLBACK")

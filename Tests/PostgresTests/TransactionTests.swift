@@ -66,6 +66,44 @@ final class SharedCounter: Sendable {
         #expect(rows == ["body", "deferred 1", "deferred 2", "autocommit"])
     }
 
+    /// A pipeline returns every statement's result in order; a failing statement's error is
+    /// the one thrown, the statements after it do not run, and the connection stays usable.
+    @Test func pipelineRunsInOrderAndStopsAtTheFirstError() async throws {
+        let pool = try await makePool(poolSize: 1)
+        defer { Task { await pool.close() } }
+        try await pool.query("CREATE TABLE p (id int PRIMARY KEY, note text)")
+        let results = try await pool.withConnection { c in
+            try await c.pipeline([
+                "INSERT INTO p VALUES (\(1), \("one"))", "INSERT INTO p VALUES (\(2), \(String?.none))",
+                "SELECT id, note FROM p ORDER BY id",
+            ])
+        }
+        #expect(results.count == 3)
+        #expect(results[0].affectedRows == 1)
+        #expect(try results[2].rows.map { try $0.decode("note", as: String?.self) } == ["one", nil])
+
+        let error = try await #require(throws: PostgresError.self) {
+            try await pool.transaction { c in
+                try await c.query("INSERT INTO p VALUES (\(3), \("body"))")
+                try await c.atCommit("INSERT INTO p VALUES (\(4), \("deferred"))")
+                try await c.atCommit("INSERT INTO p VALUES (\(1), \("duplicate"))")
+                try await c.atCommit("INSERT INTO p VALUES (\(5), \("after the error"))")
+            }
+        }
+        #expect(error.code == .uniqueViolation)
+        // The whole transaction is gone, and the one connection serves the next caller.
+        let ids = try await pool.query("SELECT id FROM p ORDER BY id").rows.map { try $0.decode("id", as: Int.self) }
+        #expect(ids == [1, 2])
+        // A NUL in a text parameter is refused before anything is sent.
+        await #expect(throws: PostgresError.self) {
+            try await pool.withConnection { c in
+                try await c.pipeline(["INSERT INTO p VALUES (\(6), \("a"))", "INSERT INTO p VALUES (\(7), \("b\u{0}"))"])
+            }
+        }
+        #expect(try await pool.query("SELECT count(*) AS n FROM p").rows[0].decode("n", as: Int.self) == 2)
+        #expect(pool.statistics.inUse == 0)
+    }
+
     @Test func serializationFailureThrownByBodyIsRetried() async throws {
         let pool = try await makePool()
         defer { Task { await pool.close() } }
