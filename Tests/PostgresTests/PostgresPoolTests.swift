@@ -22,6 +22,40 @@ import Testing
         #expect(await pool.ping())
     }
 
+    /// One reaper task enforces every waiter's own deadline: a later waiter is not failed at
+    /// the first one's, and a waiter served in time never sees a timeout.
+    @Test func eachWaiterTimesOutAtItsOwnDeadline() async throws {
+        let pool = try await makePool(poolSize: 1, checkoutTimeout: .milliseconds(400))
+        defer { Task { await pool.close() } }
+        let clock = ContinuousClock()
+        try await pool.withConnection { connection in
+            try await connection.query("SELECT 1")
+            let started = clock.now
+            async let first: Duration = {
+                _ = try? await pool.query("SELECT 1")
+                return clock.now - started
+            }()
+            try await Task.sleep(for: .milliseconds(200))
+            async let second: Duration = {
+                _ = try? await pool.query("SELECT 1")
+                return clock.now - started
+            }()
+            let (a, b) = await (first, second)
+            #expect(a >= .milliseconds(380))
+            #expect(b >= .milliseconds(580), "the second waiter keeps its own 400 ms (\(b))")
+            #expect(b < .seconds(10))
+            #expect(pool.statistics.waiting == 0)
+        }
+        // Served in time: a waiter handed the returning connection succeeds.
+        let served = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<3 {
+                group.addTask { try await pool.query("SELECT \(i)::int AS v, pg_sleep(0.05)").rows[0].decode("v", as: Int.self) }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(served == 3)
+    }
+
     @Test func waitersAreServedWhenConnectionsReturn() async throws {
         let pool = try await makePool(poolSize: 2)
         defer { Task { await pool.close() } }
