@@ -90,12 +90,12 @@ enum PaymentWorkflow {
         if before.kind == PaymentKind.final.rawValue {
             app = try await ApplicationLifecycle.move(conn, app, .pay, reason: nil, audit: audit, user: user)
         }
-        let after = try await audited(conn, "payment.executed", id: id, before: before, user: user, audit: audit)
-        // The ledger row last: its trigger locks the programme row until COMMIT (the running
-        // totals), so every payment of the programme waits while this transaction holds it.
-        try await Ledger.append(
+        // The ledger row at commit, before the audit row: its trigger locks the programme row
+        // until COMMIT (the running totals), so every payment of the programme waits while this
+        // transaction holds it; pipelined with the COMMIT, it holds it for no round trip.
+        try await Ledger.appendAtCommit(
             conn, .payment, app: app, cents: before.amountCents, reason: "\(before.kind) payment \(reference)", audit: audit)
-        return after
+        return try await audited(conn, "payment.executed", id: id, before: before, user: user, audit: audit)
     }
 
     /// A transfer the bank rejected: the payment stays approved, nothing is booked.
