@@ -17,8 +17,8 @@ enum Ledger {
     /// COMMIT in one pipeline), for a workflow that reads nothing after it: the programme row
     /// its trigger locks is then held for the server's work alone, not across round trips. A
     /// refusal by the trigger fails the transaction at commit with the same SQLSTATE. Queue it
-    /// before the audit row, so the programme lock is taken before the audit chain's, in the
-    /// order every approval takes them.
+    /// before anything that records an audit row (`AuditTrail.record`, a lifecycle move), so the
+    /// programme lock is taken before the audit chain's, in the order every approval takes them.
     static func appendAtCommit(
         _ conn: PostgresConnection, _ kind: Kind, app: ApplicationResource, cents: Int64, reason: String?,
         audit: AuditContext

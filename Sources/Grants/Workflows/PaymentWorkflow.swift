@@ -69,7 +69,7 @@ enum PaymentWorkflow {
         audit: AuditContext
     ) async throws -> PaymentResource {
         let before = try await locked(conn, id: id, user: user, for: .execute)
-        var app = try await ApplicationResource.load(conn, id: before.applicationId, for: user, lock: true)
+        let app = try await ApplicationResource.load(conn, id: before.applicationId, for: user, lock: true)
         let org = try await conn.query("SELECT iban, status FROM organisations WHERE id = \(app.organisationId) FOR SHARE").single()
         guard try org.decode("status", as: String.self) == OrganisationStatus.validated.rawValue else {
             throw GrantsError.conflict(
@@ -87,14 +87,15 @@ enum PaymentWorkflow {
             UPDATE payments SET status = 'paid', executed_by = \(user.userID), bank_reference = \(reference), payee_iban = \(payee),
               value_date = \(valueDate), paid_at = now(), failure_reason = NULL, version = version + 1 WHERE id = \(id)
             """)
-        if before.kind == PaymentKind.final.rawValue {
-            app = try await ApplicationLifecycle.move(conn, app, .pay, reason: nil, audit: audit, user: user)
-        }
-        // The ledger row at commit, before the audit row: its trigger locks the programme row
-        // until COMMIT (the running totals), so every payment of the programme waits while this
-        // transaction holds it; pipelined with the COMMIT, it holds it for no round trip.
+        // The ledger row at commit, queued before any audit row (the move's and the payment's):
+        // its trigger locks the programme row until COMMIT, which must come before the audit
+        // chain's lock as in every approval. Pipelined with the COMMIT, it holds the programme
+        // row for no round trip, so the programme's other payments wait less.
         try await Ledger.appendAtCommit(
             conn, .payment, app: app, cents: before.amountCents, reason: "\(before.kind) payment \(reference)", audit: audit)
+        if before.kind == PaymentKind.final.rawValue {
+            _ = try await ApplicationLifecycle.move(conn, app, .pay, reason: nil, audit: audit, user: user)
+        }
         return try await audited(conn, "payment.executed", id: id, before: before, user: user, audit: audit)
     }
 
