@@ -183,11 +183,7 @@ final class LibPQSession: @unchecked Sendable {
     func executePipeline(_ queries: [PostgresQuery]) throws(PostgresError) -> [PostgresResult] {
         guard let conn, isHealthy else { throw connectionError("connection is broken") }
         // Everything that can be refused is refused before the first byte is sent.
-        for query in queries {
-            for bind in query.binds where bind.format == .text && bind.bytes?.contains(0) == true {
-                throw PostgresError(kind: .protocol, sqlState: "22021", serverMessage: "text parameter contains a NUL byte")
-            }
-        }
+        for query in queries { try Self.refuseNUL(query.binds) }
         // Synchronous PQprepare is not allowed in pipeline mode: prepare what this backend lacks first.
         var names: [String] = []
         for query in queries { names.append(try statementName(for: query, conn: conn)) }
@@ -320,6 +316,13 @@ final class LibPQSession: @unchecked Sendable {
         return PostgresResult(rows: rows, affectedRows: affected)
     }
 
+    /// A text parameter travels NUL-terminated, so a NUL inside it would cut it short: refused.
+    private static func refuseNUL(_ binds: [PostgresBind]) throws(PostgresError) {
+        for bind in binds where bind.format == .text && bind.bytes?.contains(0) == true {
+            throw PostgresError(kind: .protocol, sqlState: "22021", serverMessage: "text parameter contains a NUL byte")
+        }
+    }
+
     /// Lays out binds as the parallel C arrays libpq wants; text values are
     /// NUL-terminated copies, bytea goes binary with an explicit length.
     private func withParameters<R>(
@@ -329,6 +332,7 @@ final class LibPQSession: @unchecked Sendable {
             UnsafePointer<Int32>?
         ) -> R
     ) throws(PostgresError) -> R {
+        try Self.refuseNUL(binds)
         var buffers: [UnsafeMutablePointer<CChar>?] = []
         buffers.reserveCapacity(binds.count)
         defer { for buffer in buffers { buffer?.deallocate() } }
@@ -341,9 +345,6 @@ final class LibPQSession: @unchecked Sendable {
                 buffers.append(nil)
                 lengths.append(0)
                 continue
-            }
-            if bind.format == .text && bytes.contains(0) {
-                throw PostgresError(kind: .protocol, sqlState: "22021", serverMessage: "text parameter contains a NUL byte")
             }
             let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
             bytes.withUnsafeBytes { source in

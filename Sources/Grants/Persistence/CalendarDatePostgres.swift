@@ -13,3 +13,13 @@ extension CalendarDate: PostgresEncodable, PostgresDecodable {
         return date
     }
 }
+
+extension PostgresCell {
+    /// A `date` cell's bytes once checked as a `CalendarDate` (whose ISO form they then are,
+    /// byte for byte), for writers that copy them; nil for NULL.
+    func isoDateBytes() throws(PostgresError) -> ArraySlice<UInt8>? {
+        guard let bytes = utf8 else { return nil }
+        guard CalendarDate(isoUTF8: bytes) != nil else { throw failure(CalendarDate.self) }
+        return bytes
+    }
+}

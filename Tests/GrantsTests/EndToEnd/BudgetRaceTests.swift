@@ -182,6 +182,34 @@ struct BudgetRaceTests {
         }
     }
 
+    /// The payment's ledger row is booked at commit (pipelined with the audit rows and the
+    /// COMMIT): when the ledger refuses it, the answer is still the ledger's problem, and
+    /// nothing of the execution is kept, neither the payment's status, the application's, nor
+    /// an audit row.
+    @Test func aPaymentTheLedgerRefusesAtCommitChangesNothing() async throws {
+        try await TestApp.with { a in
+            let s = try await Scenario.make(a)
+            let second = try await a.staff("coordinator")
+            let (id, pid) = try await approvedFinalPayment(a, s, second: second)
+            // The final amount lowered by a cent behind the workflow's back: the 780.00 payment
+            // now exceeds it, which only the ledger's trigger sees.
+            _ = try await a.sql("UPDATE applications SET final_amount_cents = final_amount_cents - 1 WHERE id = \(id)")
+            let auditRows: Int64 = try await a.sql("SELECT count(*) AS n FROM audit_log").rows[0].decode("n")
+            let r = try await a.request(
+                "POST", "/v1/payments/\(pid)/execute", token: s.coordinator.token,
+                json: ["bank_reference": "BT-9", "value_date": "2027-03-20"])
+            #expect(r.status == 409, "\(r.text)")
+            #expect(r.code == "payment_exceeds_grant")
+            let payment = try await a.request("GET", "/v1/payments/\(pid)", token: s.coordinator.token)
+            #expect(payment.json["status"] as? String == "approved")
+            let app = try await a.request("GET", "/v1/applications/\(id)", token: s.coordinator.token)
+            #expect(app.json["status"] as? String == "report_accepted")
+            let ledger = try await a.request("GET", "/v1/ledger?application_id=\(id)", token: s.coordinator.token)
+            #expect(ledger.items.filter { $0["kind"] as? String == "payment" }.isEmpty)
+            #expect(try await a.sql("SELECT count(*) AS n FROM audit_log").rows[0].decode("n", as: Int64.self) == auditRows)
+        }
+    }
+
     @Test func onePaymentExecutedTwiceAtOnceIsPaidOnce() async throws {
         try await TestApp.with { a in
             try await TestApp.with(databaseURL: a.databaseURL) { b in
