@@ -39,6 +39,7 @@ public enum GrantsRoutes {
         ExportRoutes.register(into: &table)
         PreviousVisitorRoutes.register(into: &table)
         AuditRoutes.register(into: &table)
+        NotificationRoutes.register(into: &table)
         return table
     }
 

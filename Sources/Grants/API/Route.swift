@@ -105,6 +105,7 @@ enum APITag: String, Sendable, CaseIterable {
     case agreements, appeals, payments, ledger, reports, exports
     case previousVisitors = "previous-visitors"
     case audit
+    case notifications
 
     var summary: String {
         switch self {
@@ -127,6 +128,7 @@ enum APITag: String, Sendable, CaseIterable {
         case .exports: "Exports for the agency: Financial Transparency System beneficiaries and the ClusterXchange IT Tool exchange list."
         case .previousVisitors: "Earlier ClusterXchange visitors of every partnership (once in the scheme)."
         case .audit: "The hash-chained audit trail."
+        case .notifications: "In-app notifications, e-mail preferences and what is due for the caller (deadlines)."
         }
     }
 }

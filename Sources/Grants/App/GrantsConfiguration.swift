@@ -68,6 +68,9 @@ public struct GrantsConfiguration: Sendable {
     public var migrateOnStart: Bool = true
     /// `SHUTDOWN_GRACE_SECONDS`: time in-flight requests get on SIGTERM (default 10).
     public var shutdownGraceSeconds: Double = 10
+    /// `PUBLIC_URL`: where people reach the service (the console), for the links in notifications
+    /// and e-mails, e.g. `https://grants.medic-nest.eu` (default `http://HOST:PORT`).
+    public var publicURL: String?
     /// Project root: where `Migrations/`, `seeds/`, `openapi.json` and `.data/` are (`CX_ROOT`, default: the working directory).
     public var root: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     /// `CX_DATA_DIR`: the embedded PostgreSQL's data folder (default `<root>/.data/postgres`).
@@ -132,6 +135,14 @@ public struct GrantsConfiguration: Sendable {
                 r.problems.append("TRUSTED_PROXY_HEADER must be x-forwarded-for or forwarded (got '\(h.prefix(40))')")
             }
         }
+        if let u = env["PUBLIC_URL"], !u.isEmpty {
+            if let checked = Self.checkedPublicURL(u) {
+                c.publicURL = checked
+            } else {
+                r.problems.append(
+                    "PUBLIC_URL must be an http:// or https:// address of at most 200 characters without spaces (got '\(u.prefix(40))')")
+            }
+        }
         if let root = env["CX_ROOT"], !root.isEmpty { c.root = URL(fileURLWithPath: root) }
         if let d = env["CX_DATA_DIR"], !d.isEmpty { c.dataDirectory = URL(fileURLWithPath: d) }
         if !r.problems.isEmpty { throw ConfigurationError(problems: r.problems) }
@@ -145,6 +156,18 @@ public struct GrantsConfiguration: Sendable {
         case "error": .error
         default: .info
         }
+    }
+
+    /// The base of the links notifications carry, without a trailing slash.
+    public var linkBase: String { publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+
+    static func checkedPublicURL(_ raw: String) -> String? {
+        var u = raw
+        while u.hasSuffix("/") { u.removeLast() }
+        guard u.utf8.count <= 200, u.hasPrefix("http://") || u.hasPrefix("https://"), u.utf8.count > 8,
+            u.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\"" && $0 != "<" && $0 != ">" })
+        else { return nil }
+        return u
     }
 
     public var migrationsDirectory: URL { root.appendingPathComponent("Migrations") }

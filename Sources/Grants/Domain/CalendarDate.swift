@@ -1,3 +1,4 @@
+import Foundation
 import Timestamps
 
 /// A calendar date without time zone (ISO 8601 `YYYY-MM-DD`).
@@ -60,6 +61,14 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber + days) }
+
+    /// The UTC day of an instant; nil for a non-finite one or one beyond ±100,000 years (only a
+    /// tampered row holds such a value, and converting it would trap).
+    public static func utcDay(of instant: Date) -> CalendarDate? {
+        let seconds = instant.timeIntervalSince1970
+        guard seconds.isFinite, abs(seconds) < 3.2e12 else { return nil }
+        return CalendarDate(dayNumber: Int((seconds / 86_400).rounded(.down)))
+    }
 
     public var iso: String {
         if (0...9999).contains(year) {

@@ -1,8 +1,9 @@
 import Postgres
 
 /// The application lifecycle as a transaction step: the state machine (`ApplicationStatus`)
-/// decides, this writes the new status and audits it. Every workflow that changes an
-/// application's status comes here.
+/// decides, this writes the new status, audits it and writes the notifications it raises
+/// (`NotificationRules`, through the outbox). Every workflow that changes an application's
+/// status comes here.
 enum ApplicationLifecycle {
     /// Moves an application along the lifecycle graph and audits it; the one place that
     /// writes `status`. Extra column updates ride along in the same statement.
@@ -20,6 +21,9 @@ enum ApplicationLifecycle {
               submitted_at = CASE WHEN \(next.rawValue) = 'submitted' THEN now() ELSE submitted_at END,
               outcome_at = CASE WHEN \(recordsOutcome) THEN now() ELSE outcome_at END,
               outcome_by = CASE WHEN \(recordsOutcome) THEN \(user.userID) ELSE outcome_by END,
+              report_due_on = CASE WHEN \(next.rawValue) = 'approved'
+                THEN activity_end + (SELECT p.report_due_days FROM programmes p WHERE p.id = programme_id)
+                ELSE report_due_on END,
               version = version + 1, updated_at = now()
             WHERE id = \(app.id)
             """)
@@ -27,6 +31,19 @@ enum ApplicationLifecycle {
         try await AuditTrail.record(
             conn, audit, action: "application.\(event.rawValue)", entity: "application", id: app.id,
             before: ["status": app.status.rawValue], after: ["status": next.rawValue, "reason": reason ?? ""])
+        try await Outbox.notify(
+            conn, NotificationRules.notices(after: event, from: app.status), applicationID: app.id, statusAfter: next,
+            reason: reason, dueOn: dueDate(after: event, after), actorID: user.userID)
         return after
+    }
+
+    /// The deadline a change's notifications name: the report's when it is due or returned, the
+    /// payment's when the report is accepted.
+    static func dueDate(after event: ApplicationStatus.Event, _ app: ApplicationResource) -> CalendarDate? {
+        switch event {
+        case .approve, .returnReport: app.reportDueOn
+        case .acceptReport: app.paymentDueOn
+        default: nil
+        }
     }
 }

@@ -52,6 +52,9 @@ enum HostMatchWorkflow {
         try await AuditTrail.record(
             conn, audit, action: "application.host_\(decision.rawValue)", entity: "application", id: id,
             before: app.hostAcceptance, after: after.hostAcceptance)
+        try await Outbox.notify(
+            conn, [Notice(.hostAnswered, .applicantOrganisation)], applicationID: id, statusAfter: after.status,
+            reason: decision == .declined ? reason : nil, dueOn: nil, actorID: user.userID)
         return after
     }
 

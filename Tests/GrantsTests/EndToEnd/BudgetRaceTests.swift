@@ -207,6 +207,11 @@ struct BudgetRaceTests {
             let ledger = try await a.request("GET", "/v1/ledger?application_id=\(id)", token: s.coordinator.token)
             #expect(ledger.items.filter { $0["kind"] as? String == "payment" }.isEmpty)
             #expect(try await a.sql("SELECT count(*) AS n FROM audit_log").rows[0].decode("n", as: Int64.self) == auditRows)
+            // The move to `paid` queued its notifications; the refused COMMIT wrote none (outbox).
+            let told: Int64 = try await a.sql(
+                "SELECT count(*) AS n FROM notifications WHERE application_id = \(id) AND kind = 'payment_executed'"
+            ).rows[0].decode("n")
+            #expect(told == 0)
         }
     }
 
@@ -228,6 +233,14 @@ struct BudgetRaceTests {
                 #expect(budget["reconciled"] as? Bool == true)
                 let ledger = try await a.request("GET", "/v1/ledger?application_id=\(id)", token: s.coordinator.token)
                 #expect(ledger.items.filter { $0["kind"] as? String == "payment" }.count == 1)
+                // Paid once, told once: one notification per applicant user, from the one payment that won.
+                let told = try await a.sql(
+                    """
+                    SELECT user_id, count(*) AS n FROM notifications WHERE application_id = \(id) AND kind = 'payment_executed'
+                    GROUP BY user_id
+                    """
+                ).rows.map { try $0.decode("n", as: Int64.self) }
+                #expect(told == [1])
             }
         }
     }

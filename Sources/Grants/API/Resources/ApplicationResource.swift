@@ -58,6 +58,9 @@ struct ApplicationResource: Codable, Sendable {
     var grantedCents: Int64?
     var finalAmountCents: Int64?
     var paymentDueOn: CalendarDate?
+    /// The closing report's deadline: the activity's end + the programme's `report_due_days`,
+    /// set at approval (null before).
+    var reportDueOn: CalendarDate?
     var actualStart: CalendarDate?
     var actualEnd: CalendarDate?
     var reportSummary: String?
@@ -89,7 +92,7 @@ struct ApplicationResource: Codable, Sendable {
         a.participant_email, a.participant_position, a.origin_city, a.origin_country, a.origin_latitude, a.origin_longitude,
         a.activity_start, a.activity_end, a.activity_type, a.objectives,
         a.working_days, a.distance_km, a.lump_sum_cents, a.granted_cents, a.final_amount_cents,
-        a.payment_due_on, a.actual_start, a.actual_end,
+        a.payment_due_on, a.report_due_on, a.actual_start, a.actual_end,
         a.report_summary, a.status_reason, a.submitted_at, a.decided_at, a.created_at, a.updated_at, a.version,
         a.host_acceptance, a.host_decided_at, a.host_decided_by, a.host_decision_reason, a.host_acceptance_document_id,
         a.host_preapproval_document_id, a.host_preapproval_note, a.participant_employed_by_visitor,
@@ -125,6 +128,7 @@ struct ApplicationResource: Codable, Sendable {
         grantedCents = try row.decode("granted_cents")
         finalAmountCents = try row.decode("final_amount_cents")
         paymentDueOn = try row.decode("payment_due_on")
+        reportDueOn = try row.decode("report_due_on")
         actualStart = try row.decode("actual_start")
         actualEnd = try row.decode("actual_end")
         reportSummary = try row.decode("report_summary")

@@ -346,6 +346,9 @@ enum ApplicationRoutes {
             ).single().decode("id")
             let app = try await ApplicationResource.load(conn, id: id, for: user)
             try await AuditTrail.record(conn, audit, action: "application.created", entity: "application", id: id, after: app)
+            try await Outbox.notify(
+                conn, [Notice(.matchToAccept, .hostOrganisation)], applicationID: id, statusAfter: app.status, reason: nil,
+                dueOn: nil, actorID: user.userID)
             return app
         }
         return try ApplicationResource.respond(app, status: 201)
@@ -429,6 +432,12 @@ enum ApplicationRoutes {
             let after = try await ApplicationResource.load(conn, id: id, for: user)
             try await AuditTrail.record(
                 conn, audit, action: "application.updated", entity: "application", id: id, before: before, after: after)
+            // Asked again (a changed host, dates, participant or objectives): the host is told again.
+            if askHostAgain {
+                try await Outbox.notify(
+                    conn, [Notice(.matchToAccept, .hostOrganisation)], applicationID: id, statusAfter: after.status, reason: nil,
+                    dueOn: nil, actorID: user.userID)
+            }
             return after
         }
         return try ApplicationResource.respond(app)

@@ -34,9 +34,11 @@ enum EvaluationRoutes {
         var conflictDetails: String?
         var declaredAt: Date?
         var createdAt: Date
+        /// When the score sheet is due: the assignment's date (UTC) + the call's `evaluation_days`.
+        var dueOn: CalendarDate?
         static let columns = """
             s.id, s.application_id, a.call_id, s.evaluator_id, o.legal_name AS visitor_name, s.status,
-            s.conflict_of_interest, s.conflict_details, s.declared_at, s.created_at
+            s.conflict_of_interest, s.conflict_details, s.declared_at, s.created_at, s.due_on
             """
         static let from = "assignments s JOIN applications a ON a.id = s.application_id JOIN organisations o ON o.id = a.organisation_id"
         init(row: PostgresRow) throws {
@@ -50,6 +52,7 @@ enum EvaluationRoutes {
             conflictDetails = try row.decode("conflict_details")
             declaredAt = try row.decode("declared_at")
             createdAt = try row.decode("created_at")
+            dueOn = try row.decode("due_on")
         }
     }
 
@@ -157,7 +160,9 @@ enum EvaluationRoutes {
             }
             let row = try await conn.query(
                 """
-                INSERT INTO assignments (application_id, evaluator_id, assigned_by) VALUES (\(id), \(b.evaluatorId), \(user.userID))
+                INSERT INTO assignments (application_id, evaluator_id, assigned_by, due_on)
+                SELECT \(id), \(b.evaluatorId), \(user.userID), (now() AT TIME ZONE 'UTC')::date + c.evaluation_days
+                FROM calls c WHERE c.id = \(app.callId)
                 ON CONFLICT DO NOTHING RETURNING id
                 """
             ).rows.first
@@ -171,6 +176,9 @@ enum EvaluationRoutes {
                     "SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from) WHERE s.id = \(assignmentID)"
                 ).single())
             try await AuditTrail.record(conn, audit, action: "assignment.created", entity: "assignment", id: assignmentID, after: a)
+            try await Outbox.notify(
+                conn, [Notice(.evaluationAssigned, .user(b.evaluatorId))], applicationID: id, statusAfter: app.status, reason: nil,
+                dueOn: a.dueOn, actorID: user.userID)
             return a
         }
         return try .json(assignment, status: 201)

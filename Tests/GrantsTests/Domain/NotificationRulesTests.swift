@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+@testable import Grants
+
+@Suite("Notification rules")
+struct NotificationRulesTests {
+    @Test func everyEventThatSomeoneMustActOnTellsThem() {
+        #expect(NotificationRules.notices(after: .submit, from: .draft) == [Notice(.submissionReceived, .coordinators)])
+        #expect(
+            NotificationRules.notices(after: .approve, from: .evaluated) == [
+                Notice(.decision, .applicantOrganisation), Notice(.signatureRequested, .applicantOrganisation),
+                Notice(.signatureRequested, .hostOrganisation),
+            ])
+        #expect(NotificationRules.notices(after: .acceptReport, from: .reportSubmitted).contains(Notice(.paymentDue, .coordinators)))
+        #expect(NotificationRules.notices(after: .appeal, from: .rejected) == [Notice(.appealFiled, .coordinators)])
+        #expect(NotificationRules.notices(after: .cancel, from: .approved).map(\.audience) == [.applicantOrganisation, .hostOrganisation])
+        // A draft withdrawn before anyone saw it tells nobody; a submitted one tells the coordinators.
+        #expect(NotificationRules.notices(after: .withdraw, from: .draft).isEmpty)
+        #expect(NotificationRules.notices(after: .withdraw, from: .submitted) == [Notice(.applicationWithdrawn, .coordinators)])
+        // Every decision on an appeal reaches the applicant.
+        for e in [ApplicationStatus.Event.upholdRejection, .upholdIneligibility, .grantRejectionAppeal, .grantEligibilityAppeal] {
+            #expect(NotificationRules.notices(after: e, from: .underAppeal) == [Notice(.appealDecided, .applicantOrganisation)])
+        }
+    }
+
+    @Test func noEventNotifiesTheSameAudienceOfTheSameKindTwice() {
+        for event in ApplicationStatus.Event.allCases {
+            for from in ApplicationStatus.allCases where from.apply(event) != nil {
+                let notices = NotificationRules.notices(after: event, from: from)
+                #expect(Set(notices).count == notices.count, "\(event) from \(from)")
+            }
+        }
+    }
+
+    func facts(_ status: ApplicationStatus, reason: String? = nil, due: CalendarDate? = nil, visitor: String = "Genomica SRL")
+        -> NotificationFacts
+    {
+        NotificationFacts(
+            applicationID: 42, participantName: "Ana Popescu", visitorName: visitor, hostName: "BIOTECYL / SIVI", status: status,
+            reason: reason, dueOn: due)
+    }
+
+    @Test func theTextSaysWhatHappenedWhatToDoAndWhere() {
+        let link = "https://grants.example/applications/42"
+        let t = NotificationText.compose(.decision, facts(.rejected, reason: "budget exhausted"), link: link)
+        #expect(t.subject == "Not funded: application 42")
+        #expect(t.body.contains("Ana Popescu (Genomica SRL visiting BIOTECYL / SIVI) was not selected"))
+        #expect(t.body.contains("You may appeal"))
+        #expect(t.body.contains("Reason: budget exhausted"))
+        #expect(t.body.hasSuffix("\n\n" + link))
+        let approved = NotificationText.compose(.decision, facts(.approved), link: link)
+        #expect(approved.subject == "Approved: application 42")
+        let due = NotificationText.compose(.evaluationAssigned, facts(.inEvaluation, due: CalendarDate(iso: "2027-03-11")), link: link)
+        #expect(due.subject == "Evaluation assigned by 2027-03-11: application 42")
+        #expect(!due.body.contains("Ana Popescu"), "an evaluator sees no participant before declaring")
+        #expect(
+            NotificationText.compose(.eligibilityOutcome, facts(.eligible), link: link).subject.hasPrefix("Your application is eligible"))
+        #expect(NotificationText.compose(.appealDecided, facts(.submitted), link: link).subject == "Appeal granted: application 42")
+        #expect(NotificationText.compose(.appealDecided, facts(.rejected), link: link).subject == "Appeal not granted: application 42")
+    }
+
+    @Test func storedNamesCannotBreakASubjectOrItsLength() {
+        let hostile = facts(.approved, visitor: "Evil\r\nBcc: all@example.org " + String(repeating: "é", count: 400))
+        for kind in NotificationKind.allCases {
+            let t = NotificationText.compose(kind, hostile, link: "https://x.example/applications/42")
+            #expect(!t.subject.contains("\r") && !t.subject.contains("\n"), "\(kind)")
+            #expect(t.subject.count <= NotificationText.subjectLimit)
+            #expect(!t.body.contains("Evil\r\n"))
+        }
+    }
+
+    @Test func aUTCDayOfAnyInstantNeverTraps() {
+        #expect(CalendarDate.utcDay(of: Date(timeIntervalSince1970: 0))?.iso == "1970-01-01")
+        #expect(CalendarDate.utcDay(of: Date(timeIntervalSince1970: -1))?.iso == "1969-12-31")
+        #expect(CalendarDate.utcDay(of: Date(timeIntervalSince1970: 1_800_000_000))?.iso == "2027-01-15")
+        #expect(CalendarDate.utcDay(of: Date(timeIntervalSince1970: .infinity)) == nil)
+        #expect(CalendarDate.utcDay(of: Date(timeIntervalSince1970: .nan)) == nil)
+        #expect(CalendarDate.utcDay(of: Date(timeIntervalSince1970: 1e300)) == nil)
+    }
+
+    @Test func publicURLsAreCheckedAndTrimmed() throws {
+        #expect(GrantsConfiguration.checkedPublicURL("https://grants.medic-nest.eu/") == "https://grants.medic-nest.eu")
+        #expect(GrantsConfiguration.checkedPublicURL("ftp://x.example") == nil)
+        #expect(GrantsConfiguration.checkedPublicURL("https://x.example/a b") == nil)
+        #expect(GrantsConfiguration.checkedPublicURL("https://x.example/\"><script>") == nil)
+        #expect(throws: ConfigurationError.self) { try GrantsConfiguration.fromEnvironment(["PUBLIC_URL": "grants.example"]) }
+        let c = try GrantsConfiguration.fromEnvironment(["HOST": "::1", "PORT": "8081"])
+        #expect(c.linkBase == "http://[::1]:8081")
+    }
+}
