@@ -41,6 +41,7 @@ run: build
 test: deps
 	$(MAKE) lint
 	$(SWIFT) build --build-tests
+	scripts/python-tools.sh
 	$(MAKE) test-swift
 	$(MAKE) test-fuzz-replay
 	$(MAKE) test-api

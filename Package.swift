@@ -19,20 +19,24 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["Timestamps"], swiftSettings: strict),
         .target(name: "Postgres", dependencies: ["CLibPQ", "Timestamps"], swiftSettings: strict),
         .target(name: "Evaluation", swiftSettings: strict),
-        .target(name: "Grants", dependencies: ["HTTP", "Postgres", "Evaluation", "Timestamps"], swiftSettings: strict),
+        .target(name: "Mail", swiftSettings: strict),
+        .target(name: "Grants", dependencies: ["HTTP", "Postgres", "Evaluation", "Mail", "Timestamps"], swiftSettings: strict),
         .executableTarget(name: "clusterxchange", dependencies: ["Grants"], swiftSettings: strict),
         .executableTarget(
             name: "EvaluationBenchmark", dependencies: ["Evaluation"],
             path: "Benchmarks/EvaluationBenchmark", swiftSettings: strict),
         // Fuzz harnesses: a corpus replayer in normal builds, libFuzzer targets under `make fuzz`.
         .executableTarget(
-            name: "FuzzHarnesses", dependencies: ["Grants", "HTTP", "Postgres"],
+            name: "FuzzHarnesses", dependencies: ["Grants", "HTTP", "Postgres", "Mail"],
             path: "Tests/Fuzz/Harnesses", swiftSettings: strict),
         .testTarget(name: "TimestampsTests", dependencies: ["Timestamps"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], swiftSettings: strict),
-        .testTarget(name: "GrantsTests", dependencies: ["Grants", "HTTP", "Postgres"], swiftSettings: strict),
+        .testTarget(name: "MailTests", dependencies: ["Mail"], swiftSettings: strict),
+        .testTarget(
+            name: "GrantsTests", dependencies: ["Grants", "HTTP", "Postgres", "Mail"], exclude: ["Support/smtp_sink.py"],
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

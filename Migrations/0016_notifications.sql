@@ -58,11 +58,3 @@ CREATE TABLE notification_email_opt_outs (
     PRIMARY KEY (user_id, kind)
 );
 
--- Workers sleep until a notification is written (or a second passes).
-CREATE FUNCTION notifications_wake() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('cx_notifications', '');
-    RETURN NULL;
-END $$;
-CREATE TRIGGER notifications_wake AFTER INSERT ON notifications
-    FOR EACH STATEMENT EXECUTE FUNCTION notifications_wake();

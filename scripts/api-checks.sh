@@ -20,8 +20,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-SCHEMATHESIS_VERSION="4.32.5"
-SPEC_VALIDATOR_VERSION="0.9.0"
 VENV="$ROOT/.build/venv"
 WORK="$ROOT/.build/api-checks"
 DATA_DIR="${API_CHECKS_DATA_DIR:-$ROOT/.data/api-checks-postgres}"
@@ -64,30 +62,9 @@ if ! flock -w 900 9; then
   fail "api-checks lock"; finish; exit 1
 fi
 
-# ---- 1. Python tools in .build/venv ------------------------------------------------------
-if [ ! -x "$VENV/bin/python" ]; then
-  if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
-    rm -rf "$VENV"
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      echo "installing python3-venv" >&2
-      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
-      python3 -m venv "$VENV"
-    else
-      echo "python3 -m venv is unavailable: install python3-venv (sudo apt-get install python3-venv)" >&2
-      fail "python venv"; finish; exit 1
-    fi
-  fi
-fi
-PINS="schemathesis==$SCHEMATHESIS_VERSION openapi-spec-validator==$SPEC_VALIDATOR_VERSION"
-if [ "$(cat "$VENV/.cx-pins" 2>/dev/null)" != "$PINS" ]; then
-  echo "installing $PINS into .build/venv" >&2
-  # shellcheck disable=SC2086
-  if "$VENV/bin/python" -m pip install -q --disable-pip-version-check $PINS; then
-    echo "$PINS" > "$VENV/.cx-pins"
-  else
-    fail "pip install $PINS"; finish; exit 1
-  fi
+# ---- 1. Python tools in .build/venv (scripts/python-tools.sh) -----------------------------
+if ! "$ROOT/scripts/python-tools.sh"; then
+  fail "python tools (scripts/python-tools.sh)"; finish; exit 1
 fi
 
 # ---- 2. The document ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Mail
 
 /// Service settings, read from the environment. Every default is documented here and in the README.
 public struct GrantsConfiguration: Sendable {
@@ -71,6 +72,23 @@ public struct GrantsConfiguration: Sendable {
     /// `PUBLIC_URL`: where people reach the service (the console), for the links in notifications
     /// and e-mails, e.g. `https://grants.medic-nest.eu` (default `http://HOST:PORT`).
     public var publicURL: String?
+    /// E-mail (DESIGN.md §7): `SMTP_URL` (`smtp://[user[:password]@]host[:port]`, a local or
+    /// private relay: no TLS) turns it on; unset, notifications are in-app only. `SMTP_FROM`
+    /// (default `ClusterXchange <noreply@localhost>`) is the sender. A failed send is retried after
+    /// `EMAIL_RETRY_BASE_SECONDS` (default 60), doubling up to an hour, for `EMAIL_RETRY_HOURS`
+    /// (default 24) after the event; then, or at once on a 5xx answer, it is dead-lettered
+    /// (`failed`). Workers claim `EMAIL_BATCH` (default 20) due mails at a time for
+    /// `EMAIL_LEASE_SECONDS` (default 300; a worker that dies gives them back then), look for
+    /// work every `EMAIL_POLL_MILLISECONDS` (default 1000), and give the relay
+    /// `SMTP_TIMEOUT_SECONDS` (default 30) per step.
+    public var smtp: SMTPConfiguration?
+    public var smtpFrom: MailAddress = MailAddress("noreply@localhost", displayName: "ClusterXchange")!
+    public var emailRetryBaseSeconds: Double = 60
+    public var emailRetryHours: Int = 24
+    public var emailBatch: Int = 20
+    public var emailLeaseSeconds: Int = 300
+    public var emailPollMilliseconds: Int = 1000
+    public var smtpTimeoutSeconds: Int = 30
     /// Project root: where `Migrations/`, `seeds/`, `openapi.json` and `.data/` are (`CX_ROOT`, default: the working directory).
     public var root: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     /// `CX_DATA_DIR`: the embedded PostgreSQL's data folder (default `<root>/.data/postgres`).
@@ -143,6 +161,26 @@ public struct GrantsConfiguration: Sendable {
                     "PUBLIC_URL must be an http:// or https:// address of at most 200 characters without spaces (got '\(u.prefix(40))')")
             }
         }
+        if let u = env["SMTP_URL"], !u.isEmpty {
+            switch SMTPConfiguration.parse(u) {
+            case .success(let relay): c.smtp = relay
+            case .failure(let e): r.problems.append("SMTP_URL \(e) (e.g. smtp://relay:25)")
+            }
+        }
+        if let f = env["SMTP_FROM"], !f.isEmpty {
+            if let a = MailAddress.parse(f) {
+                c.smtpFrom = a
+            } else {
+                r.problems.append(
+                    "SMTP_FROM must be an address, optionally with a name: 'MEDIC-NEST <grants@medic-nest.eu>' (got '\(f.prefix(40))')")
+            }
+        }
+        r.seconds("EMAIL_RETRY_BASE_SECONDS", &c.emailRetryBaseSeconds, 0.05...3600)
+        r.int("EMAIL_RETRY_HOURS", &c.emailRetryHours, 1...720)
+        r.int("EMAIL_BATCH", &c.emailBatch, 1...500)
+        r.int("EMAIL_LEASE_SECONDS", &c.emailLeaseSeconds, 10...86_400)
+        r.int("EMAIL_POLL_MILLISECONDS", &c.emailPollMilliseconds, 10...60_000)
+        r.int("SMTP_TIMEOUT_SECONDS", &c.smtpTimeoutSeconds, 1...600)
         if let root = env["CX_ROOT"], !root.isEmpty { c.root = URL(fileURLWithPath: root) }
         if let d = env["CX_DATA_DIR"], !d.isEmpty { c.dataDirectory = URL(fileURLWithPath: d) }
         if !r.problems.isEmpty { throw ConfigurationError(problems: r.problems) }

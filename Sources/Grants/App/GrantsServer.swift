@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Mail
 import Postgres
 import Synchronization
 
@@ -12,6 +13,8 @@ public final class GrantsServer: Sendable {
     public let routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)]
     /// Feeds the principal cache (nil with the cache off).
     let authListener: PostgresListener?
+    /// Sends the outbox's e-mails (nil without `SMTP_URL`).
+    let email: EmailDelivery?
 
     public var port: Int { http.port }
 
@@ -56,22 +59,38 @@ public final class GrantsServer: Sendable {
         try server.start()
         // Until LISTEN is in place the cache does not serve, so requests already accepted are safe.
         authListener?.start()
-        return GrantsServer(pool: pool, http: server, services: services, routes: table.entries, authListener: authListener)
+        let email = configuration.smtp.map { relay in
+            EmailDelivery(
+                pool: pool,
+                client: SMTPClient(relay, heloName: Self.heloName(configuration), timeoutSeconds: configuration.smtpTimeoutSeconds),
+                settings: EmailDelivery.Settings(configuration), logger: logger)
+        }
+        email?.start()
+        return GrantsServer(
+            pool: pool, http: server, services: services, routes: table.entries, authListener: authListener, email: email)
     }
 
     private init(
         pool: PostgresPool, http: HTTPServer, services: GrantsServices,
-        routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)], authListener: PostgresListener?
+        routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)], authListener: PostgresListener?, email: EmailDelivery?
     ) {
         self.pool = pool
         self.http = http
         self.services = services
         self.routes = routes
         self.authListener = authListener
+        self.email = email
+    }
+
+    /// What EHLO names: the host of `PUBLIC_URL`, else the sender's domain.
+    static func heloName(_ c: GrantsConfiguration) -> String {
+        if let url = c.publicURL, let host = URL(string: url)?.host, !host.isEmpty { return host }
+        return String(c.smtpFrom.domain)
     }
 
     /// Graceful: in-flight requests finish, then the pool closes.
     public func shutdown() async {
+        await email?.stop()
         await http.shutdown()
         await authListener?.stop()
         await pool.close()

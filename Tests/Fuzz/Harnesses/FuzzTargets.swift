@@ -12,6 +12,7 @@ enum FuzzTargets {
         ("svg-chart", SVGChartHarness.run),
         ("iban-dates", IBANDateHarness.run),
         ("report-cells", ReportCellsHarness.run),
+        ("smtp", SMTPHarness.run),
     ]
 
     static func named(_ name: String) -> (@Sendable ([UInt8]) -> Void)? {

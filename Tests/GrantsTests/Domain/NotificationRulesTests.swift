@@ -89,3 +89,21 @@ struct NotificationRulesTests {
         #expect(c.linkBase == "http://[::1]:8081")
     }
 }
+
+@Suite("Delivery backoff")
+struct DeliveryBackoffTests {
+    @Test func doublesUpToTheCapWithBoundedJitter() {
+        #expect(DeliveryBackoff.delaySeconds(afterAttempt: 1, base: 60, cap: 3600, jitter: 0.5) == 60)
+        #expect(DeliveryBackoff.delaySeconds(afterAttempt: 3, base: 60, cap: 3600, jitter: 0.5) == 240)
+        #expect(DeliveryBackoff.delaySeconds(afterAttempt: 30, base: 60, cap: 3600, jitter: 0.5) == 3600)
+        #expect(DeliveryBackoff.delaySeconds(afterAttempt: 2, base: 60, cap: 3600, jitter: 0) == 96)
+        #expect(abs(DeliveryBackoff.delaySeconds(afterAttempt: 2, base: 60, cap: 3600, jitter: 1) - 144) < 1e-9)
+        // Whatever the inputs, a finite delay within the cap (plus its jitter).
+        for attempt in [Int.min, -1, 0, 1, 64, Int.max] {
+            for jitter in [-1, .nan, .infinity, 2.0] {
+                let d = DeliveryBackoff.delaySeconds(afterAttempt: attempt, base: 60, cap: 3600, jitter: jitter)
+                #expect(d.isFinite && d >= 0 && d <= 3600 * 1.2 + 1e-9)
+            }
+        }
+    }
+}

@@ -14,7 +14,7 @@ struct CrashRecoveryTests {
     final class ServiceProcess: @unchecked Sendable {  // `process` is only touched by the owning test
         let process = Process()
         let port: Int
-        init(databaseURL: String, port: Int) throws {
+        init(databaseURL: String, port: Int, environment: [String: String] = [:]) throws {
             self.port = port
             process.executableURL = TestApp.root.appendingPathComponent(".build/debug/clusterxchange")
             process.arguments = ["serve"]
@@ -24,6 +24,7 @@ struct CrashRecoveryTests {
             env["CX_ROOT"] = TestApp.root.path
             env["LOG_LEVEL"] = "error"
             env["MIGRATE_ON_START"] = "false"
+            for (k, v) in environment { env[k] = v }
             process.environment = env
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -37,6 +38,7 @@ struct CrashRecoveryTests {
             Issue.record("service did not become ready")
         }
         func kill9() {
+            guard process.isRunning else { return }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }

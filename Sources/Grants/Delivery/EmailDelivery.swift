@@ -1,0 +1,179 @@
+import Foundation
+import HTTP
+import Mail
+import Postgres
+import Synchronization
+
+/// Sends the outbox's e-mails (DESIGN.md §7). Every `serve` instance runs one: it claims due
+/// rows with `FOR UPDATE SKIP LOCKED` and a lease (committed at once, so no row lock is held
+/// while talking to the relay), sends them in one SMTP session, and records each outcome: sent;
+/// 4xx or a lost connection, retried with backoff until `EMAIL_RETRY_HOURS` after the event; 5xx,
+/// dead-lettered. Several instances never claim one row together; an instance that dies
+/// mid-send leaves its rows leased, and they are sent again when the lease ends: at-least-once,
+/// with the notification's Message-ID as the receiver's idempotency key.
+final class EmailDelivery: Sendable {
+    struct Settings: Sendable {
+        var from: MailAddress
+        var linkBase: String
+        var batch: Int
+        var leaseSeconds: Int
+        var retryBaseSeconds: Double
+        var retryHours: Int
+        var pollMilliseconds: Int
+
+        init(_ c: GrantsConfiguration) {
+            from = c.smtpFrom
+            linkBase = c.linkBase
+            batch = c.emailBatch
+            leaseSeconds = c.emailLeaseSeconds
+            retryBaseSeconds = c.emailRetryBaseSeconds
+            retryHours = c.emailRetryHours
+            pollMilliseconds = c.emailPollMilliseconds
+        }
+    }
+
+    let pool: PostgresPool
+    let client: SMTPClient
+    let settings: Settings
+    let logger: Logger
+    private let worker = Mutex<Task<Void, Never>?>(nil)
+
+    init(pool: PostgresPool, client: SMTPClient, settings: Settings, logger: Logger) {
+        self.pool = pool
+        self.client = client
+        self.settings = settings
+        self.logger = logger
+    }
+
+    func start() {
+        worker.withLock { task in
+            guard task == nil else { return }
+            task = Task.detached { [self] in await run() }
+        }
+    }
+
+    /// Finishes the batch in hand (its outcomes are recorded), then returns.
+    func stop() async {
+        let task = worker.withLock { t in
+            defer { t = nil }
+            return t
+        }
+        task?.cancel()
+        await task?.value
+    }
+
+    private func run() async {
+        while !Task.isCancelled {
+            var sent = 0
+            do {
+                sent = try await deliverDue()
+            } catch {
+                logger.error("e-mail delivery", ["error": "\(error)"])
+            }
+            if sent == 0 { try? await Task.sleep(for: .milliseconds(settings.pollMilliseconds)) }
+        }
+    }
+
+    /// One round: gives up what is too old, claims a batch, sends it, records the outcomes.
+    /// The number of rows it worked on.
+    @discardableResult
+    func deliverDue() async throws -> Int {
+        _ = try await pool.query(
+            """
+            UPDATE notifications SET email_status = CASE WHEN email_attempts = 0 THEN 'expired' ELSE 'failed' END,
+              email_lease_until = NULL,
+              email_last_error = coalesce(email_last_error, 'not sent within \(unescaped: String(settings.retryHours)) h')
+            WHERE email_status = 'pending' AND created_at < now() - \(Int64(settings.retryHours)) * interval '1 hour'
+              AND (email_lease_until IS NULL OR email_lease_until < now())
+            """)
+        let rows = try await pool.query(
+            """
+            WITH due AS (
+              SELECT id FROM notifications
+              WHERE email_status = 'pending' AND email_next_at <= now() AND (email_lease_until IS NULL OR email_lease_until < now())
+              ORDER BY email_next_at, id LIMIT \(settings.batch) FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+              UPDATE notifications n SET email_lease_until = now() + \(Int64(settings.leaseSeconds)) * interval '1 second',
+                email_attempts = n.email_attempts + 1
+              FROM due WHERE n.id = due.id
+              RETURNING n.*
+            )
+            SELECT \(unescaped: NotificationResource.columns), n.email_attempts, u.email AS user_email, u.name AS user_name
+            FROM claimed n JOIN users u ON u.id = n.user_id JOIN applications a ON a.id = n.application_id
+            JOIN organisations vo ON vo.id = a.organisation_id JOIN organisations ho ON ho.id = a.host_organisation_id
+            ORDER BY n.id
+            """
+        ).rows
+        guard !rows.isEmpty else { return 0 }
+        var messages: [MailMessage] = []
+        var ids: [Int64] = []
+        var attempts: [Int64] = []
+        var results: [(id: Int64, outcome: SMTPOutcome)] = []
+        for row in rows {
+            let id: Int64 = try row.decode("id")
+            let note: NotificationResource
+            do {
+                note = try NotificationResource(row: row, linkBase: settings.linkBase)
+            } catch {
+                results.append((id, .permanent("cannot render: \(error)")))
+                continue
+            }
+            guard let to = MailAddress(try row.decode("user_email"), displayName: try row.decode("user_name")) else {
+                results.append((id, .permanent("the user's e-mail address cannot be used in SMTP")))
+                continue
+            }
+            messages.append(
+                MailMessage(
+                    from: settings.from, to: to, subject: note.subject, body: note.body,
+                    messageID: "notification-\(id)@\(settings.from.domain)", date: note.createdAt,
+                    headers: [("X-ClusterXchange-Kind", note.kind.rawValue)]))
+            ids.append(id)
+            attempts.append(try row.decode("email_attempts", as: Int64.self))
+        }
+        let outcomes = await client.send(messages)
+        for (i, outcome) in outcomes.enumerated() where i < ids.count { results.append((ids[i], outcome)) }
+        try await record(results, attempts: Dictionary(uniqueKeysWithValues: zip(ids, attempts)))
+        let failed = results.filter { $0.outcome != .sent }
+        if !failed.isEmpty {
+            logger.warning(
+                "e-mail not delivered", ["count": "\(failed.count)", "first": "\(failed[0].outcome)"])
+        }
+        return rows.count
+    }
+
+    private func record(_ results: [(id: Int64, outcome: SMTPOutcome)], attempts: [Int64: Int64]) async throws {
+        var ids: [Int64] = []
+        var statuses: [String] = []
+        var delays: [Int64] = []
+        var errors: [String] = []
+        for (id, outcome) in results {
+            ids.append(id)
+            switch outcome {
+            case .sent:
+                statuses.append("sent")
+                delays.append(0)
+                errors.append("")
+            case .transient(let why):
+                statuses.append("pending")
+                let seconds = DeliveryBackoff.delaySeconds(
+                    afterAttempt: Int(clamping: attempts[id] ?? 1), base: settings.retryBaseSeconds, cap: 3600,
+                    jitter: Double.random(in: 0...1))
+                delays.append(Int64(seconds * 1000))
+                errors.append(why)
+            case .permanent(let why):
+                statuses.append("failed")
+                delays.append(0)
+                errors.append(why)
+            }
+        }
+        _ = try await pool.query(
+            """
+            UPDATE notifications n SET email_status = r.status, email_lease_until = NULL,
+              email_sent_at = CASE WHEN r.status = 'sent' THEN now() ELSE n.email_sent_at END,
+              email_next_at = CASE WHEN r.status = 'pending' THEN now() + r.delay_ms * interval '1 millisecond' ELSE n.email_next_at END,
+              email_last_error = nullif(left(r.error, 1000), '')
+            FROM unnest(\(ids)::bigint[], \(statuses)::text[], \(delays)::bigint[], \(errors)::text[]) AS r(id, status, delay_ms, error)
+            WHERE n.id = r.id
+            """)
+    }
+}
