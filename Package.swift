@@ -20,7 +20,8 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", "Timestamps"], swiftSettings: strict),
         .target(name: "Evaluation", swiftSettings: strict),
         .target(name: "Mail", swiftSettings: strict),
-        .target(name: "Grants", dependencies: ["HTTP", "Postgres", "Evaluation", "Mail", "Timestamps"], swiftSettings: strict),
+        .target(name: "Signing", swiftSettings: strict),
+        .target(name: "Grants", dependencies: ["HTTP", "Postgres", "Evaluation", "Mail", "Signing", "Timestamps"], swiftSettings: strict),
         .executableTarget(name: "clusterxchange", dependencies: ["Grants"], swiftSettings: strict),
         .executableTarget(
             name: "EvaluationBenchmark", dependencies: ["Evaluation"],
@@ -34,8 +35,10 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], swiftSettings: strict),
         .testTarget(name: "MailTests", dependencies: ["Mail"], swiftSettings: strict),
+        .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: strict),
         .testTarget(
-            name: "GrantsTests", dependencies: ["Grants", "HTTP", "Postgres", "Mail"], exclude: ["Support/smtp_sink.py"],
+            name: "GrantsTests", dependencies: ["Grants", "HTTP", "Postgres", "Mail", "Signing"],
+            exclude: ["Support/smtp_sink.py", "Support/webhook_receiver.py"],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -40,6 +40,7 @@ public enum GrantsRoutes {
         PreviousVisitorRoutes.register(into: &table)
         AuditRoutes.register(into: &table)
         NotificationRoutes.register(into: &table)
+        WebhookRoutes.register(into: &table)
         return table
     }
 

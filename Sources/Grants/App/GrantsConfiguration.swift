@@ -89,6 +89,14 @@ public struct GrantsConfiguration: Sendable {
     public var emailLeaseSeconds: Int = 300
     public var emailPollMilliseconds: Int = 1000
     public var smtpTimeoutSeconds: Int = 30
+    /// Webhooks (`/v1/webhooks`): each POST gets `WEBHOOK_TIMEOUT_SECONDS` (default 10); a failed
+    /// one is retried after `WEBHOOK_RETRY_BASE_SECONDS` (default 30), doubling up to an hour,
+    /// for 24 h; `WEBHOOK_BATCH` (default 10) are sent at once per instance.
+    public var webhookTimeoutSeconds: Int = 10
+    public var webhookRetryBaseSeconds: Double = 30
+    public var webhookBatch: Int = 10
+    /// `WEBHOOKS` (default true): this instance sends webhook deliveries.
+    public var webhooksEnabled: Bool = true
     /// Project root: where `Migrations/`, `seeds/`, `openapi.json` and `.data/` are (`CX_ROOT`, default: the working directory).
     public var root: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     /// `CX_DATA_DIR`: the embedded PostgreSQL's data folder (default `<root>/.data/postgres`).
@@ -181,6 +189,10 @@ public struct GrantsConfiguration: Sendable {
         r.int("EMAIL_LEASE_SECONDS", &c.emailLeaseSeconds, 10...86_400)
         r.int("EMAIL_POLL_MILLISECONDS", &c.emailPollMilliseconds, 10...60_000)
         r.int("SMTP_TIMEOUT_SECONDS", &c.smtpTimeoutSeconds, 1...600)
+        r.int("WEBHOOK_TIMEOUT_SECONDS", &c.webhookTimeoutSeconds, 1...120)
+        r.seconds("WEBHOOK_RETRY_BASE_SECONDS", &c.webhookRetryBaseSeconds, 0.05...3600)
+        r.int("WEBHOOK_BATCH", &c.webhookBatch, 1...100)
+        if let w = env["WEBHOOKS"] { c.webhooksEnabled = !["0", "false", "no"].contains(w.lowercased()) }
         if let root = env["CX_ROOT"], !root.isEmpty { c.root = URL(fileURLWithPath: root) }
         if let d = env["CX_DATA_DIR"], !d.isEmpty { c.dataDirectory = URL(fileURLWithPath: d) }
         if !r.problems.isEmpty { throw ConfigurationError(problems: r.problems) }

@@ -15,6 +15,8 @@ public final class GrantsServer: Sendable {
     let authListener: PostgresListener?
     /// Sends the outbox's e-mails (nil without `SMTP_URL`).
     let email: EmailDelivery?
+    /// Sends webhook deliveries (nil with `WEBHOOKS=false`).
+    let webhooks: WebhookDelivery?
 
     public var port: Int { http.port }
 
@@ -66,13 +68,19 @@ public final class GrantsServer: Sendable {
                 settings: EmailDelivery.Settings(configuration), logger: logger)
         }
         email?.start()
+        let webhooks =
+            configuration.webhooksEnabled
+            ? WebhookDelivery(pool: pool, settings: WebhookDelivery.Settings(configuration), logger: logger) : nil
+        webhooks?.start()
         return GrantsServer(
-            pool: pool, http: server, services: services, routes: table.entries, authListener: authListener, email: email)
+            pool: pool, http: server, services: services, routes: table.entries, authListener: authListener, email: email,
+            webhooks: webhooks)
     }
 
     private init(
         pool: PostgresPool, http: HTTPServer, services: GrantsServices,
-        routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)], authListener: PostgresListener?, email: EmailDelivery?
+        routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)], authListener: PostgresListener?, email: EmailDelivery?,
+        webhooks: WebhookDelivery?
     ) {
         self.pool = pool
         self.http = http
@@ -80,6 +88,7 @@ public final class GrantsServer: Sendable {
         self.routes = routes
         self.authListener = authListener
         self.email = email
+        self.webhooks = webhooks
     }
 
     /// What EHLO names: the host of `PUBLIC_URL`, else the sender's domain.
@@ -91,6 +100,7 @@ public final class GrantsServer: Sendable {
     /// Graceful: in-flight requests finish, then the pool closes.
     public func shutdown() async {
         await email?.stop()
+        await webhooks?.stop()
         await http.shutdown()
         await authListener?.stop()
         await pool.close()

@@ -4,7 +4,8 @@ import Postgres
 /// the transaction that made the change. The INSERT is queued for COMMIT (`atCommit`), so it
 /// costs no round trip, and a rollback writes nothing and sends nothing. Audiences are turned
 /// into users here, in SQL: active users only, each once per kind, never the person who acted.
-/// A user who turned e-mail off for the kind gets the in-app row with `opted_out` e-mail.
+/// A user who turned e-mail off for the kind gets the in-app row with `opted_out` e-mail. Each
+/// active webhook endpoint subscribed to a kind gets one delivery row per event.
 enum Outbox {
     static func notify(
         _ conn: PostgresConnection, _ notices: [Notice], applicationID: Int64, statusAfter: ApplicationStatus,
@@ -27,6 +28,16 @@ enum Outbox {
                 OR n.audience = 'user:' || u.id::text)
             LEFT JOIN notification_email_opt_outs o ON o.user_id = u.id AND o.kind = n.kind
             ORDER BY u.id, n.kind
+            """)
+        // One delivery per subscribed endpoint and kind (not per recipient): a webhook receives
+        // the event, whoever is told in the app.
+        try await conn.atCommit(
+            """
+            INSERT INTO webhook_deliveries (endpoint_id, kind, application_id, status_after, reason, due_on)
+            SELECT e.id, k.kind, \(applicationID), \(statusAfter.rawValue), \(reason), \(dueOn)
+            FROM (SELECT DISTINCT unnest(\(kinds)::text[]) AS kind) k
+            JOIN webhook_endpoints e ON e.active AND (cardinality(e.kinds) = 0 OR k.kind = ANY(e.kinds))
+            ORDER BY e.id, k.kind
             """)
     }
 

@@ -9,7 +9,7 @@ import Testing
 /// dead-letter of a refused address (issue 12).
 @Suite("E-mail delivery (end to end)")
 struct EmailDeliveryTests {
-    func configure(_ sink: SMTPSink, user: String? = nil) -> (inout GrantsConfiguration) -> Void {
+    func configure(_ sink: PythonPeer, user: String? = nil) -> (inout GrantsConfiguration) -> Void {
         { c in
             c.smtp = try! SMTPConfiguration.parse(user.map { "smtp://\($0)@127.0.0.1:\(sink.port)" } ?? sink.url).get()
             c.smtpFrom = MailAddress("grants@medic-nest.example", displayName: "MEDIC-NEST Grants")!
@@ -39,7 +39,7 @@ struct EmailDeliveryTests {
     }
 
     @Test func aNotificationArrivesAsAPersonsMailClientShowsIt() async throws {
-        let sink = try await SMTPSink.start(auth: "cx-relay:s3cret pass")
+        let sink = try await PythonPeer.start(auth: "cx-relay:s3cret pass")
         defer { sink.stop() }
         try await TestApp.with(configure: configure(sink, user: "cx-relay:s3cret%20pass")) { app in
             let coordinator = try await app.staff("coordinator")
@@ -78,7 +78,7 @@ struct EmailDeliveryTests {
     }
 
     @Test func aRelayThatAsksToTryLaterGetsTheMailOnceAndARefusedAddressIsDeadLettered() async throws {
-        let sink = try await SMTPSink.start()
+        let sink = try await PythonPeer.start()
         defer { sink.stop() }
         try await TestApp.with(configure: configure(sink)) { app in
             let coordinator = try await app.staff("coordinator")
@@ -122,7 +122,7 @@ struct EmailDeliveryTests {
     /// with one instance killed (`kill -9`) mid-delivery: none lost, and the only duplicates are
     /// rows the dead instance had in flight (at most its batch of 5), with the same Message-ID.
     @Test func twoInstancesSendEachMailOnceAndAKilledOneLosesNothing() async throws {
-        let sink = try await SMTPSink.start(delaySeconds: 0.02)
+        let sink = try await PythonPeer.start(delaySeconds: 0.02)
         defer { sink.stop() }
         try await TestApp.with { app in
             let env = [

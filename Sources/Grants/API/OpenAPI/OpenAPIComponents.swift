@@ -66,6 +66,10 @@ extension OpenAPIDocument {
             "name": "change_id", "in": "path", "required": true, "description": "a change of this organisation",
             "schema": QueryParameter.Kind.id.schema,
         ],
+        "DeliveryId": [
+            "name": "delivery_id", "in": "path", "required": true, "description": "a delivery of this webhook",
+            "schema": QueryParameter.Kind.id.schema,
+        ],
         "Limit": [
             "name": "limit", "in": "query", "required": false, "description": "page size",
             "schema": ["type": "integer", "minimum": 1, "maximum": 200, "default": 50],

@@ -93,6 +93,7 @@ enum OpenAPIDocument {
         var parameters: [OrderedJSON] = []
         if path.contains("{id}") { parameters.append(parameterRef("Id")) }
         if path.contains("{change_id}") { parameters.append(parameterRef("ChangeId")) }
+        if path.contains("{delivery_id}") { parameters.append(parameterRef("DeliveryId")) }
         if route.isPaged { parameters += [parameterRef("Limit"), parameterRef("Cursor")] }
         for q in route.query {
             parameters.append([

@@ -40,3 +40,23 @@ extension DeadlineResource: DocumentedSchema {
 extension NotificationRoutes.Deadlines: DocumentedSchema {
     static let schemaName = "Deadlines"
 }
+
+extension WebhookResource: DocumentedSchema {
+    static let schemaName = "Webhook"
+    static let schemaHints = SchemaHints(
+        "A webhook endpoint; `secret` only in the answer that registered it.",
+        fields: ["url": ["format": "uri"], "secret": ["description": "HMAC-SHA256 key of the signatures (shown once)"]])
+}
+
+extension WebhookDeliveryResource: DocumentedSchema {
+    static let schemaName = "WebhookDelivery"
+    static let schemaHints = SchemaHints(fields: ["status": F.oneOf(WebhookRoutes.DeliveryStatus.self)])
+}
+
+extension WebhookRoutes.CreateBody {
+    static let schemaName = "WebhookRequest"
+    static let schemaHints = SchemaHints(fields: [
+        "url": ["minLength": 10, "maxLength": 500, "format": "uri", "description": "http:// or https://"],
+        "kinds": ["maxItems": .int(Int64(NotificationKind.allCases.count)), "items": F.oneOf(NotificationKind.self)],
+    ])
+}

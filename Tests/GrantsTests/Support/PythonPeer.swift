@@ -5,9 +5,11 @@ import Testing
     import Glibc
 #endif
 
-/// A real SMTP server (aiosmtpd, `smtp_sink.py`) in its own process for one test: the messages
-/// it accepted, decoded by Python's e-mail parser, one JSON object each.
-final class SMTPSink: @unchecked Sendable {  // `process` and `port` are set in `start`, before it returns
+/// A real peer in its own process for one test, written in Python so it checks our bytes with
+/// another implementation: the SMTP server (aiosmtpd, `smtp_sink.py`: the messages it accepted,
+/// decoded by Python's e-mail parser) or the webhook receiver (`webhook_receiver.py`: each request,
+/// its HMAC verified with Python's `hmac`). One JSON object per record.
+final class PythonPeer: @unchecked Sendable {  // `process` and `port` are set in `start`, before it returns
     let process = Process()
     private(set) var port = 0
     let out: URL
@@ -15,21 +17,24 @@ final class SMTPSink: @unchecked Sendable {  // `process` and `port` are set in 
 
     static var python: URL { TestApp.root.appendingPathComponent(".build/venv/bin/python") }
 
-    static func start(auth: String? = nil, delaySeconds: Double = 0) async throws -> SMTPSink {
+    static func start(auth: String? = nil, delaySeconds: Double = 0) async throws -> PythonPeer {
+        var arguments: [String] = []
+        if let auth { arguments += ["--auth", auth] }
+        if delaySeconds > 0 { arguments += ["--delay", String(delaySeconds)] }
+        return try await launch(script: "smtp_sink.py", arguments: arguments)
+    }
+
+    /// Starts `Support/<script> <out> <arguments>` and waits for its "PORT <n>" line.
+    static func launch(script: String, arguments extra: [String]) async throws -> PythonPeer {
         try #require(
             FileManager.default.isExecutableFile(atPath: python.path),
             "no .build/venv: run scripts/python-tools.sh (make test does)")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cx-smtp-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cx-peer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let sink = SMTPSink(dir: dir)
+        let sink = PythonPeer(dir: dir)
         sink.process.executableURL = python
-        var arguments = [
-            TestApp.root.appendingPathComponent("Tests/GrantsTests/Support/smtp_sink.py").path,
-            dir.appendingPathComponent("mail.jsonl").path,
-        ]
-        if let auth { arguments += ["--auth", auth] }
-        if delaySeconds > 0 { arguments += ["--delay", String(delaySeconds)] }
-        sink.process.arguments = arguments
+        sink.process.arguments =
+            [TestApp.root.appendingPathComponent("Tests/GrantsTests/Support/\(script)").path, sink.out.path] + extra
         sink.process.standardInput = sink.input
         let stdout = dir.appendingPathComponent("stdout")
         _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
@@ -45,13 +50,14 @@ final class SMTPSink: @unchecked Sendable {  // `process` and `port` are set in 
             try await Task.sleep(for: .milliseconds(25))
         }
         sink.process.terminate()
-        Issue.record("the SMTP server did not start")
+        Issue.record("\(script) did not start")
         throw CancellationError()
     }
 
-    private init(dir: URL) { out = dir.appendingPathComponent("mail.jsonl") }
+    private init(dir: URL) { out = dir.appendingPathComponent("records.jsonl") }
 
     var url: String { "smtp://127.0.0.1:\(port)" }
+    var httpBase: String { "http://127.0.0.1:\(port)" }
 
     func messages() -> [[String: Any]] {
         guard let data = try? Data(contentsOf: out) else { return [] }
