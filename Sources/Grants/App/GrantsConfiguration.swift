@@ -97,6 +97,10 @@ public struct GrantsConfiguration: Sendable {
     public var webhookBatch: Int = 10
     /// `WEBHOOKS` (default true): this instance sends webhook deliveries.
     public var webhooksEnabled: Bool = true
+    /// `REMINDERS` (default true): this instance takes part in leading the reminder rounds, every
+    /// `REMINDER_INTERVAL_SECONDS` (default 60).
+    public var remindersEnabled: Bool = true
+    public var reminderIntervalSeconds: Int = 60
     /// Project root: where `Migrations/`, `seeds/`, `openapi.json` and `.data/` are (`CX_ROOT`, default: the working directory).
     public var root: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     /// `CX_DATA_DIR`: the embedded PostgreSQL's data folder (default `<root>/.data/postgres`).
@@ -193,6 +197,8 @@ public struct GrantsConfiguration: Sendable {
         r.seconds("WEBHOOK_RETRY_BASE_SECONDS", &c.webhookRetryBaseSeconds, 0.05...3600)
         r.int("WEBHOOK_BATCH", &c.webhookBatch, 1...100)
         if let w = env["WEBHOOKS"] { c.webhooksEnabled = !["0", "false", "no"].contains(w.lowercased()) }
+        if let w = env["REMINDERS"] { c.remindersEnabled = !["0", "false", "no"].contains(w.lowercased()) }
+        r.int("REMINDER_INTERVAL_SECONDS", &c.reminderIntervalSeconds, 1...3600)
         if let root = env["CX_ROOT"], !root.isEmpty { c.root = URL(fileURLWithPath: root) }
         if let d = env["CX_DATA_DIR"], !d.isEmpty { c.dataDirectory = URL(fileURLWithPath: d) }
         if !r.problems.isEmpty { throw ConfigurationError(problems: r.problems) }

@@ -17,6 +17,8 @@ public final class GrantsServer: Sendable {
     let email: EmailDelivery?
     /// Sends webhook deliveries (nil with `WEBHOOKS=false`).
     let webhooks: WebhookDelivery?
+    /// Leads reminder rounds in turn with the other instances (nil with `REMINDERS=false`).
+    let reminders: ReminderScheduler?
 
     public var port: Int { http.port }
 
@@ -72,15 +74,19 @@ public final class GrantsServer: Sendable {
             configuration.webhooksEnabled
             ? WebhookDelivery(pool: pool, settings: WebhookDelivery.Settings(configuration), logger: logger) : nil
         webhooks?.start()
+        let reminders =
+            configuration.remindersEnabled
+            ? ReminderScheduler(pool: pool, intervalSeconds: configuration.reminderIntervalSeconds, logger: logger) : nil
+        reminders?.start()
         return GrantsServer(
             pool: pool, http: server, services: services, routes: table.entries, authListener: authListener, email: email,
-            webhooks: webhooks)
+            webhooks: webhooks, reminders: reminders)
     }
 
     private init(
         pool: PostgresPool, http: HTTPServer, services: GrantsServices,
         routes: [(method: HTTPMethod, path: String, roles: Set<Role>?)], authListener: PostgresListener?, email: EmailDelivery?,
-        webhooks: WebhookDelivery?
+        webhooks: WebhookDelivery?, reminders: ReminderScheduler?
     ) {
         self.pool = pool
         self.http = http
@@ -89,6 +95,7 @@ public final class GrantsServer: Sendable {
         self.authListener = authListener
         self.email = email
         self.webhooks = webhooks
+        self.reminders = reminders
     }
 
     /// What EHLO names: the host of `PUBLIC_URL`, else the sender's domain.
@@ -101,6 +108,7 @@ public final class GrantsServer: Sendable {
     public func shutdown() async {
         await email?.stop()
         await webhooks?.stop()
+        await reminders?.stop()
         await http.shutdown()
         await authListener?.stop()
         await pool.close()

@@ -2,7 +2,6 @@ import Foundation
 import HTTP
 import Mail
 import Postgres
-import Synchronization
 
 /// Sends the outbox's e-mails (DESIGN.md §7). Every `serve` instance runs one: it claims due
 /// rows with `FOR UPDATE SKIP LOCKED` and a lease (committed at once, so no row lock is held
@@ -36,7 +35,7 @@ final class EmailDelivery: Sendable {
     let client: SMTPClient
     let settings: Settings
     let logger: Logger
-    private let worker = Mutex<Task<Void, Never>?>(nil)
+    private let loop = BackgroundLoop()
 
     init(pool: PostgresPool, client: SMTPClient, settings: Settings, logger: Logger) {
         self.pool = pool
@@ -46,36 +45,14 @@ final class EmailDelivery: Sendable {
     }
 
     func start() {
-        worker.withLock { task in
-            guard task == nil else { return }
-            task = Task.detached { [self] in await run() }
-        }
+        loop.start("e-mail delivery", idle: .milliseconds(settings.pollMilliseconds), logger: logger) { [self] in try await deliverDue() }
     }
 
     /// Finishes the batch in hand (its outcomes are recorded), then returns.
     func stop() async {
-        let task = worker.withLock { t in
-            defer { t = nil }
-            return t
-        }
-        task?.cancel()
-        await task?.value
+        await loop.stop()
     }
 
-    private func run() async {
-        while !Task.isCancelled {
-            var sent = 0
-            do {
-                sent = try await deliverDue()
-            } catch {
-                logger.error("e-mail delivery", ["error": "\(error)"])
-            }
-            if sent == 0 { try? await Task.sleep(for: .milliseconds(settings.pollMilliseconds)) }
-        }
-    }
-
-    /// One round: gives up what is too old, claims a batch, sends it, records the outcomes.
-    /// The number of rows it worked on.
     @discardableResult
     func deliverDue() async throws -> Int {
         _ = try await pool.query(

@@ -2,7 +2,6 @@ import Foundation
 import HTTP
 import Postgres
 import Signing
-import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -37,7 +36,7 @@ final class WebhookDelivery: Sendable {
     let settings: Settings
     let logger: Logger
     let session: URLSession
-    private let worker = Mutex<Task<Void, Never>?>(nil)
+    private let loop = BackgroundLoop()
 
     init(pool: PostgresPool, settings: Settings, logger: Logger) {
         self.pool = pool
@@ -51,32 +50,13 @@ final class WebhookDelivery: Sendable {
     }
 
     func start() {
-        worker.withLock { task in
-            guard task == nil else { return }
-            task = Task.detached { [self] in await run() }
-        }
+        loop.start("webhook delivery", idle: .milliseconds(settings.pollMilliseconds), logger: logger) { [self] in try await deliverDue() }
     }
 
+    /// Finishes the batch in hand (its outcomes are recorded), then returns.
     func stop() async {
-        let task = worker.withLock { t in
-            defer { t = nil }
-            return t
-        }
-        task?.cancel()
-        await task?.value
+        await loop.stop()
         session.invalidateAndCancel()
-    }
-
-    private func run() async {
-        while !Task.isCancelled {
-            var worked = 0
-            do {
-                worked = try await deliverDue()
-            } catch {
-                logger.error("webhook delivery", ["error": "\(error)"])
-            }
-            if worked == 0 { try? await Task.sleep(for: .milliseconds(settings.pollMilliseconds)) }
-        }
     }
 
     struct Claimed: Sendable {
@@ -135,7 +115,7 @@ final class WebhookDelivery: Sendable {
                 NotificationFacts(
                     applicationID: applicationID, participantName: try row.decode("participant_name"),
                     visitorName: try row.decode("visitor_name"), hostName: try row.decode("host_name"), status: status,
-                    reason: reason, dueOn: dueOn),
+                    reason: reason, dueOn: dueOn, writtenOn: CalendarDate.utcDay(of: try row.decode("created_at"))),
                 link: link)
             let event = WebhookEvent(
                 id: "delivery-\(id)", kind: kind, createdAt: try row.decode("created_at"), applicationId: applicationID,

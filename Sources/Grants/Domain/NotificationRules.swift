@@ -24,6 +24,10 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
     case appealFiled = "appeal_filed"
     case appealDecided = "appeal_decided"
     case applicationWithdrawn = "application_withdrawn"
+    /// Reminders the scheduler sends at the programme's offsets from each deadline.
+    case reportDueReminder = "report_due_reminder"
+    case evaluationDueReminder = "evaluation_due_reminder"
+    case paymentDueReminder = "payment_due_reminder"
 }
 
 /// The people a notification goes to; the outbox turns each into active users.

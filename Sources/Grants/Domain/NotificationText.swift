@@ -12,10 +12,12 @@ public struct NotificationFacts: Sendable, Hashable {
     public var reason: String?
     /// The deadline the notification is about (report, evaluation, payment), if any.
     public var dueOn: CalendarDate?
+    /// The day the notification was written (UTC): a reminder says how far the deadline is from it.
+    public var writtenOn: CalendarDate?
 
     public init(
         applicationID: Int64, participantName: String, visitorName: String, hostName: String, status: ApplicationStatus,
-        reason: String? = nil, dueOn: CalendarDate? = nil
+        reason: String? = nil, dueOn: CalendarDate? = nil, writtenOn: CalendarDate? = nil
     ) {
         self.applicationID = applicationID
         self.participantName = participantName
@@ -24,6 +26,7 @@ public struct NotificationFacts: Sendable, Hashable {
         self.status = status
         self.reason = reason
         self.dueOn = dueOn
+        self.writtenOn = writtenOn
     }
 }
 
@@ -115,6 +118,18 @@ public struct NotificationText: Sendable, Hashable {
                     ? "Your appeal for \(exchange) was granted: the application is considered again."
                     : "Your appeal for \(exchange) was decided: the outcome stands."
             ]
+        case .reportDueReminder:
+            subject = "Closing report \(Self.when(f)): \(ref)"
+            lines = ["The closing report of \(exchange) is \(Self.when(f)).", "Submit it with its proofs."]
+        case .evaluationDueReminder:
+            subject = "Score sheet \(Self.when(f)): \(ref)"
+            lines = [
+                "Your score sheet for application \(f.applicationID) (\(oneLine(f.visitorName)) visiting \(oneLine(f.hostName))) is \(Self.when(f)).",
+                "Declare any conflict of interest, then submit your scores.",
+            ]
+        case .paymentDueReminder:
+            subject = "Payment \(Self.when(f)): \(ref)"
+            lines = ["The payment of \(exchange) is \(Self.when(f)).", "Approve and execute it."]
         case .applicationWithdrawn:
             subject = "Application withdrawn: \(ref)"
             lines = ["\(exchange) was withdrawn by the applicant."]
@@ -123,6 +138,20 @@ public struct NotificationText: Sendable, Hashable {
         lines.append("")
         lines.append(link)
         return NotificationText(subject: String(oneLine(subject).prefix(subjectLimit)), body: lines.joined(separator: "\n"))
+    }
+
+    /// "due in 7 days (2027-04-04)", "due today (…)", "3 days overdue (due 2027-04-04)".
+    static func when(_ f: NotificationFacts) -> String {
+        guard let due = f.dueOn else { return "due" }
+        guard let day = f.writtenOn else { return "due on \(due)" }
+        let days = due.dayNumber - day.dayNumber
+        switch days {
+        case 0: return "due today (\(due))"
+        case 1: return "due tomorrow (\(due))"
+        case 2...: return "due in \(days) days (\(due))"
+        case -1: return "1 day overdue (due \(due))"
+        default: return "\(-days) days overdue (due \(due))"
+        }
     }
 
     /// Stored names may hold line breaks or controls; a subject and a sentence must not.

@@ -26,6 +26,11 @@ public struct ProgrammeRules: Sendable, Hashable, Codable {
     public var paymentDueFrom: PaymentClock = .reportAcceptance
     /// Days after an ineligible or rejected outcome within which the applicant may appeal.
     public var appealDays: Int = 14
+    /// Days after the exchange's end by which the closing report is due (product default 30).
+    public var reportDueDays: Int = 30
+    /// When reminders go out, in days from each deadline: a week before, on the day, three days
+    /// overdue (product default). At most 10, each within a year of the deadline.
+    public var reminderOffsetDays: [Int] = [-7, 0, 3]
 
     public init() {}
 }

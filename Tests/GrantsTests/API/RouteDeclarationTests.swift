@@ -29,7 +29,8 @@ struct RouteDeclarationTests {
                         + [
                             "per_visit_cap_cents", "per_third_party_cap_cents", "halving_distance_km", "halving_working_days",
                             "minimum_working_days", "maximum_calendar_days", "max_funded_exchanges_per_visitor", "prefinancing_percent",
-                            "payment_due_days", "four_eyes_payments", "payment_due_from", "appeal_days",
+                            "payment_due_days", "four_eyes_payments", "payment_due_from", "appeal_days", "report_due_days",
+                            "reminder_offset_days",
                         ].map { "rules.\($0)" }))
         // Criteria are an array: the strict decoder does not walk into arrays.
         #expect(

@@ -60,6 +60,19 @@ struct NotificationRulesTests {
         #expect(NotificationText.compose(.appealDecided, facts(.rejected), link: link).subject == "Appeal not granted: application 42")
     }
 
+    @Test func remindersSayHowFarTheDeadlineIs() {
+        func text(_ written: String) -> String {
+            var f = facts(.agreementSigned, due: CalendarDate(iso: "2027-04-04"))
+            f.writtenOn = CalendarDate(iso: written)
+            return NotificationText.compose(.reportDueReminder, f, link: "https://x.example/applications/42").subject
+        }
+        #expect(text("2027-03-28") == "Closing report due in 7 days (2027-04-04): application 42")
+        #expect(text("2027-04-03") == "Closing report due tomorrow (2027-04-04): application 42")
+        #expect(text("2027-04-04") == "Closing report due today (2027-04-04): application 42")
+        #expect(text("2027-04-05") == "Closing report 1 day overdue (due 2027-04-04): application 42")
+        #expect(text("2027-04-07") == "Closing report 3 days overdue (due 2027-04-04): application 42")
+    }
+
     @Test func storedNamesCannotBreakASubjectOrItsLength() {
         let hostile = facts(.approved, visitor: "Evil\r\nBcc: all@example.org " + String(repeating: "é", count: 400))
         for kind in NotificationKind.allCases {

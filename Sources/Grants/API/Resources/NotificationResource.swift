@@ -50,7 +50,7 @@ struct NotificationResource: Codable, Sendable {
         let facts = NotificationFacts(
             applicationID: applicationId, participantName: try row.decode("participant_name"),
             visitorName: try row.decode("visitor_name"), hostName: try row.decode("host_name"), status: status,
-            reason: try row.decode("reason"), dueOn: dueOn)
+            reason: try row.decode("reason"), dueOn: dueOn, writtenOn: CalendarDate.utcDay(of: createdAt))
         let text = NotificationText.compose(k, facts, link: link)
         subject = text.subject
         body = text.body

@@ -29,7 +29,7 @@ struct ProgrammeResource: Codable, Sendable {
         p.id, p.code, p.name, p.period_start, p.period_end, p.cap_cents,
         p.target_exchanges, p.per_visit_cap_cents, p.per_third_party_cap_cents, p.halving_distance_km,
         p.halving_working_days, p.minimum_working_days, p.maximum_calendar_days, p.max_funded_exchanges_per_visitor,
-        p.prefinancing_percent, p.payment_due_days, p.four_eyes_payments, p.payment_due_from, p.appeal_days,
+        p.prefinancing_percent, p.payment_due_days, p.four_eyes_payments, p.payment_due_from, p.appeal_days, p.report_due_days, p.reminder_offsets,
         p.balance_received_on, \(retentionUntilColumn), p.version
         """
 
@@ -53,6 +53,8 @@ struct ProgrammeResource: Codable, Sendable {
         r.fourEyesPayments = try row.decode("four_eyes_payments")
         r.paymentDueFrom = try PaymentClock(stored: row.decode("payment_due_from"))
         r.appealDays = try row.decode("appeal_days")
+        r.reportDueDays = try row.decode("report_due_days")
+        r.reminderOffsetDays = try row.decode("reminder_offsets", as: [Int64].self).map { Int(clamping: $0) }
         return r
     }
 

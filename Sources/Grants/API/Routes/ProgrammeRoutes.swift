@@ -17,6 +17,8 @@ enum ProgrammeRoutes {
         var fourEyesPayments: Bool?
         var paymentDueFrom: String?
         var appealDays: Int?
+        var reportDueDays: Int?
+        var reminderOffsetDays: [Int]?
     }
     struct PatchBody: RequestBody {
         var name: String?
@@ -185,11 +187,18 @@ enum ProgrammeRoutes {
                 ("minimum_working_days", r.minimumWorkingDays, 1, 31), ("maximum_calendar_days", r.maximumCalendarDays, 1, 366),
                 ("max_funded_exchanges_per_visitor", r.maxFundedExchangesPerVisitor, 1, 100),
                 ("prefinancing_percent", r.prefinancingPercent, 0, 100), ("payment_due_days", r.paymentDueDays, 0, 365),
-                ("appeal_days", r.appealDays, 1, 365),
+                ("appeal_days", r.appealDays, 1, 365), ("report_due_days", r.reportDueDays, 0, 365),
             ] {
                 if let x, !(lo...hi).contains(x) { v.fail("rules.\(f)", "must be between \(lo) and \(hi)", rule: "range") }
             }
         }
+        if let offsets = b.rules?.reminderOffsetDays {
+            if offsets.count > 10 { v.fail("rules.reminder_offset_days", "at most 10 offsets", rule: "max_items") }
+            for (i, o) in offsets.prefix(11).enumerated() where !(-365...365).contains(o) {
+                v.fail("rules.reminder_offset_days[\(i)]", "must be between -365 and 365 days from the deadline", rule: "range")
+            }
+        }
+        let offsets = b.rules?.reminderOffsetDays.map { Array(Set($0)).sorted().map(Int64.init) }
         if let clock = b.rules?.paymentDueFrom, PaymentClock(rawValue: clock) == nil {
             v.fail("rules.payment_due_from", "must be exchange_end or report_acceptance", rule: "enum")
         }
@@ -228,6 +237,8 @@ enum ProgrammeRoutes {
                   four_eyes_payments = coalesce(\(r?.fourEyesPayments), four_eyes_payments),
                   payment_due_from = coalesce(\(r?.paymentDueFrom), payment_due_from),
                   appeal_days = coalesce(\(r?.appealDays), appeal_days),
+                  report_due_days = coalesce(\(r?.reportDueDays), report_due_days),
+                  reminder_offsets = coalesce(\(offsets)::integer[], reminder_offsets),
                   balance_received_on = coalesce(\(balance), balance_received_on),
                   version = version + 1, updated_at = now()
                 WHERE id = \(id)
