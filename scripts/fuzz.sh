@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-120}"
-targets="${FUZZ_TARGETS:-http-parser json-bodies query-strings csv csv-import svg-chart iban-dates report-cells smtp}"
+targets="${FUZZ_TARGETS:-http-parser json-bodies query-strings csv csv-import svg-chart iban-dates report-cells smtp icalendar}"
 parallel="${FUZZ_JOBS:-1}"
 scratch=.build-fuzz
 swift build --scratch-path "$scratch" --product FuzzHarnesses \

@@ -41,6 +41,7 @@ public enum GrantsRoutes {
         AuditRoutes.register(into: &table)
         NotificationRoutes.register(into: &table)
         WebhookRoutes.register(into: &table)
+        CalendarRoutes.register(into: &table)
         return table
     }
 

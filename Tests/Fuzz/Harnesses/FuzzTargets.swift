@@ -13,6 +13,7 @@ enum FuzzTargets {
         ("iban-dates", IBANDateHarness.run),
         ("report-cells", ReportCellsHarness.run),
         ("smtp", SMTPHarness.run),
+        ("icalendar", ICalendarHarness.run),
     ]
 
     static func named(_ name: String) -> (@Sendable ([UInt8]) -> Void)? {

@@ -60,3 +60,9 @@ extension WebhookRoutes.CreateBody {
         "kinds": ["maxItems": .int(Int64(NotificationKind.allCases.count)), "items": F.oneOf(NotificationKind.self)],
     ])
 }
+
+extension CalendarRoutes.TokenAnswer: DocumentedSchema {
+    static let schemaName = "CalendarToken"
+    static let schemaHints = SchemaHints(
+        "Shown once: the calendar token and the feed's URL.", fields: ["url": ["format": "uri"]])
+}
