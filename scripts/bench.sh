@@ -3,6 +3,8 @@
 # the figures to Benchmarks/results.md. Loopback only; every load is bounded in time.
 set -euo pipefail
 DATA="$(cd "$(dirname "$0")/.." && pwd)/.data/bench-postgres"
+# The measured instances send no webhooks; the notification section starts one that does.
+export WEBHOOKS=false
 # shellcheck source=scripts/measure-server.sh
 . "$(dirname "$0")/measure-server.sh"
 OUT="$ROOT/Benchmarks/results.md"
@@ -62,6 +64,55 @@ MONEY+=("$(money_run 'POST /v1/applications/{id}/decision (approve)' '/v1/applic
 MONEY+=("$(money_run 'POST /v1/payments/{id}/execute' '/v1/payments/{id}/execute' '{"bank_reference":"BENCH","value_date":"2027-03-20"}' "$FIRST_PAY" $((FIRST_PAY + N / 2 - 1)))")
 PGB_APPROVE=$(pgbench_run /tmp/approve.pgbench $((FIRST_APP + N)))
 PGB_EXECUTE=$(pgbench_run /tmp/execute.pgbench $((FIRST_PAY + N / 2)))
+
+# Notifications (issue 12): an approval that writes its outbox rows against one that writes none,
+# on a second instance that sends nothing (WEBHOOKS=false, no SMTP_URL); then how fast a third
+# instance with a relay delivers them to a local SMTP server (aiosmtpd) and a webhook receiver.
+"$ROOT/scripts/python-tools.sh" >/dev/null
+"${PSQL[@]}" -v n=5000 -f "$ROOT/Benchmarks/fixtures/notify.sql" >/dev/null
+NOTIFY_FIRST=$("${PSQL[@]}" -At -c "SELECT min(a.id) FROM applications a JOIN programmes p ON p.id = a.programme_id WHERE p.code = 'NOTIFY'")
+PEERS=$(mktemp -d)
+start_peer() {  # start_peer SCRIPT NAME -> prints the port; the process id in $PEERS/NAME.pid
+  "$ROOT/.build/venv/bin/python" "$ROOT/Tests/GrantsTests/Support/$1" "$PEERS/$2.jsonl" > "$PEERS/$2.out" 2>&1 < /dev/null &
+  echo $! > "$PEERS/$2.pid"
+  for _ in $(seq 1 100); do grep -q '^PORT ' "$PEERS/$2.out" 2>/dev/null && break; sleep 0.1; done
+  awk '/^PORT / {print $2}' "$PEERS/$2.out"
+}
+SMTP_PORT=$(start_peer smtp_sink.py smtp)
+HOOK_PORT=$(start_peer webhook_receiver.py hooks)
+cleanup_peers() { for f in "$PEERS"/*.pid; do kill "$(cat "$f")" 2>/dev/null || true; done; }
+SECRET="whsec_$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+curl -fs -X PUT --data-binary "$SECRET" "http://127.0.0.1:$HOOK_PORT/_secret" >/dev/null
+"${PSQL[@]}" -c "INSERT INTO webhook_endpoints (url, kinds, secret, created_by, active) SELECT 'http://127.0.0.1:$HOOK_PORT/ok', '{}', '$SECRET', id, false FROM users WHERE email = 'coordinator@medic-nest.example'" >/dev/null
+PORT_QUIET=$(free_port)
+PORT=$PORT_QUIET WEBHOOKS=false REMINDERS=false "$BIN" serve & QUIET_PID=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT_QUIET/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+"${PSQL[@]}" -c "UPDATE webhook_endpoints SET active = true" >/dev/null
+QUIET_FIRST=$((FIRST_APP + N / 2))
+NOTIFY_ROWS=()
+NOTIFY_ROWS+=("$(PORT=$PORT_QUIET money_run 'approve, no one to notify (BENCH)' '/v1/applications/{id}/decision' '{"decision":"approved","reason":"bench"}' "$QUIET_FIRST" $((QUIET_FIRST + N / 2 - 1)))")
+NOTIFY_ROWS+=("$(PORT=$PORT_QUIET money_run 'approve, 4 notifications + 2 webhook deliveries (NOTIFY)' '/v1/applications/{id}/decision' '{"decision":"approved","reason":"bench"}' "$NOTIFY_FIRST" $((NOTIFY_FIRST + 4999)))")
+kill -TERM "$QUIET_PID" 2>/dev/null && wait "$QUIET_PID" 2>/dev/null || true
+MAILS=$("${PSQL[@]}" -At -c "SELECT count(*) FROM notifications WHERE email_status = 'pending'")
+HOOKS=$("${PSQL[@]}" -At -c "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'")
+PORT_MAIL=$(free_port)
+T0=$(date +%s.%N)
+PORT=$PORT_MAIL WEBHOOKS=true SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" SMTP_FROM=bench@medic-nest.example EMAIL_BATCH=50 WEBHOOK_BATCH=50 \
+  EMAIL_POLL_MILLISECONDS=20 REMINDERS=false "$BIN" serve & MAIL_PID=$!
+MAIL_S=""; HOOK_S=""
+for _ in $(seq 1 1200); do
+  now=$(date +%s.%N)
+  [ -z "$MAIL_S" ] && [ "$("${PSQL[@]}" -At -c "SELECT count(*) FROM notifications WHERE email_status = 'pending'")" = 0 ] && MAIL_S=$(awk -v a="$now" -v b="$T0" 'BEGIN {printf "%.2f", a - b}')
+  [ -z "$HOOK_S" ] && [ "$("${PSQL[@]}" -At -c "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'")" = 0 ] && HOOK_S=$(awk -v a="$now" -v b="$T0" 'BEGIN {printf "%.2f", a - b}')
+  [ -n "$MAIL_S" ] && [ -n "$HOOK_S" ] && break
+  sleep 0.1
+done
+kill -TERM "$MAIL_PID" 2>/dev/null && wait "$MAIL_PID" 2>/dev/null || true
+RECEIVED_MAILS=$(wc -l < "$PEERS/smtp.jsonl" 2>/dev/null || echo 0)
+RECEIVED_HOOKS=$(grep -c '"status": 200' "$PEERS/hooks.jsonl" 2>/dev/null || echo 0)
+BAD_SIGNATURES=$(grep -c '"valid": false' "$PEERS/hooks.jsonl" 2>/dev/null || true)
+cleanup_peers
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else printf "n/a" }'; }
 
 # Reference: pgbench running the service's two statements of that read, prepared, same concurrency.
 cat > /tmp/cx-pgbench.sql <<SQL
@@ -163,6 +214,22 @@ RSS_GROWTH_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
   echo "| approve | $APPROVE_RPS | $PGB_APPROVE | $(ratio "$APPROVE_RPS" "$PGB_APPROVE") |"
   echo "| execute payment | $EXECUTE_RPS | $PGB_EXECUTE | $(ratio "$EXECUTE_RPS" "$PGB_EXECUTE") |"
+  echo
+  echo "## Notifications (issue 12)"
+  echo
+  echo "Approvals on an instance that sends nothing, 32 connections: without recipients (BENCH) and with four"
+  echo "notification rows and two webhook deliveries written in the same transaction (NOTIFY, Benchmarks/fixtures/notify.sql)."
+  echo
+  echo "| route | requests/s | p50 | p99 | non-2xx |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${NOTIFY_ROWS[@]}"
+  echo
+  echo "Delivery by one instance with a relay and webhooks on (EMAIL_BATCH=50, WEBHOOK_BATCH=50), from the moment it starts:"
+  echo
+  echo "| channel | queued | received | seconds | per second |"
+  echo "|---|---|---|---|---|"
+  echo "| e-mail to a local aiosmtpd | $MAILS | $RECEIVED_MAILS | ${MAIL_S:-timeout} | $(rate "$MAILS" "${MAIL_S:-0}") |"
+  echo "| webhooks to a local receiver (HMAC checked; bad signatures: ${BAD_SIGNATURES:-0}) | $HOOKS | $RECEIVED_HOOKS | ${HOOK_S:-timeout} | $(rate "$HOOKS" "${HOOK_S:-0}") |"
   echo
   echo "## Reports ($APPS applications, $ENTRIES ledger entries; 10 sequential requests each)"
   echo

@@ -7,6 +7,8 @@ set -euo pipefail
 missing=()
 pkg-config --exists libpq 2>/dev/null || missing+=(libpq-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+# The static release build links FoundationNetworking (URLSession, for webhooks), which needs libcurl.
+pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   missing+=(postgresql postgresql-contrib)
 fi

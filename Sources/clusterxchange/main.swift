@@ -96,6 +96,7 @@ case "serve":
         server.http.installSignalHandlers()
         logger.info("listening", ["host": configuration.host, "port": String(server.port)])
         await server.http.waitUntilStopped()
+        await server.stopWorkers()
         await server.pool.close()
         database.stopEmbedded(logger: logger)
         logger.info("stopped")

@@ -98,6 +98,14 @@ public final class GrantsServer: Sendable {
         self.reminders = reminders
     }
 
+    /// Stops the background workers (e-mail, webhooks, reminders), each after the round in hand,
+    /// so their outcomes are recorded before the pool closes.
+    public func stopWorkers() async {
+        await email?.stop()
+        await webhooks?.stop()
+        await reminders?.stop()
+    }
+
     /// What EHLO names: the host of `PUBLIC_URL`, else the sender's domain.
     static func heloName(_ c: GrantsConfiguration) -> String {
         if let url = c.publicURL, let host = URL(string: url)?.host, !host.isEmpty { return host }
@@ -106,9 +114,7 @@ public final class GrantsServer: Sendable {
 
     /// Graceful: in-flight requests finish, then the pool closes.
     public func shutdown() async {
-        await email?.stop()
-        await webhooks?.stop()
-        await reminders?.stop()
+        await stopWorkers()
         await http.shutdown()
         await authListener?.stop()
         await pool.close()

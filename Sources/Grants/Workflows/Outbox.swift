@@ -14,20 +14,27 @@ enum Outbox {
         guard !notices.isEmpty else { return }
         let kinds = notices.map(\.kind.rawValue)
         let audiences = notices.map { audienceKey($0.audience) }
+        let users = notices.map { notice -> Int64 in if case .user(let id) = notice.audience { id } else { 0 } }
+        // One indexed branch per audience (users by role, by organisation, by id): an OR across
+        // them made PostgreSQL scan every user, at COMMIT, under the programme and audit locks.
         try await conn.atCommit(
             """
+            WITH n AS (SELECT * FROM unnest(\(kinds)::text[], \(audiences)::text[], \(users)::bigint[]) AS n(kind, audience, user_id)),
+            a AS (SELECT id, organisation_id, host_organisation_id FROM applications WHERE id = \(applicationID)),
+            r AS (
+              SELECT n.kind, u.id FROM n JOIN users u ON u.role = 'coordinator' WHERE n.audience = 'coordinators' AND u.active
+              UNION SELECT n.kind, u.id FROM n, a JOIN users u ON u.organisation_id = a.organisation_id
+                WHERE n.audience = 'applicant' AND u.role = 'applicant' AND u.active
+              UNION SELECT n.kind, u.id FROM n, a JOIN users u ON u.organisation_id = a.host_organisation_id
+                WHERE n.audience = 'host' AND u.role = 'applicant' AND u.active
+              UNION SELECT n.kind, u.id FROM n JOIN users u ON u.id = n.user_id WHERE n.audience = 'user' AND u.active
+            )
             INSERT INTO notifications (user_id, kind, application_id, status_after, reason, due_on, email_status)
-            SELECT DISTINCT ON (u.id, n.kind) u.id, n.kind, a.id, \(statusAfter.rawValue), \(reason), \(dueOn),
+            SELECT r.id, r.kind, \(applicationID), \(statusAfter.rawValue), \(reason), \(dueOn),
                    CASE WHEN o.user_id IS NULL THEN 'pending' ELSE 'opted_out' END
-            FROM unnest(\(kinds)::text[], \(audiences)::text[]) AS n(kind, audience)
-            JOIN applications a ON a.id = \(applicationID)
-            JOIN users u ON u.active AND u.id IS DISTINCT FROM \(actorID)::bigint AND (
-                   (n.audience = 'coordinators' AND u.role = 'coordinator')
-                OR (n.audience = 'applicant' AND u.role = 'applicant' AND u.organisation_id = a.organisation_id)
-                OR (n.audience = 'host' AND u.role = 'applicant' AND u.organisation_id = a.host_organisation_id)
-                OR n.audience = 'user:' || u.id::text)
-            LEFT JOIN notification_email_opt_outs o ON o.user_id = u.id AND o.kind = n.kind
-            ORDER BY u.id, n.kind
+            FROM r LEFT JOIN notification_email_opt_outs o ON o.user_id = r.id AND o.kind = r.kind
+            WHERE r.id IS DISTINCT FROM \(actorID)::bigint
+            ORDER BY r.id, r.kind
             """)
         // One delivery per subscribed endpoint and kind (not per recipient): a webhook receives
         // the event, whoever is told in the app.
@@ -46,7 +53,7 @@ enum Outbox {
         case .coordinators: "coordinators"
         case .applicantOrganisation: "applicant"
         case .hostOrganisation: "host"
-        case .user(let id): "user:\(id)"
+        case .user: "user"
         }
     }
 }

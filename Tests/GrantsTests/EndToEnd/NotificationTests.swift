@@ -101,6 +101,14 @@ struct NotificationTests {
             let reportDue = try await app.request("GET", "/v1/deadlines", token: visitor.token).json["items"] as? [[String: Any]] ?? []
             #expect(reportDue.count == 1)
             #expect(reportDue.first?["kind"] as? String == "report_due" && reportDue.first?["due_on"] as? String == "2027-04-04")
+            // List routes filter by the due dates.
+            let byReport = try await app.request("GET", "/v1/applications?report_due_by=2027-04-04", token: s.coordinator.token).items
+            #expect(byReport.compactMap { $0["id"] as? Int }.contains(id))
+            let before = try await app.request("GET", "/v1/applications?report_due_by=2027-04-03", token: s.coordinator.token).items
+            #expect(!before.compactMap { $0["id"] as? Int }.contains(id))
+            let sheets = try await app.request("GET", "/v1/assignments?due_by=\(today(plus: 10))", token: s.coordinator.token).items
+            #expect(sheets.filter { $0["application_id"] as? Int == id }.count == 2)
+            #expect(try await app.request("GET", "/v1/assignments?due_by=\(today(plus: 9))", token: s.coordinator.token).items.isEmpty)
             let staffDue = try await app.request("GET", "/v1/deadlines?until=2027-04-03", token: s.coordinator.token)
             #expect(
                 (staffDue.json["items"] as? [[String: Any]] ?? []).allSatisfy { $0["application_id"] as? Int != id }, "until excludes it")

@@ -13,7 +13,6 @@ import asyncio
 import email
 import json
 import socket
-import sys
 import threading
 from email import policy
 
@@ -87,6 +86,6 @@ controller = Controller(Sink(), hostname="127.0.0.1", port=port, **options)
 controller.start()
 print(f"PORT {port}", flush=True)
 try:
-    sys.stdin.read()  # runs until the test closes our stdin (or ends)
+    threading.Event().wait()  # until the test (or the bench) kills us
 finally:
     controller.stop()

@@ -72,6 +72,10 @@ enum ApplicationRoutes {
                     .oneOf("status", ApplicationStatus.self, "only applications in this status"),
                     .id("call_id", "only applications to this call"),
                     .id("organisation_id", "only applications of this visitor organisation"),
+                    QueryParameter(
+                        name: "report_due_by", kind: .date, description: "only those whose closing report is due on or before this date"),
+                    QueryParameter(
+                        name: "payment_due_by", kind: .date, description: "only those whose payment is due on or before this date"),
                 ]),
             list)
         table.add(
@@ -360,6 +364,8 @@ enum ApplicationRoutes {
         let status = ctx.query.text("status")
         let callID = ctx.query.id("call_id")
         let orgFilter = ctx.query.id("organisation_id")
+        let reportDue = ctx.query.date("report_due_by")
+        let paymentDue = ctx.query.date("payment_due_by")
         let evaluator: Int64? = user.role == .evaluator ? user.userID : nil
         let rows = try await ctx.db.query(
             """
@@ -371,6 +377,8 @@ enum ApplicationRoutes {
               AND (\(status)::text IS NULL OR a.status = \(status))
               AND (\(callID)::bigint IS NULL OR a.call_id = \(callID))
               AND (\(orgFilter)::bigint IS NULL OR a.organisation_id = \(orgFilter))
+              AND (\(reportDue)::date IS NULL OR a.report_due_on <= \(reportDue))
+              AND (\(paymentDue)::date IS NULL OR a.payment_due_on <= \(paymentDue))
             ORDER BY a.id LIMIT \(page.fetchLimit)
             """
         ).rows

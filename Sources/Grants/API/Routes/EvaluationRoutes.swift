@@ -83,7 +83,8 @@ enum EvaluationRoutes {
                 description: "An evaluator sees its own.",
                 response: .page(AssignmentResource.self),
                 query: [
-                    .id("application_id", "only assignments of this application")
+                    .id("application_id", "only assignments of this application"),
+                    QueryParameter(name: "due_by", kind: .date, description: "only those whose score sheet is due on or before this date"),
                 ]),
             listAssignments)
         table.add(
@@ -189,11 +190,13 @@ enum EvaluationRoutes {
         let page = try Page(ctx.request)
         let mine: Int64? = user.role == .evaluator ? user.userID : nil
         let application = ctx.query.id("application_id")
+        let due = ctx.query.date("due_by")
         let rows = try await ctx.db.query(
             """
             SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from)
             WHERE s.id > \(page.afterID) AND (\(mine)::bigint IS NULL OR s.evaluator_id = \(mine))
               AND (\(application)::bigint IS NULL OR s.application_id = \(application))
+              AND (\(due)::date IS NULL OR s.due_on <= \(due))
             ORDER BY s.id LIMIT \(page.fetchLimit)
             """
         ).rows
