@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["Timestamps"], swiftSettings: strict),
         .target(name: "Postgres", dependencies: ["CLibPQ", "Timestamps"], swiftSettings: strict),
         .target(name: "Evaluation", swiftSettings: strict),
-        .target(name: "Mail", swiftSettings: strict),
+        .target(name: "Mail", dependencies: ["Timestamps"], swiftSettings: strict),
         .target(name: "Signing", swiftSettings: strict),
         .target(name: "Grants", dependencies: ["HTTP", "Postgres", "Evaluation", "Mail", "Signing", "Timestamps"], swiftSettings: strict),
         .executableTarget(name: "clusterxchange", dependencies: ["Grants"], swiftSettings: strict),

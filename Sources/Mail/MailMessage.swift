@@ -1,4 +1,5 @@
 import Foundation
+import Timestamps
 
 /// One plain-text e-mail (RFC 5322 + MIME): Date, From, To, Subject, Message-ID, a UTF-8
 /// text/plain body in quoted-printable, and `Auto-Submitted: auto-generated` (RFC 3834) so
@@ -64,16 +65,7 @@ public struct MailMessage: Sendable {
         let whole = seconds.isFinite && abs(seconds) < 1e11 ? Int64(seconds.rounded(.down)) : 0
         let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
         let secs = whole - days * 86_400
-        // Howard Hinnant's civil-from-days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = Timestamp.civilFromDays(days)
         let weekday = ((days % 7) + 7 + 4) % 7  // 1970-01-01 was a Thursday
         let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
