@@ -59,11 +59,9 @@ public enum NotificationRules {
         switch event {
         case .submit: return [Notice(.submissionReceived, .coordinators)]
         case .declareEligible, .declareIneligible: return [Notice(.eligibilityOutcome, .applicantOrganisation)]
-        case .approve:
-            return [
-                Notice(.decision, .applicantOrganisation), Notice(.signatureRequested, .applicantOrganisation),
-                Notice(.signatureRequested, .hostOrganisation),
-            ]
+        // The signature requests follow the Commitment to Quality's upload (there is nothing to
+        // sign before it): see `signatureRequests(missing:)`.
+        case .approve: return [Notice(.decision, .applicantOrganisation)]
         case .placeOnReserve, .reject: return [Notice(.decision, .applicantOrganisation)]
         case .cancel: return [Notice(.decision, .applicantOrganisation), Notice(.decision, .hostOrganisation)]
         case .submitReport: return [Notice(.reportSubmitted, .coordinators)]
@@ -78,5 +76,23 @@ public enum NotificationRules {
         // Internal steps of the evaluation (assignments notify on their own), and the end.
         case .startEvaluation, .completeEvaluation, .signAgreement, .close: return []
         }
+    }
+
+    /// A new Commitment to Quality voids every earlier signature: each party still to sign
+    /// hears of it: the organisations' users sign for themselves, and the coordinators for
+    /// both partnerships (and for an organisation with its signed copy).
+    public static func signatureRequests(missing parties: [AgreementSignatures.Party]) -> [Notice] {
+        var notices: [Notice] = []
+        for party in AgreementSignatures.Party.allCases where parties.contains(party) {
+            let audience: NotificationAudience
+            switch party {
+            case .visitorOrganisation: audience = .applicantOrganisation
+            case .hostOrganisation: audience = .hostOrganisation
+            case .visitorPartnership, .hostPartnership: audience = .coordinators
+            }
+            let notice = Notice(.signatureRequested, audience)
+            if !notices.contains(notice) { notices.append(notice) }
+        }
+        return notices
     }
 }

@@ -88,7 +88,10 @@ public struct NotificationText: Sendable, Hashable {
             }
         case .signatureRequested:
             subject = "Please sign the Commitment to Quality: \(ref)"
-            lines = ["\(exchange) was approved.", "Sign the Commitment to Quality for your organisation."]
+            lines = [
+                "The Commitment to Quality of \(exchange) is ready to sign\(due).",
+                "Each of the four parties signs this version; a new version replaces earlier signatures.",
+            ]
         case .reportSubmitted:
             subject = "Closing report to review: \(ref)"
             lines = ["The closing report of \(exchange) was submitted.", "Accept it or return it with a reason."]

@@ -7,11 +7,7 @@ import Testing
 struct NotificationRulesTests {
     @Test func everyEventThatSomeoneMustActOnTellsThem() {
         #expect(NotificationRules.notices(after: .submit, from: .draft) == [Notice(.submissionReceived, .coordinators)])
-        #expect(
-            NotificationRules.notices(after: .approve, from: .evaluated) == [
-                Notice(.decision, .applicantOrganisation), Notice(.signatureRequested, .applicantOrganisation),
-                Notice(.signatureRequested, .hostOrganisation),
-            ])
+        #expect(NotificationRules.notices(after: .approve, from: .evaluated) == [Notice(.decision, .applicantOrganisation)])
         #expect(NotificationRules.notices(after: .acceptReport, from: .reportSubmitted).contains(Notice(.paymentDue, .coordinators)))
         #expect(NotificationRules.notices(after: .appeal, from: .rejected) == [Notice(.appealFiled, .coordinators)])
         #expect(NotificationRules.notices(after: .cancel, from: .approved).map(\.audience) == [.applicantOrganisation, .hostOrganisation])
@@ -22,6 +18,18 @@ struct NotificationRulesTests {
         for e in [ApplicationStatus.Event.upholdRejection, .upholdIneligibility, .grantRejectionAppeal, .grantEligibilityAppeal] {
             #expect(NotificationRules.notices(after: e, from: .underAppeal) == [Notice(.appealDecided, .applicantOrganisation)])
         }
+    }
+
+    @Test func aCommitmentToQualityAsksEachPartyStillToSign() {
+        let all = AgreementSignatures.Party.allCases
+        #expect(
+            NotificationRules.signatureRequests(missing: all) == [
+                Notice(.signatureRequested, .applicantOrganisation), Notice(.signatureRequested, .hostOrganisation),
+                Notice(.signatureRequested, .coordinators),
+            ])
+        #expect(NotificationRules.signatureRequests(missing: [.hostPartnership]) == [Notice(.signatureRequested, .coordinators)])
+        #expect(NotificationRules.signatureRequests(missing: [.hostOrganisation]) == [Notice(.signatureRequested, .hostOrganisation)])
+        #expect(NotificationRules.signatureRequests(missing: []).isEmpty)
     }
 
     @Test func noEventNotifiesTheSameAudienceOfTheSameKindTwice() {

@@ -95,9 +95,25 @@ struct NotificationTests {
             let approved = try await s.decide(id, "approved")
             try #require(approved.status == 200, "\(approved.text)")
             #expect(approved.json["report_due_on"] as? String == "2027-04-04", "activity end 2027-03-05 + 30 days")
-            let visitorKinds = kinds(try await notifications(app, visitor.token))
-            #expect(Array(visitorKinds.prefix(2)).sorted() == ["decision", "signature_requested"], "\(visitorKinds)")
+            #expect(kinds(try await notifications(app, visitor.token)).first == "decision")
+            #expect(kinds(try await notifications(app, host.token)) == ["match_to_accept"], "nothing to sign before the CtQ")
+            // The Commitment to Quality's upload asks each party still to sign; the uploader signs
+            // for itself. The same text again asks nobody who already signed it.
+            let ctq = Data("%PDF-1.4\n% Commitment to Quality \(UUID().uuidString)\n".utf8)
+            let ctqPath = "/v1/applications/\(id)/documents?kind=commitment_to_quality&filename=ctq.pdf"
+            try #require(try await app.request("POST", ctqPath, token: visitor.token, body: ctq).status == 201)
             #expect(kinds(try await notifications(app, host.token)) == ["signature_requested", "match_to_accept"])
+            #expect(kinds(try await notifications(app, visitor.token)).first == "decision", "the uploader is not told")
+            let askedCoordinator = try #require(try await notifications(app, s.coordinator.token).first)
+            #expect(askedCoordinator["kind"] as? String == "signature_requested" && askedCoordinator["application_id"] as? Int == id)
+            #expect((askedCoordinator["body"] as? String)?.contains("ready to sign") == true, "\(askedCoordinator)")
+            let signed = try await app.request(
+                "POST", "/v1/applications/\(id)/signatures", token: host.token, json: ["party": "host_organisation"])
+            try #require(signed.status == 201, "\(signed.text)")
+            try #require(try await app.request("POST", ctqPath, token: visitor.token, body: ctq).status == 201)
+            #expect(kinds(try await notifications(app, host.token)).filter { $0 == "signature_requested" }.count == 1)
+            let coordinatorAsks = kinds(try await notifications(app, s.coordinator.token)).prefix(2)
+            #expect(Array(coordinatorAsks) == ["signature_requested", "signature_requested"], "partnerships still to sign")
             let reportDue = try await app.request("GET", "/v1/deadlines", token: visitor.token).json["items"] as? [[String: Any]] ?? []
             #expect(reportDue.count == 1)
             #expect(reportDue.first?["kind"] as? String == "report_due" && reportDue.first?["due_on"] as? String == "2027-04-04")

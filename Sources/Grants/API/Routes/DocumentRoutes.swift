@@ -46,7 +46,8 @@ enum DocumentRoutes {
                     + "not taken from Content-Type (415 otherwise). The applicant uploads its evidence; a coordinator uploads "
                     + "what it records for a party (host_acceptance, agency_preapproval, signed_commitment_to_quality). "
                     + "The commitment_to_quality is uploaded once the application is approved and before the agreement is "
-                    + "signed; a new version voids the signatures of the earlier one.",
+                    + "signed; a new version voids the signatures of the earlier one, and each party still to sign it is "
+                    + "notified (signature_requested).",
                 body: .upload(
                     description: "the document's bytes (PDF, PNG or JPEG; at most 10 MiB)",
                     mediaTypes: DocumentSniffer.mediaTypes + ["application/octet-stream"]),
@@ -136,6 +137,13 @@ enum DocumentRoutes {
             ).single()
             let doc = try DocumentResource(row: row)
             try await AuditTrail.record(conn, audit, action: "document.uploaded", entity: "document", id: doc.id, after: doc)
+            if kind == DocumentKind.commitmentToQuality.rawValue {
+                // Signatures of another text no longer count: whoever must sign this one is told.
+                let missing = AgreementSignatures.missing(app.signatures.map(\.rule), currentSHA256: doc.sha256)
+                try await Outbox.notify(
+                    conn, NotificationRules.signatureRequests(missing: missing), applicationID: id, statusAfter: app.status,
+                    reason: nil, dueOn: nil, actorID: user.userID)
+            }
             return doc
         }
         var r = try HTTPResponse.json(doc, status: 201)
