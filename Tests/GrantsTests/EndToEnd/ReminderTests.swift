@@ -117,4 +117,112 @@ struct ReminderTests {
             await leader.close()
         }
     }
+
+    /// The evaluator is reminded of its score sheet, the coordinators of a payment; a sheet
+    /// already scored and a payment already made remind nobody.
+    @Test func evaluatorsAndCoordinatorsAreRemindedOfTheirDeadlines() async throws {
+        try await TestApp.with { app in
+            let s = try await Scenario.make(app)
+            // The call gives evaluators 14 days instead of the default 10.
+            let callPath = "/v1/calls/\(try await app.openCallID())"
+            let call = try await app.request("GET", callPath, token: s.coordinator.token)
+            #expect(call.json["evaluation_days"] as? Int == 10, "\(call.text)")
+            let tooLong = try await app.request(
+                "PATCH", callPath, token: s.coordinator.token, json: ["evaluation_days": 400],
+                headers: ["If-Match": call.header("ETag") ?? ""])
+            #expect(tooLong.status == 422 && tooLong.text.contains("evaluation_days"), "\(tooLong.text)")
+            let patched = try await app.request(
+                "PATCH", callPath, token: s.coordinator.token, json: ["evaluation_days": 14],
+                headers: ["If-Match": call.header("ETag") ?? ""])
+            #expect(patched.json["evaluation_days"] as? Int == 14, "\(patched.text)")
+            let e = try await s.eligibleApplication()
+            let evaluator = s.evaluators[0]
+            let asg = try await app.request(
+                "POST", "/v1/applications/\(e.id)/assignments", token: s.coordinator.token, json: ["evaluator_id": evaluator.id])
+            let dueText = try #require(asg.json["due_on"] as? String, "\(asg.text)")
+            let due = try #require(CalendarDate(iso: dueText))
+            #expect(due == CalendarDate.utcDay(of: Date())?.adding(days: 14))
+            let r = ReminderScheduler(pool: app.server.pool, intervalSeconds: 60, logger: Logger(label: "r", level: .error))
+            _ = try await r.round(today: due.adding(days: -7))
+            let sheet = try await reminders(app, "evaluation_due_reminder")
+            #expect(sheet.map(\.user) == [evaluator.id] && sheet.first?.due == due, "\(sheet)")
+            let inbox = try await app.request("GET", "/v1/notifications", token: evaluator.token).items
+            #expect((inbox.first?["body"] as? String)?.contains("Ana Popescu") == false, "no participant before the declaration")
+
+            // Through to an accepted report: the payment falls due for the coordinators.
+            let done = try await s.evaluatedApplication()
+            try #require(try await s.decide(done.id, "approved").status == 200)
+            try #require(
+                try await app.signAgreement(done.id, applicant: done.applicant.token, coordinator: s.coordinator.token).status == 201)
+            _ = try await app.upload(done.id, "boarding_pass", token: done.applicant.token)
+            _ = try await app.upload(done.id, "host_confirmation", token: done.applicant.token)
+            let report = ["actual_start": "2027-03-01", "actual_end": "2027-03-05", "summary": "Five days on the pipeline."]
+            let submitted = try await app.request("POST", "/v1/applications/\(done.id)/report", token: done.applicant.token, json: report)
+            try #require(submitted.status == 200, "\(submitted.text)")
+            let accepted = try await app.request(
+                "POST", "/v1/applications/\(done.id)/report/review", token: s.coordinator.token, json: ["accepted": true])
+            let payDueText = try #require(accepted.json["payment_due_on"] as? String, "\(accepted.text)")
+            let payDue = try #require(CalendarDate(iso: payDueText))
+            _ = try await r.round(today: payDue)
+            let pay = try await reminders(app, "payment_due_reminder")
+            #expect(pay.contains { $0.user == s.coordinator.id && $0.due == payDue }, "\(pay)")
+            let coordinators: Set<Int64> = Set(
+                try await app.sql("SELECT id FROM users WHERE role = 'coordinator' AND active").rows.map { try $0.decode(0) })
+            #expect(Set(pay.map(\.user)).isSubset(of: coordinators), "coordinators only")
+            #expect(try await reminders(app, "report_due_reminder").isEmpty, "a report already accepted is not due")
+        }
+    }
+
+    /// Two real `serve` processes run rounds every second: each deadline's reminder goes once,
+    /// and after either is killed (`kill -9`, mid-round or not) the other goes on alone.
+    @Test func killedServeProcessesAreReplacedWithoutADuplicate() async throws {
+        try await TestApp.with { app in
+            let s = try await Scenario.make(app)
+            let env = ["REMINDERS": "true", "REMINDER_INTERVAL_SECONDS": "1", "WEBHOOKS": "false"]
+            func start() throws -> CrashRecoveryTests.ServiceProcess {
+                try CrashRecoveryTests.ServiceProcess(databaseURL: app.databaseURL, port: CrashRecoveryTests.freePort(), environment: env)
+            }
+            var a = try start()
+            defer { a.kill9() }
+            let b = try start()
+            defer { b.kill9() }
+            try await a.waitReady(HTTPTestClient(base: "http://127.0.0.1:\(a.port)"))
+            try await b.waitReady(HTTPTestClient(base: "http://127.0.0.1:\(b.port)"))
+            // A report due in 7 days today: the first offset is reached.
+            let inAWeek = try #require(CalendarDate.utcDay(of: Date())).adding(days: 7)
+            func approvedDueInAWeek() async throws -> Int {
+                let e = try await s.evaluatedApplication()
+                try #require(await s.decide(e.id, "approved").status == 200)
+                _ = try await app.sql("UPDATE applications SET report_due_on = \(inAWeek) WHERE id = \(Int64(e.id))")
+                return e.id
+            }
+            func remindersOf(_ id: Int) async throws -> Int64 {
+                try await app.sql(
+                    "SELECT count(*) FROM notifications WHERE kind = 'report_due_reminder' AND application_id = \(Int64(id))"
+                ).rows[0].decode(0)
+            }
+            func waitForReminder(_ id: Int) async throws -> Int64 {
+                for _ in 0..<100 {
+                    let n = try await remindersOf(id)
+                    if n > 0 { return n }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                return 0
+            }
+            let first = try await approvedDueInAWeek()
+            #expect(try await waitForReminder(first) == 1)
+            a.kill9()
+            let second = try await approvedDueInAWeek()
+            #expect(try await waitForReminder(second) == 1, "b leads alone")
+            a = try start()
+            try await a.waitReady(HTTPTestClient(base: "http://127.0.0.1:\(a.port)"))
+            b.kill9()
+            let third = try await approvedDueInAWeek()
+            #expect(try await waitForReminder(third) == 1, "a leads alone")
+            try await Task.sleep(for: .seconds(2.5))  // more rounds, by both instances in turn
+            for id in [first, second, third] { #expect(try await remindersOf(id) == 1, "no duplicate for \(id)") }
+            let keys: Int64 = try await app.sql("SELECT count(*) FROM reminders_sent WHERE deadline = 'report_due'").rows[0].decode(0)
+            #expect(keys == 3)
+        }
+    }
 }

@@ -21,6 +21,8 @@ struct CallResource: Codable, Sendable {
     var overallMinimum: Double
     var divergenceLimit: Double
     var minimumEvaluators: Int
+    /// Days an evaluator has for a score sheet, from the day of assignment (its `due_on`).
+    var evaluationDays: Int
     var version: Int
 
     /// Stored form of one criterion (jsonb).
@@ -33,7 +35,7 @@ struct CallResource: Codable, Sendable {
 
     static let columns = """
         c.id, c.programme_id, c.title, c.opens_at, c.closes_at, c.criteria::text AS criteria,
-        c.overall_minimum_half_points, c.divergence_limit_half_points, c.minimum_evaluators, c.version,
+        c.overall_minimum_half_points, c.divergence_limit_half_points, c.minimum_evaluators, c.evaluation_days, c.version,
         (now() >= c.opens_at AND now() < c.closes_at) AS is_open, now() < c.opens_at AS upcoming
         """
 
@@ -42,7 +44,8 @@ struct CallResource: Codable, Sendable {
     var divergenceLimitHalfPoints = 0
 
     enum CodingKeys: String, CodingKey {
-        case id, programmeId, title, opensAt, closesAt, status, criteria, overallMinimum, divergenceLimit, minimumEvaluators, version
+        case id, programmeId, title, opensAt, closesAt, status, criteria, overallMinimum, divergenceLimit, minimumEvaluators, evaluationDays
+        case version
     }
 
     init(row: PostgresRow) throws {
@@ -63,6 +66,7 @@ struct CallResource: Codable, Sendable {
         overallMinimum = Double(overallMinimumHalfPoints) / 2
         divergenceLimit = Double(divergenceLimitHalfPoints) / 2
         minimumEvaluators = try row.decode("minimum_evaluators")
+        evaluationDays = try row.decode("evaluation_days")
         version = try row.decode("version")
     }
 

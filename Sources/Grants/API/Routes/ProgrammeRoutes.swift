@@ -41,6 +41,7 @@ enum ProgrammeRoutes {
         var overallMinimum: Double?
         var divergenceLimit: Double?
         var minimumEvaluators: Int?
+        var evaluationDays: Int?
     }
 
     static func register(into table: inout RouteTable) {
@@ -366,6 +367,8 @@ enum ProgrammeRoutes {
         let divergence = halfPoints("divergence_limit", b.divergenceLimit ?? 1.5, &v)
         let minEval = b.minimumEvaluators ?? 2
         if !(1...10).contains(minEval) { v.fail("minimum_evaluators", "must be between 1 and 10", rule: "range") }
+        let evaluationDays = b.evaluationDays ?? 10
+        if !(1...365).contains(evaluationDays) { v.fail("evaluation_days", "must be between 1 and 365", rule: "range") }
         try v.finish()
         let criteriaJSON = String(decoding: try JSONEncoder.snake.encode(criteria), as: UTF8.self)
         let audit = ctx.audit
@@ -374,8 +377,9 @@ enum ProgrammeRoutes {
             let id: Int64 = try await conn.query(
                 """
                 INSERT INTO calls (programme_id, title, opens_at, closes_at, criteria, overall_minimum_half_points,
-                                   divergence_limit_half_points, minimum_evaluators)
-                VALUES (\(programmeID), \(title), \(b.opensAt), \(b.closesAt), \(criteriaJSON)::jsonb, \(overall), \(divergence), \(minEval))
+                                   divergence_limit_half_points, minimum_evaluators, evaluation_days)
+                VALUES (\(programmeID), \(title), \(b.opensAt), \(b.closesAt), \(criteriaJSON)::jsonb, \(overall), \(divergence), \(minEval),
+                        \(evaluationDays))
                 RETURNING id
                 """
             ).single().decode("id")
@@ -406,6 +410,7 @@ enum ProgrammeRoutes {
         let overall = halfPoints("overall_minimum", b.overallMinimum, &v)
         let divergence = halfPoints("divergence_limit", b.divergenceLimit, &v)
         if let m = b.minimumEvaluators, !(1...10).contains(m) { v.fail("minimum_evaluators", "must be between 1 and 10", rule: "range") }
+        if let d = b.evaluationDays, !(1...365).contains(d) { v.fail("evaluation_days", "must be between 1 and 365", rule: "range") }
         try v.finish()
         let criteriaJSON = try criteria.map { String(decoding: try JSONEncoder.snake.encode($0), as: UTF8.self) }
         let audit = ctx.audit
@@ -433,6 +438,7 @@ enum ProgrammeRoutes {
                   overall_minimum_half_points = coalesce(\(overall), overall_minimum_half_points),
                   divergence_limit_half_points = coalesce(\(divergence), divergence_limit_half_points),
                   minimum_evaluators = coalesce(\(b.minimumEvaluators), minimum_evaluators),
+                  evaluation_days = coalesce(\(b.evaluationDays), evaluation_days),
                   version = version + 1, updated_at = now()
                 WHERE id = \(id)
                 """)

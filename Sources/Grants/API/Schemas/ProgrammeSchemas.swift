@@ -85,6 +85,10 @@ extension CallResource: DocumentedSchema {
     static let schemaName = "Call"
     static let schemaHints = SchemaHints(fields: [
         "status": F.oneOf(["open", "upcoming", "closed"]), "overall_minimum": F.halfPoints, "divergence_limit": F.halfPoints,
+        "evaluation_days": [
+            "minimum": 1, "maximum": 365,
+            "description": "days an evaluator has for a score sheet; an assignment is due this many days after it is made",
+        ],
     ])
 }
 
@@ -94,10 +98,11 @@ extension ProgrammeRoutes.CallBody {
         "title": ["minLength": 1, "maxLength": 300], "closes_at": ["description": "after opens_at"],
         "criteria": ["minItems": 1], "overall_minimum": F.halfPoints, "divergence_limit": F.halfPoints,
         "minimum_evaluators": ["minimum": 1, "maximum": 10],
+        "evaluation_days": ["minimum": 1, "maximum": 365, "description": "an assignment's due_on is this many days after it is made"],
     ]
     static let schemaHints = SchemaHints(
         "Defaults: the MEDIC-NEST criteria (relevance 0.4/min 3, quality 0.3/min 3, impact 0.3/min 2.5), overall minimum 3, "
-            + "divergence limit 1.5, 2 evaluators.",
+            + "divergence limit 1.5, 2 evaluators, 10 evaluation days.",
         fields: fields, required: ["title", "opens_at", "closes_at"])
     /// The same members for a change: none required.
     static let patchHints = SchemaHints("Criteria cannot change once evaluation has started (409 `evaluation_started`).", fields: fields)
