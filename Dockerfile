@@ -1,7 +1,9 @@
 # Multi-stage build: the Swift toolchain image builds a static-stdlib release binary; the
-# runtime image carries only libpq, CA certificates and the files the service reads.
-FROM swift:6.2-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev pkg-config && rm -rf /var/lib/apt/lists/*
+# runtime image carries only libpq, libcurl (FoundationNetworking's URLSession, for webhooks),
+# CA certificates and the files the service reads. The toolchain matches the project's (6.3).
+FROM swift:6.3-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev pkg-config \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
@@ -10,7 +12,7 @@ RUN swift build -c release --product clusterxchange --static-swift-stdlib \
  && cp "$(swift build -c release --show-bin-path)/clusterxchange" /clusterxchange
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certificates tzdata \
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libcurl4 ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* && useradd --system --uid 10001 clusterxchange
 WORKDIR /app
 COPY --from=build /clusterxchange /usr/local/bin/clusterxchange

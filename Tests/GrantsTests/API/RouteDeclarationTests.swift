@@ -36,6 +36,7 @@ struct RouteDeclarationTests {
         #expect(
             ProgrammeRoutes.CallBody.members == [
                 "title", "opens_at", "closes_at", "criteria", "overall_minimum", "divergence_limit", "minimum_evaluators",
+                "evaluation_days",
             ])
         #expect(
             ApplicationRoutes.Body.members == [
