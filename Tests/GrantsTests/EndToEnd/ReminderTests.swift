@@ -163,6 +163,11 @@ struct ReminderTests {
                 "POST", "/v1/applications/\(done.id)/report/review", token: s.coordinator.token, json: ["accepted": true])
             let payDueText = try #require(accepted.json["payment_due_on"] as? String, "\(accepted.text)")
             let payDue = try #require(CalendarDate(iso: payDueText))
+            // The coordinators' list filters by the payment's due date.
+            let dueBy = try await app.request("GET", "/v1/applications?payment_due_by=\(payDue)", token: s.coordinator.token).items
+            #expect(dueBy.compactMap { $0["id"] as? Int } == [done.id], "\(dueBy)")
+            let dayBefore = "/v1/applications?payment_due_by=\(payDue.adding(days: -1))"
+            #expect(try await app.request("GET", dayBefore, token: s.coordinator.token).items.isEmpty)
             _ = try await r.round(today: payDue)
             let pay = try await reminders(app, "payment_due_reminder")
             #expect(pay.contains { $0.user == s.coordinator.id && $0.due == payDue }, "\(pay)")
@@ -174,7 +179,7 @@ struct ReminderTests {
     }
 
     /// Two real `serve` processes run rounds every second: each deadline's reminder goes once,
-    /// and after either is killed (`kill -9`, mid-round or not) the other goes on alone.
+    /// and after either is killed (`kill -9`) the other goes on alone.
     @Test func killedServeProcessesAreReplacedWithoutADuplicate() async throws {
         try await TestApp.with { app in
             let s = try await Scenario.make(app)

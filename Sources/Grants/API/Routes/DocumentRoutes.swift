@@ -103,9 +103,6 @@ enum DocumentRoutes {
             delete)
     }
 
-    /// Statuses in which the applicant may still add evidence.
-    static let closedStatuses: Set<ApplicationStatus> = [.withdrawn, .cancelled, .closed, .rejected, .ineligible]
-
     @Sendable static func upload(_ ctx: RequestContext) async throws -> HTTPResponse {
         let (id, user) = (try ctx.id(), try ctx.user)
         // Both are required: the router answered 422 when either was missing or malformed.
@@ -121,30 +118,9 @@ enum DocumentRoutes {
         let content = Data(bytes)
         let audit = ctx.audit
         let doc = try await ctx.db.write { conn in
-            let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
-            if closedStatuses.contains(app.status) { throw GrantsError.invalidTransition(from: app.status, action: "upload_document") }
-            // The four parties sign one text after approval; a new version voids earlier
-            // signatures, so it cannot change once the agreement is signed.
-            if kind == DocumentKind.commitmentToQuality.rawValue && app.status != .approved {
-                throw GrantsError.invalidTransition(from: app.status, action: "upload_commitment_to_quality")
-            }
-            let row = try await conn.query(
-                """
-                INSERT INTO documents (application_id, kind, filename, media_type, size_bytes, sha256, content, uploaded_by)
-                VALUES (\(id), \(kind), \(filename), \(mediaType), \(Int64(bytes.count)), encode(sha256(\(content)), 'hex'), \(content), \(user.userID))
-                RETURNING \(unescaped: DocumentResource.columns.replacingOccurrences(of: "d.", with: ""))
-                """
-            ).single()
-            let doc = try DocumentResource(row: row)
-            try await AuditTrail.record(conn, audit, action: "document.uploaded", entity: "document", id: doc.id, after: doc)
-            if kind == DocumentKind.commitmentToQuality.rawValue {
-                // Signatures of another text no longer count: whoever must sign this one is told.
-                let missing = AgreementSignatures.missing(app.signatures.map(\.rule), currentSHA256: doc.sha256)
-                try await Outbox.notify(
-                    conn, NotificationRules.signatureRequests(missing: missing), applicationID: id, statusAfter: app.status,
-                    reason: nil, dueOn: nil, actorID: user.userID)
-            }
-            return doc
+            try await DocumentWorkflow.upload(
+                conn, applicationID: id, kind: kind, filename: filename, mediaType: mediaType, content: content, user: user,
+                audit: audit)
         }
         var r = try HTTPResponse.json(doc, status: 201)
         r.headers.set("Location", "/v1/documents/\(doc.id)")

@@ -368,7 +368,7 @@ enum ProgrammeRoutes {
         let minEval = b.minimumEvaluators ?? 2
         if !(1...10).contains(minEval) { v.fail("minimum_evaluators", "must be between 1 and 10", rule: "range") }
         let evaluationDays = b.evaluationDays ?? 10
-        if !(1...365).contains(evaluationDays) { v.fail("evaluation_days", "must be between 1 and 365", rule: "range") }
+        checkEvaluationDays(evaluationDays, &v)
         try v.finish()
         let criteriaJSON = String(decoding: try JSONEncoder.snake.encode(criteria), as: UTF8.self)
         let audit = ctx.audit
@@ -393,6 +393,16 @@ enum ProgrammeRoutes {
         return r
     }
 
+    /// Days an evaluator may be given for a score sheet (the column's CHECK, Migrations/0016).
+    static let evaluationDays = 1...365
+
+    static func checkEvaluationDays(_ days: Int, _ v: inout Validator) {
+        if !evaluationDays.contains(days) {
+            v.fail(
+                "evaluation_days", "must be between \(evaluationDays.lowerBound) and \(evaluationDays.upperBound)", rule: "range")
+        }
+    }
+
     static let defaultCriteria: [CriterionInput] = [
         .init(key: "relevance", weight: 0.4, minimum: 3, description: "Relevance to precision medicine / digital health and to the scheme"),
         .init(key: "quality", weight: 0.3, minimum: 3, description: "Quality and feasibility of the exchange plan and host match"),
@@ -410,7 +420,7 @@ enum ProgrammeRoutes {
         let overall = halfPoints("overall_minimum", b.overallMinimum, &v)
         let divergence = halfPoints("divergence_limit", b.divergenceLimit, &v)
         if let m = b.minimumEvaluators, !(1...10).contains(m) { v.fail("minimum_evaluators", "must be between 1 and 10", rule: "range") }
-        if let d = b.evaluationDays, !(1...365).contains(d) { v.fail("evaluation_days", "must be between 1 and 365", rule: "range") }
+        if let d = b.evaluationDays { checkEvaluationDays(d, &v) }
         try v.finish()
         let criteriaJSON = try criteria.map { String(decoding: try JSONEncoder.snake.encode($0), as: UTF8.self) }
         let audit = ctx.audit

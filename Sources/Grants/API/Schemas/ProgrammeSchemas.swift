@@ -85,10 +85,7 @@ extension CallResource: DocumentedSchema {
     static let schemaName = "Call"
     static let schemaHints = SchemaHints(fields: [
         "status": F.oneOf(["open", "upcoming", "closed"]), "overall_minimum": F.halfPoints, "divergence_limit": F.halfPoints,
-        "evaluation_days": [
-            "minimum": 1, "maximum": 365,
-            "description": "days an evaluator has for a score sheet; an assignment is due this many days after it is made",
-        ],
+        "evaluation_days": F.evaluationDays,
     ])
 }
 
@@ -98,7 +95,7 @@ extension ProgrammeRoutes.CallBody {
         "title": ["minLength": 1, "maxLength": 300], "closes_at": ["description": "after opens_at"],
         "criteria": ["minItems": 1], "overall_minimum": F.halfPoints, "divergence_limit": F.halfPoints,
         "minimum_evaluators": ["minimum": 1, "maximum": 10],
-        "evaluation_days": ["minimum": 1, "maximum": 365, "description": "an assignment's due_on is this many days after it is made"],
+        "evaluation_days": F.evaluationDays,
     ]
     static let schemaHints = SchemaHints(
         "Defaults: the MEDIC-NEST criteria (relevance 0.4/min 3, quality 0.3/min 3, impact 0.3/min 2.5), overall minimum 3, "

@@ -12,6 +12,12 @@ enum SchemaFragments {
     static let sha256: OrderedJSON = ["pattern": "^[0-9a-f]{64}$"]
     static let date: OrderedJSON = ["format": "date"]
     static let positive: OrderedJSON = ["minimum": 1]
+    /// A call's `evaluation_days` (ProgrammeRoutes.evaluationDays, Migrations/0016).
+    static let evaluationDays: OrderedJSON = [
+        "minimum": .int(Int64(ProgrammeRoutes.evaluationDays.lowerBound)),
+        "maximum": .int(Int64(ProgrammeRoutes.evaluationDays.upperBound)),
+        "description": "days an evaluator has for a score sheet: an assignment's due_on is this many days after it is made",
+    ]
 
     static func oneOf<E: SchemaEnum>(_ type: E.Type) -> OrderedJSON { ["enum": .strings(E.allCases.map(\.rawValue))] }
     static func oneOf(_ values: [String]) -> OrderedJSON { ["enum": .strings(values)] }
