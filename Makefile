@@ -10,7 +10,7 @@ DRILL_PGDATA := $(CURDIR)/.data/drill-postgres
 PG_BINDIR    := $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 RUN_AS_PG    := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --")
 
-.PHONY: all deps build release run test test-swift test-fuzz-replay test-api fuzz bench soak clean stop-test-db openapi lint format
+.PHONY: all deps build release run reset walkthrough test test-swift test-fuzz-replay test-api fuzz bench soak clean stop-test-db openapi lint format
 
 all: build
 
@@ -36,6 +36,15 @@ run: build
 	$(BIN_DEBUG) migrate
 	$(BIN_DEBUG) seed --demo
 	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} exec $(BIN_DEBUG) serve
+
+## Starts the demo over with `make run` stopped: drops every table, migrates and seeds the demo
+## data again. Refused while the database holds a user outside .example (real data).
+reset: build
+	$(BIN_DEBUG) seed --demo --reset
+
+## The README's story against a running `make run` (API=http://127.0.0.1:8080 by default).
+walkthrough:
+	scripts/walkthrough.sh
 
 ## Every test: Swift unit + end-to-end suites against a real PostgreSQL, then the API contract checks.
 test: deps

@@ -2,7 +2,9 @@
 # API contract checks, run by `make test` after the Swift tests:
 #   1. openapi.json is a valid OpenAPI 3.1 document (openapi-spec-validator);
 #   2. openapi.json is what `clusterxchange openapi` derives from the Swift route declarations;
-#   3. schemathesis fuzzes every documented operation but logout of a running service
+#   3. the README's walkthrough (scripts/walkthrough.sh) runs, and README.md shows its block unchanged;
+#   4. Dockerfile and docker-compose.yml hold what can be checked without a Docker engine;
+#   5. schemathesis fuzzes every documented operation but logout of a running service
 #      (private embedded PostgreSQL, demo seed) as the demo coordinator, then the
 #      applicant-only operations as the demo applicant: never a 5xx, and every answer
 #      conforms to the document (status code, content type, headers, response schema).
@@ -179,7 +181,66 @@ if [ -z "$TOKEN" ] || [ -z "$APPLICANT_TOKEN" ]; then
   fail "login as $DEMO_EMAIL and $DEMO_APPLICANT_EMAIL"; finish; exit 1
 fi
 
-# ---- 4. schemathesis ---------------------------------------------------------------------
+# ---- 4. The README's walkthrough (scripts/walkthrough.sh), on the fresh data -----------------
+# Every role from registration to a closed, paid exchange, with ids taken from the answers; and
+# README.md must show exactly the script's block, so the README cannot drift from the service.
+if API="$BASE" CX="$BIN" LOG_LEVEL=warning scripts/walkthrough.sh > "$WORK/walkthrough.txt" 2>&1; then
+  pass "walkthrough: $(tail -n 1 "$WORK/walkthrough.txt")"
+else
+  tail -n 15 "$WORK/walkthrough.txt" >&2
+  fail "scripts/walkthrough.sh (whole output: ${WORK#"$ROOT"/}/walkthrough.txt)"
+fi
+if diff -u <(sed -n '/^# --- walkthrough begin/,/^# --- walkthrough end/p' scripts/walkthrough.sh | sed '1d;$d') \
+     <(sed -n '/^<!-- walkthrough:begin/,/^<!-- walkthrough:end/p' README.md | sed '1,2d' | sed '$d' | sed '$d') \
+     > "$WORK/walkthrough-readme.diff"; then
+  pass "README.md shows scripts/walkthrough.sh's block unchanged"
+else
+  head -n 40 "$WORK/walkthrough-readme.diff" >&2
+  fail "README.md's walkthrough differs from scripts/walkthrough.sh"
+fi
+
+# ---- 5. Container files (no Docker engine runs here: what can be checked without one) --------
+container_problems=()
+while read -r src; do  # every COPY source of the build context is in a fresh clone (tracked by git)
+  [ -n "$(git ls-files -- "$src" 2>/dev/null | head -n 1)" ] || container_problems+=("COPY $src: not in the repository")
+done < <(awk '/^COPY / && !/--from=/ { for (i = 2; i < NF; i++) print $i }' Dockerfile)
+toolchain="$(swift --version 2>/dev/null | sed -n 's/.*Swift version \([0-9]*\.[0-9]*\).*/\1/p' | head -n 1)"
+grep -q "^FROM swift:$toolchain-" Dockerfile || container_problems+=("the build image is not swift:$toolchain (the toolchain here)")
+grep -q '^USER ' Dockerfile || container_problems+=("the runtime image has no non-root USER")
+mapfile -t health < <(python3 - <<'EOF'
+import json, re
+line = next((l for l in open("Dockerfile") if l.startswith("HEALTHCHECK")), "")
+m = re.search(r"CMD (\[.*\])\s*$", line)
+for word in (json.loads(m.group(1)) if m else []): print(word)
+EOF
+)
+if [ "${#health[@]}" -eq 0 ]; then
+  container_problems+=("HEALTHCHECK is not in exec form (a shell form runs under dash, which has no /dev/tcp)")
+else
+  [ "${health[0]}" = clusterxchange ] && health[0]="$BIN"
+  PORT="$PORT" "${health[@]}" > /dev/null 2>&1 || container_problems+=("HEALTHCHECK ${health[*]} fails against a ready service")
+  PORT=9 "${health[@]}" > /dev/null 2>&1 && container_problems+=("HEALTHCHECK ${health[*]} passes with no service on the port")
+fi
+if ! "$VENV/bin/python" - > "$WORK/compose-check.txt" 2>&1 <<'EOF'
+import sys, yaml
+doc = yaml.safe_load(open("docker-compose.yml"))
+services = doc["services"]
+problems = []
+for name, svc in services.items():
+    if "build" in svc and svc.get("command", ["serve"])[0] == "serve" and svc.get("restart") != "unless-stopped":
+        problems.append(f"{name}: restart is not unless-stopped")
+    for dep in (svc.get("depends_on") or {}):
+        if dep not in services: problems.append(f"{name}: depends on unknown service {dep}")
+print("\n".join(problems)); sys.exit(1 if problems else 0)
+EOF
+then container_problems+=("docker-compose.yml: $(tr '\n' ' ' < "$WORK/compose-check.txt")"); fi
+if [ ${#container_problems[@]} -eq 0 ]; then
+  pass "Dockerfile and docker-compose.yml: COPY sources tracked, swift:$toolchain, non-root, exec-form HEALTHCHECK works, compose parses"
+else
+  for p in "${container_problems[@]}"; do fail "$p"; done
+fi
+
+# ---- 6. schemathesis ---------------------------------------------------------------------
 # Pass "coordinator": every operation but logout (it would revoke the token) as the demo
 # coordinator. Pass "applicant": the operations only applicants may use (the coordinator
 # only ever gets 403 there), as the demo applicant.

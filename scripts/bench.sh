@@ -61,7 +61,7 @@ kill -TERM "$NOCACHE_PID" 2>/dev/null && wait "$NOCACHE_PID" 2>/dev/null || true
 ROWS+=("$NOCACHE_ROW")
 MONEY=()
 MONEY+=("$(money_run 'POST /v1/applications/{id}/decision (approve)' '/v1/applications/{id}/decision' '{"decision":"approved","reason":"bench"}' "$FIRST_APP" $((FIRST_APP + N - 1)))")
-MONEY+=("$(money_run 'POST /v1/payments/{id}/execute' '/v1/payments/{id}/execute' '{"bank_reference":"BENCH","value_date":"2027-03-20"}' "$FIRST_PAY" $((FIRST_PAY + N / 2 - 1)))")
+MONEY+=("$(money_run 'POST /v1/payments/{id}/execute' '/v1/payments/{id}/execute' '{"bank_reference":"BENCH","value_date":"'"$(date -u +%F)"'"}' "$FIRST_PAY" $((FIRST_PAY + N / 2 - 1)))")
 PGB_APPROVE=$(pgbench_run /tmp/approve.pgbench $((FIRST_APP + N)))
 PGB_EXECUTE=$(pgbench_run /tmp/execute.pgbench $((FIRST_PAY + N / 2)))
 

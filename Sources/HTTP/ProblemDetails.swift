@@ -14,13 +14,42 @@ public struct FieldError: Sendable, Codable, Hashable {
     }
 }
 
-/// A JSON scalar for problem extension members. A closed enum rather than
-/// `any Encodable` so problems stay `Sendable` and serialise without a JSONEncoder.
-public enum ProblemValue: Sendable, Hashable {
+/// A JSON value for problem extension members. A closed enum rather than
+/// `any Encodable` so problems stay `Sendable` and serialise without a JSONEncoder. Arrays
+/// and objects carry what a client needs to act, such as the steps allowed next.
+public indirect enum ProblemValue: Sendable, Hashable {
     case int(Int)
     case string(String)
     case bool(Bool)
     case double(Double)
+    case array([ProblemValue])
+    /// Members are written in key order, so an answer's bytes are stable.
+    case object([String: ProblemValue])
+
+    func write(into out: inout JSONWriter) {
+        switch self {
+        case .int(let v): out.raw(String(v))
+        case .bool(let v): out.raw(v ? "true" : "false")
+        case .string(let v): out.string(v)
+        case .double(let v): out.raw(v.isFinite ? String(v) : "null")
+        case .array(let items):
+            out.raw("[")
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.raw(",") }
+                item.write(into: &out)
+            }
+            out.raw("]")
+        case .object(let members):
+            out.raw("{")
+            for (i, key) in members.keys.sorted().enumerated() {
+                if i > 0 { out.raw(",") }
+                out.string(key)
+                out.raw(":")
+                members[key]?.write(into: &out)
+            }
+            out.raw("}")
+        }
+    }
 }
 
 /// Errors of other modules map themselves to a problem, so handlers can just
@@ -103,12 +132,7 @@ public struct ProblemDetails: Error, Sendable, CustomStringConvertible {
             out.raw(",")
             out.string(key)
             out.raw(":")
-            switch extensions[key]! {
-            case .int(let v): out.raw(String(v))
-            case .bool(let v): out.raw(v ? "true" : "false")
-            case .string(let v): out.string(v)
-            case .double(let v): out.raw(v.isFinite ? String(v) : "null")
-            }
+            extensions[key]?.write(into: &out)
         }
         out.raw("}")
         var headers = self.headers

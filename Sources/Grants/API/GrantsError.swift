@@ -4,10 +4,13 @@ import HTTP
 /// Handlers throw these; `RouteTable` turns them into problem+json answers.
 public enum GrantsError: Error, Sendable, ProblemConvertible {
     case unauthenticated(String = "a valid bearer token is required")
-    case forbidden(String)
+    /// `allowedRoles`: who may do it instead, named in the answer (`allowed_roles`).
+    case forbidden(String, allowedRoles: [Role] = [])
     case notFound(String = "no such resource")
     case validation([RuleViolation])
-    case invalidTransition(from: ApplicationStatus, action: String)
+    /// `needs`: the status the action waits for, when one is known; the answer names the steps
+    /// to it and who takes each, besides the steps allowed now.
+    case invalidTransition(from: ApplicationStatus, action: String, needs: ApplicationStatus? = nil)
     case budgetExceeded(availableCents: Int64, requestedCents: Int64)
     case organisationLimit(String)
     case conflictOfInterest(String)
@@ -36,14 +39,39 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
         .validation([RuleViolation(field: field, rule: rule, message: message)])
     }
 
+    /// What an out-of-order step answers: the steps allowed now and who takes each
+    /// (`allowed_actions`), and with `needs` the steps still to come before it (`steps_needed`).
+    static func invalidTransitionProblem(from: ApplicationStatus, action: String, needs: ApplicationStatus?) -> ProblemDetails {
+        func list(_ actions: [NextAction]) -> ProblemValue {
+            .array(actions.map { .object(["action": .string($0.action), "roles": .array($0.roles.map { .string($0.rawValue) })]) })
+        }
+        let now = from.nextActions
+        var detail = "'\(action)' is not allowed while the application is '\(from.rawValue)'."
+        var extensions: [String: ProblemValue] = ["current_status": .string(from.rawValue), "allowed_actions": list(now)]
+        if let needs, let steps = from.steps(to: needs), !steps.isEmpty {
+            let actions = steps.map(\.nextAction)
+            detail +=
+                " It needs the application '\(needs.rawValue)' first: "
+                + actions.map(\.phrase).joined(separator: ", then ") + "."
+            extensions["required_status"] = .string(needs.rawValue)
+            extensions["steps_needed"] = list(actions)
+        } else {
+            detail +=
+                now.isEmpty ? " No step follows '\(from.rawValue)'." : " Allowed now: " + now.map(\.phrase).joined(separator: "; ") + "."
+        }
+        return ProblemDetails(.invalidTransition, title: "Invalid transition", detail: detail, extensions: extensions)
+    }
+
     public var problem: ProblemDetails {
         switch self {
         case .unauthenticated(let d):
             var h = HTTPHeaders()
             h.set("WWW-Authenticate", "Bearer")
             return ProblemDetails(.unauthenticated, title: "Authentication required", detail: d, headers: h)
-        case .forbidden(let d):
-            return ProblemDetails(.forbidden, title: "Forbidden", detail: d)
+        case .forbidden(let d, let roles):
+            return ProblemDetails(
+                .forbidden, title: "Forbidden", detail: d,
+                extensions: roles.isEmpty ? [:] : ["allowed_roles": .array(roles.map { .string($0.rawValue) })])
         case .notFound(let d):
             return ProblemDetails(.notFound, title: "Not found", detail: d)
         case .validation(let v):
@@ -54,11 +82,8 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
                 code, title: code == .validationFailed ? "Validation failed" : "Scheme rule not met",
                 detail: v.count == 1 ? v[0].message : "\(v.count) rules are not met",
                 errors: v.map { FieldError(field: $0.field, message: $0.message, rule: $0.rule) })
-        case .invalidTransition(let from, let action):
-            return ProblemDetails(
-                .invalidTransition, title: "Invalid transition",
-                detail: "'\(action)' is not allowed while the application is '\(from.rawValue)'",
-                extensions: ["current_status": .string(from.rawValue)])
+        case .invalidTransition(let from, let action, let needs):
+            return Self.invalidTransitionProblem(from: from, action: action, needs: needs)
         case .budgetExceeded(let available, let requested):
             return ProblemDetails(
                 .budgetExceeded, title: "Budget exceeded",

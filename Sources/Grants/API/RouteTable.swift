@@ -34,10 +34,13 @@ public struct RouteTable: Sendable {
                     if let roles {
                         let principal = try await Authenticator.authenticate(request, services: services)
                         guard roles.contains(principal.role) else {
+                            let allowed = Role.allCases.filter(roles.contains)
                             throw GrantsError.forbidden(
                                 principal.role == .auditor && method != .GET
                                     ? "auditors read; they never change anything"
-                                    : "the \(principal.role.rawValue) role may not use this route")
+                                    : "the \(principal.role.rawValue) role may not use this route; it is for: "
+                                        + allowed.map(\.rawValue).joined(separator: ", "),
+                                allowedRoles: allowed)
                         }
                         context.principal = principal
                     }

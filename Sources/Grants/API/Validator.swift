@@ -8,6 +8,13 @@ struct Validator {
         violations.append(RuleViolation(field: field, rule: rule, message: message))
     }
 
+    /// `PastDateRule` for a date that records what already happened, against the UTC day now.
+    mutating func notInFuture(_ field: String, _ date: CalendarDate?, _ ctx: RequestContext) {
+        guard let date, let today = CalendarDate.utcDay(of: Date()) else { return }
+        let tolerance = ctx.services.configuration.futureDateToleranceDays
+        if let violation = PastDateRule.check(field, date, today: today, toleranceDays: tolerance) { violations.append(violation) }
+    }
+
     /// A trimmed text of 1...max Unicode scalars and at most `maxBytes` UTF-8 bytes (default 4 x max).
     /// Lengths are counted in scalars, not grapheme clusters: "a" followed by 400,000 combining
     /// accents is one Character but 400,001 scalars (and 800 KB). PostgreSQL's `length()` counts the

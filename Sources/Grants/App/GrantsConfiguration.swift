@@ -101,6 +101,9 @@ public struct GrantsConfiguration: Sendable {
     /// `REMINDER_INTERVAL_SECONDS` (default 60).
     public var remindersEnabled: Bool = true
     public var reminderIntervalSeconds: Int = 60
+    /// `FUTURE_DATE_TOLERANCE_DAYS` (0..7, default 1): how far past today (UTC) a date that records
+    /// what already happened (report's actual dates, payment value date) may lie (`PastDateRule`).
+    public var futureDateToleranceDays: Int = 1
     /// Project root: where `Migrations/`, `seeds/`, `openapi.json` and `.data/` are (`CX_ROOT`, default: the working directory).
     public var root: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     /// `CX_DATA_DIR`: the embedded PostgreSQL's data folder (default `<root>/.data/postgres`).
@@ -199,6 +202,7 @@ public struct GrantsConfiguration: Sendable {
         if let w = env["WEBHOOKS"] { c.webhooksEnabled = !["0", "false", "no"].contains(w.lowercased()) }
         if let w = env["REMINDERS"] { c.remindersEnabled = !["0", "false", "no"].contains(w.lowercased()) }
         r.int("REMINDER_INTERVAL_SECONDS", &c.reminderIntervalSeconds, 1...3600)
+        r.int("FUTURE_DATE_TOLERANCE_DAYS", &c.futureDateToleranceDays, 0...7)
         if let root = env["CX_ROOT"], !root.isEmpty { c.root = URL(fileURLWithPath: root) }
         if let d = env["CX_DATA_DIR"], !d.isEmpty { c.dataDirectory = URL(fileURLWithPath: d) }
         if !r.problems.isEmpty { throw ConfigurationError(problems: r.problems) }

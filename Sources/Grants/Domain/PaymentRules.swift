@@ -2,8 +2,9 @@
 public enum PaymentRules {
     public enum Amount: Equatable, Sendable {
         case due(Int64)
-        /// The application's status does not allow this payment (the action named).
-        case notNow(action: String)
+        /// The application's status does not allow this payment (the action named, and the
+        /// status it waits for).
+        case notNow(action: String, needs: ApplicationStatus)
         /// The programme pays in one payment after the exchange (pre-financing 0 %).
         case noPrefinancing
         case nothingToPay
@@ -20,13 +21,13 @@ public enum PaymentRules {
         let cents: Int64
         switch kind {
         case .prefinancing:
-            guard [.approved, .agreementSigned].contains(status) else { return .notNow(action: "request_prefinancing") }
+            guard [.approved, .agreementSigned].contains(status) else { return .notNow(action: "request_prefinancing", needs: .approved) }
             guard prefinancingPercent > 0 else { return .noPrefinancing }
             let (product, overflow) = (grantedCents ?? 0).multipliedReportingOverflow(by: Int64(prefinancingPercent))
             if overflow { return .outOfRange }
             cents = product / 100
         case .final:
-            guard status == .reportAccepted else { return .notNow(action: "request_final_payment") }
+            guard status == .reportAccepted else { return .notNow(action: "request_final_payment", needs: .reportAccepted) }
             let (difference, overflow) = (finalAmountCents ?? 0).subtractingReportingOverflow(paidCents)
             if overflow { return .outOfRange }
             cents = difference

@@ -1,8 +1,8 @@
 import Foundation
 import Postgres
 
-/// Storing a document under its application's lock: evidence while the application is still
-/// open, the Commitment to Quality only once it is approved, and for that text the signature
+/// Storing a document under its application's lock: each kind by the role that provides it
+/// (`DocumentKind.uploadedBy`), evidence while the application is still open, the Commitment to Quality only once it is approved, and for that text the signature
 /// requests of every party still to sign it (DESIGN.md §7), in the same transaction.
 enum DocumentWorkflow {
     /// Statuses in which the applicant may still add evidence.
@@ -12,6 +12,13 @@ enum DocumentWorkflow {
         _ conn: PostgresConnection, applicationID id: Int64, kind: String, filename: String, mediaType: String, content: Data,
         user: Principal, audit: AuditContext
     ) async throws -> DocumentRoutes.DocumentResource {
+        if let known = DocumentKind(rawValue: kind), !known.uploadedBy.contains(user.role) {
+            let who = known.uploadedBy.map(\.rawValue).joined(separator: " or ")
+            throw GrantsError.forbidden(
+                "a \(user.role.rawValue) does not upload a \(kind): the \(who) does"
+                    + (known == .commitmentToQuality ? " (the visitor uploads the text; then each party signs it)" : ""),
+                allowedRoles: known.uploadedBy)
+        }
         let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
         if closedStatuses.contains(app.status) { throw GrantsError.invalidTransition(from: app.status, action: "upload_document") }
         // The four parties sign one text after approval; a new version voids earlier

@@ -22,7 +22,7 @@ enum PaymentWorkflow {
             paidCents: totals.paid, prefinancingPercent: rules.prefinancingPercent)
         {
         case .due(let cents): amount = cents
-        case .notNow(let action): throw GrantsError.invalidTransition(from: app.status, action: action)
+        case .notNow(let action, let needs): throw GrantsError.invalidTransition(from: app.status, action: action, needs: needs)
         case .noPrefinancing:
             throw GrantsError.conflict(
                 code: .noPrefinancing, detail: "the programme pays in one payment after the exchange (pre-financing 0%)")

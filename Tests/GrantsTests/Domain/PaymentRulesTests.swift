@@ -26,7 +26,7 @@ struct PaymentRulesTests {
         #expect(
             PaymentRules.amount(
                 kind: .prefinancing, status: .reportAccepted, grantedCents: 78_000, finalAmountCents: nil,
-                paidCents: 0, prefinancingPercent: 33) == .notNow(action: "request_prefinancing"))
+                paidCents: 0, prefinancingPercent: 33) == .notNow(action: "request_prefinancing", needs: .approved))
         #expect(
             PaymentRules.amount(
                 kind: .prefinancing, status: .approved, grantedCents: 78_000, finalAmountCents: nil,
@@ -43,7 +43,7 @@ struct PaymentRulesTests {
         #expect(
             PaymentRules.amount(
                 kind: .final, status: .approved, grantedCents: 78_000, finalAmountCents: nil,
-                paidCents: 0, prefinancingPercent: 0) == .notNow(action: "request_final_payment"))
+                paidCents: 0, prefinancingPercent: 0) == .notNow(action: "request_final_payment", needs: .reportAccepted))
         // Stored extremes answer, never trap.
         #expect(
             PaymentRules.amount(

@@ -1,4 +1,5 @@
 import Foundation
+import Grants
 import Testing
 
 #if canImport(Glibc)
@@ -93,10 +94,12 @@ struct CrashRecoveryTests {
             var service = try ServiceProcess(databaseURL: app.databaseURL, port: port)
             try await service.waitReady(client)
             let token = s.coordinator.token
+            // A subprocess runs the production tolerance for dates in the future (one day).
+            let today = try #require(CalendarDate.utcDay(of: Date())).iso
             @Sendable func execute(_ pid: Int) async -> TestResponse? {
                 try? await client.send(
                     "POST", "/v1/payments/\(pid)/execute", token: token,
-                    json: ["bank_reference": "BT-\(pid)", "value_date": "2027-03-20"],
+                    json: ["bank_reference": "BT-\(pid)", "value_date": today],
                     headers: ["Idempotency-Key": "pay-\(pid)"])
             }
             // The burst, with the process killed while it is under way.

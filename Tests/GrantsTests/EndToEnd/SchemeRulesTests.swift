@@ -363,7 +363,9 @@ struct SchemeRulesTests {
             "POST", "/v1/applications/\(id)/eligibility", token: s.coordinator.token,
             json: ["eligible": false, "reason": "host outside scope"])
         #expect(out.json["status"] as? String == "ineligible" && out.json["appeal_deadline"] as? String != nil, "\(out.text)")
-        #expect(out.json["allowed_actions"] as? [String] == ["appeal"])
+        // The coordinator cannot appeal; the answer names who can.
+        #expect(out.json["allowed_actions"] as? [String] == [])
+        #expect((out.json["next_actions"] as? [[String: Any]])?.map { $0["roles"] as? [String] } == [["applicant"]])
         let appeal = try await app.request(
             "POST", "/v1/applications/\(id)/appeal", token: a.token, json: ["grounds": "The host works on precision oncology."])
         #expect(appeal.status == 201 && appeal.json["appealed_status"] as? String == "ineligible", "\(appeal.text)")

@@ -30,7 +30,9 @@ extension OpenAPIDocument {
         "description": .string(
             "RFC 9457 problem details. `code` is the stable identifier clients switch on; `title` and `detail` are for "
                 + "humans. Some problems carry extension members (`available_cents` and `requested_cents` with "
-                + "`budget_exceeded`, `current_status` with `invalid_transition`, `limit_bytes` with `payload_too_large`)."),
+                + "`budget_exceeded`; `current_status`, `allowed_actions` and, when the step waits for a status, "
+                + "`required_status` and `steps_needed` with `invalid_transition`; `allowed_roles` with `forbidden`; "
+                + "`limit_bytes` with `payload_too_large`). Each step names the roles that take it."),
         "required": ["type", "title", "status", "code"],
         "properties": [
             "type": ["type": "string", "format": "uri", "examples": ["https://clusterxchange.eu/problems/validation_failed"]],
@@ -43,6 +45,15 @@ extension OpenAPIDocument {
             "requested_cents": ["type": "integer", "format": "int64"],
             "current_status": schemaRef("ApplicationStatus"),
             "limit_bytes": ["type": "integer"],
+            "allowed_actions": ["type": "array", "items": schemaRef("NextAction"), "description": "the steps allowed now"],
+            "required_status": schemaRef("ApplicationStatus"),
+            "steps_needed": [
+                "type": "array", "items": schemaRef("NextAction"), "description": "the steps before the refused one, in order",
+            ],
+            "allowed_roles": [
+                "type": "array", "items": ["type": "string", "enum": .strings(Role.allCases.map(\.rawValue))],
+                "description": "the roles that may do what was refused",
+            ],
         ],
         "additionalProperties": true,
     ]

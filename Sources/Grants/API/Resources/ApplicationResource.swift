@@ -84,8 +84,10 @@ struct ApplicationResource: Codable, Sendable {
     var missingSignatures: [AgreementSignatures.Party]
     /// For an ineligible or rejected outcome: the last instant an appeal is accepted.
     var appealDeadline: Date?
-    /// What the lifecycle allows next, so a client can show only the buttons that work.
+    /// The steps the lifecycle allows next that the caller itself may take: the buttons that work.
     var allowedActions: [String]
+    /// Every step allowed next with the roles that take it: what others must do.
+    var nextActions: [NextAction]
 
     static let columns = """
         a.id, a.status, a.programme_id, a.call_id, a.organisation_id, a.host_organisation_id, a.participant_name,
@@ -102,7 +104,8 @@ struct ApplicationResource: Codable, Sendable {
         \(SignatureResource.currentDocumentColumns), \(SignatureResource.column)
         """
 
-    init(row: PostgresRow) throws {
+    /// `role`: the caller's, for `allowed_actions`.
+    init(row: PostgresRow, role: Role) throws {
         id = try row.decode("id")
         guard let s = ApplicationStatus(rawValue: try row.decode("status")) else {
             throw GrantsError.unavailable("unknown status in storage")
@@ -159,7 +162,8 @@ struct ApplicationResource: Codable, Sendable {
         if s == .ineligible || s == .rejected, let outcome: Date = try row.decode("outcome_at") {
             appealDeadline = AppealRules.deadline(outcomeAt: outcome, appealDays: try row.decode("appeal_days"))
         }
-        allowedActions = s.allowedEvents.map(\.rawValue)
+        allowedActions = s.allowedActions(for: role)
+        nextActions = s.nextActions
     }
 
     var etag: String { "\"application-\(id)-v\(version)\"" }
@@ -192,7 +196,7 @@ struct ApplicationResource: Codable, Sendable {
                        OR (\(asHost) AND a.host_organisation_id = \(user.applicantOrganisation)))
                 \(unescaped: lock ? "FOR UPDATE OF a" : "")
                 """
-            ).single())
+            ).single(), role: user.role)
     }
 }
 

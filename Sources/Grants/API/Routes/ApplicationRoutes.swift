@@ -382,7 +382,7 @@ enum ApplicationRoutes {
             ORDER BY a.id LIMIT \(page.fetchLimit)
             """
         ).rows
-        return try page.response(try rows.map(ApplicationResource.init(row:)), id: \.id)
+        return try page.response(try rows.map { try ApplicationResource(row: $0, role: user.role) }, id: \.id)
     }
 
     @Sendable static func get(_ ctx: RequestContext) async throws -> HTTPResponse {

@@ -146,6 +146,8 @@ enum DecisionRoutes {
         let end = v.date("actual_end", b.actualEnd)
         let summary = v.text("summary", b.summary, max: 20_000, multiline: true)
         if let start, let end, end < start { v.fail("actual_end", "actual_end is before actual_start", rule: "end_before_start") }
+        v.notInFuture("actual_start", start, ctx)
+        v.notInFuture("actual_end", end, ctx)
         try v.finish()
         guard let start, let end else { throw GrantsError.invalid("actual_start", "must be a date YYYY-MM-DD", rule: "date") }
         let audit = ctx.audit

@@ -160,6 +160,7 @@ enum PaymentRoutes {
         var v = Validator()
         let reference = v.text("bank_reference", b.bankReference, max: 100)
         let valueDate = v.date("value_date", b.valueDate)
+        v.notInFuture("value_date", valueDate, ctx)
         try v.finish()
         guard let valueDate else { throw GrantsError.invalid("value_date", "must be a date YYYY-MM-DD", rule: "date") }
         let audit = ctx.audit

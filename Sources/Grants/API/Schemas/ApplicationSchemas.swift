@@ -45,9 +45,17 @@ extension ApplicationResource: DocumentedSchema {
         fields: [
             "allowed_actions": [
                 "items": ["type": "string", "enum": .strings(ApplicationStatus.Event.allCases.map(\.rawValue))],
-                "description": "what the lifecycle allows next",
-            ]
+                "description": "the steps allowed next that the caller may take itself",
+            ],
+            "next_actions": ["description": "every step allowed next, with the roles that take it (what others must do)"],
         ])
+}
+
+extension NextAction: DocumentedSchema {
+    static let schemaName = "NextAction"
+    static let schemaHints = SchemaHints(
+        "A step of the application's lifecycle and the roles whose request takes it.",
+        fields: ["action": ["enum": .strings(ApplicationStatus.Event.allCases.map(\.rawValue))]])
 }
 
 extension ApplicationRoutes.EligibilityBody {
