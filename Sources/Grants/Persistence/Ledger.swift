@@ -48,14 +48,4 @@ enum Ledger {
         ).single()
         return (try row.decode("committed"), try row.decode("paid"))
     }
-
-    /// Net committed money of one organisation in one programme (the per-third-party limit).
-    static func organisationCommitted(_ conn: PostgresConnection, programmeID: Int64, organisationID: Int64) async throws -> Int64 {
-        try await conn.query(
-            """
-            SELECT coalesce(sum(ledger_committed_delta(kind, amount_cents)), 0)::bigint AS committed
-            FROM ledger_entries WHERE programme_id = \(programmeID) AND organisation_id = \(organisationID)
-            """
-        ).single().decode("committed")
-    }
 }

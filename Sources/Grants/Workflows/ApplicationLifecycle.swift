@@ -6,7 +6,10 @@ import Postgres
 /// status comes here.
 enum ApplicationLifecycle {
     /// Moves an application along the lifecycle graph and audits it; the one place that
-    /// writes `status`. Extra column updates ride along in the same statement.
+    /// writes `status`. What a status brings with it (an approval's grant and report due date)
+    /// rides along in the same statement: a second UPDATE of the row in one transaction would
+    /// re-check its foreign keys (the row is then the transaction's own), taking KEY SHARE locks
+    /// on the programme row that approvals booking at COMMIT would deadlock on.
     static func move(
         _ conn: PostgresConnection, _ app: ApplicationResource, _ event: ApplicationStatus.Event,
         reason: String?, audit: AuditContext, user: Principal, asHost: Bool = false
@@ -24,6 +27,8 @@ enum ApplicationLifecycle {
               report_due_on = CASE WHEN \(next.rawValue) = 'approved'
                 THEN activity_end + (SELECT p.report_due_days FROM programmes p WHERE p.id = programme_id)
                 ELSE report_due_on END,
+              granted_cents = CASE WHEN \(next.rawValue) = 'approved' THEN lump_sum_cents ELSE granted_cents END,
+              decided_at = CASE WHEN \(next.rawValue) = 'approved' THEN now() ELSE decided_at END,
               version = version + 1, updated_at = now()
             WHERE id = \(app.id)
             """)

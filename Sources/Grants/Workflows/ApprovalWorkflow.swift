@@ -2,8 +2,8 @@ import Evaluation
 import Postgres
 
 /// Approvals: the one path by which money is committed (single decisions and `ranking/apply`
-/// both come here). Under the programme lock it asks `FundingRule`, then books the commitment
-/// in the ledger, records the grant and moves the application.
+/// both come here). It asks `FundingRule`, then books the commitment in the ledger (whose
+/// trigger enforces the cap under the programme lock), records the grant and moves the application.
 enum ApprovalWorkflow {
     /// Locks the programme row: every approval, cancellation and cap change of a programme
     /// is serialised here, across all service instances, so "check then commit" is atomic.
@@ -12,15 +12,17 @@ enum ApprovalWorkflow {
         try await lockedProgramme(conn, applicationID: applicationID).rules
     }
 
-    /// The locked programme's rules and the money still available (cap minus the running
-    /// committed total that the ledger trigger maintains under this same lock).
-    static func lockedProgramme(_ conn: PostgresConnection, applicationID: Int64) async throws -> (
+    /// The programme's rules and the money still available (cap minus the running committed
+    /// total that the ledger trigger maintains under the programme lock), read under that lock
+    /// or, with `lock` false, as last committed (a single approval: the trigger checks the cap
+    /// again under the lock when its commitment is booked at COMMIT).
+    static func lockedProgramme(_ conn: PostgresConnection, applicationID: Int64, lock: Bool = true) async throws -> (
         rules: ProgrammeRules, availableCents: Int64
     ) {
         let row = try await conn.prepared(
             """
             SELECT \(unescaped: ProgrammeResource.columns), p.committed_cents AS running_committed FROM programmes p
-            WHERE p.id = (SELECT programme_id FROM applications WHERE id = \(applicationID)) FOR UPDATE
+            WHERE p.id = (SELECT programme_id FROM applications WHERE id = \(applicationID)) \(unescaped: lock ? "FOR UPDATE" : "")
             """
         ).single()
         let available = try CheckedAmounts.difference(
@@ -30,11 +32,19 @@ enum ApprovalWorkflow {
     }
 
     /// The one decision path (single decisions and `ranking/apply` both come here).
+    ///
+    /// Locks, in this order: the application row, the visitor organisation's row (so two
+    /// approvals of one organisation, on any instance, see each other's funded exchange and
+    /// ceiling), then the programme row. A single decision (`bookAtCommit`) books its commitment
+    /// as the transaction's last statements, in the COMMIT's pipeline: the ledger trigger takes the
+    /// programme lock and checks the cap there, so approvals of one programme are serialised for
+    /// the server's own work only, not across the service's round trips. `ranking/apply` holds
+    /// the programme lock for its whole batch and books each commitment at once, so the next
+    /// candidate's check sees it.
     static func decide(
         _ conn: PostgresConnection, applicationID: Int64, decision: ProposedDecision, reason: String?,
-        user: Principal, audit: AuditContext
+        user: Principal, audit: AuditContext, bookAtCommit: Bool = false
     ) async throws -> ApplicationResource {
-        let (rules, available) = try await lockedProgramme(conn, applicationID: applicationID)
         let app = try await ApplicationResource.load(conn, id: applicationID, for: user, lock: true)
         switch decision {
         case .reserve: return try await ApplicationLifecycle.move(conn, app, .placeOnReserve, reason: reason, audit: audit, user: user)
@@ -43,15 +53,18 @@ enum ApprovalWorkflow {
         }
         guard app.status.apply(.approve) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "approve") }
         // Once in the whole scheme (S): the earlier-visitors list may have grown since submission.
-        try await SchemeChecks.refusePreviousVisit(conn, organisationID: app.organisationId)
+        try await SchemeChecks.refusePreviousVisit(conn, organisationID: app.organisationId, lockOrganisation: true)
+        let (rules, available) = try await lockedProgramme(conn, applicationID: applicationID, lock: !bookAtCommit)
         let amount = app.lumpSumCents
-        let funded: Int64 = try await conn.query(
+        let visitor = try await conn.prepared(
             """
-            SELECT count(*)::bigint AS n FROM applications WHERE programme_id = \(app.programmeId) AND organisation_id = \(app.organisationId)
-              AND id <> \(app.id) AND status IN \(unescaped: ApplicationStatus.fundedSQLList)
+            SELECT (SELECT count(*) FROM applications WHERE programme_id = \(app.programmeId) AND organisation_id = \(app.organisationId)
+                      AND id <> \(app.id) AND status IN \(unescaped: ApplicationStatus.fundedSQLList))::bigint AS funded,
+                   (SELECT coalesce(sum(ledger_committed_delta(kind, amount_cents)), 0) FROM ledger_entries
+                      WHERE programme_id = \(app.programmeId) AND organisation_id = \(app.organisationId))::bigint AS committed
             """
-        ).single().decode("n")
-        let orgCommitted = try await Ledger.organisationCommitted(conn, programmeID: app.programmeId, organisationID: app.organisationId)
+        ).single()
+        let (funded, orgCommitted): (Int64, Int64) = (try visitor.decode("funded"), try visitor.decode("committed"))
         let rule = FundingRule(
             maxFundedExchangesPerOrganisation: rules.maxFundedExchangesPerVisitor,
             perOrganisationCapCents: rules.perThirdPartyCapCents)
@@ -68,8 +81,12 @@ enum ApprovalWorkflow {
         case .fund:
             break
         }
-        try await Ledger.append(conn, .commitment, app: app, cents: amount, reason: reason ?? "approved", audit: audit)
-        _ = try await conn.query("UPDATE applications SET granted_cents = \(amount), decided_at = now() WHERE id = \(app.id)")
+        if bookAtCommit {
+            try await Ledger.appendAtCommit(conn, .commitment, app: app, cents: amount, reason: reason ?? "approved", audit: audit)
+        } else {
+            try await Ledger.append(conn, .commitment, app: app, cents: amount, reason: reason ?? "approved", audit: audit)
+        }
+        // The grant (the lump sum) and decided_at are written by the move's one UPDATE.
         return try await ApplicationLifecycle.move(conn, app, .approve, reason: reason, audit: audit, user: user)
     }
 }

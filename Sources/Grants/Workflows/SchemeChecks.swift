@@ -16,9 +16,14 @@ enum SchemeChecks {
 
     /// Answers 409 `previous_visit` naming the record when the organisation matches an earlier
     /// visitor on its normalised VAT number, or on its normalised legal name and country.
-    static func refusePreviousVisit(_ conn: PostgresConnection, organisationID: Int64) async throws {
-        let org = try await conn.query(
-            "SELECT legal_name, country, vat_number FROM organisations WHERE id = \(organisationID)"
+    /// `lockOrganisation`: also lock the organisation's row (FOR NO KEY UPDATE: ledger rows that
+    /// reference it still insert) until the transaction ends; approvals serialise on it.
+    static func refusePreviousVisit(_ conn: PostgresConnection, organisationID: Int64, lockOrganisation: Bool = false) async throws {
+        let org = try await conn.prepared(
+            """
+            SELECT legal_name, country, vat_number FROM organisations WHERE id = \(organisationID)
+            \(unescaped: lockOrganisation ? "FOR NO KEY UPDATE" : "")
+            """
         ).single()
         let country: String = try org.decode("country")
         let name = LegalIdentity.normalisedName(try org.decode("legal_name"))

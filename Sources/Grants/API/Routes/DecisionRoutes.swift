@@ -106,7 +106,8 @@ enum DecisionRoutes {
         return try await ctx.db.write { conn in
             try await Idempotency.run(ctx, conn) {
                 try ApplicationResource.respond(
-                    try await ApprovalWorkflow.decide(conn, applicationID: id, decision: decision, reason: reason, user: user, audit: audit)
+                    try await ApprovalWorkflow.decide(
+                        conn, applicationID: id, decision: decision, reason: reason, user: user, audit: audit, bookAtCommit: true)
                 )
             }
         }
