@@ -21,8 +21,9 @@ public final class PostgresConnection: Sendable {
     private let idleOutsideTransaction = Atomic<Bool>(false)
     /// Set between `PostgresPool.transaction`'s BEGIN and its COMMIT or ROLLBACK.
     private let inPoolTransaction = Atomic<Bool>(false)
-    /// What `atCommit` deferred in the current transaction, in order.
-    private let commitStatements = Mutex<[PostgresQuery]>([])
+    /// What `atCommit` deferred in the current transaction, in order: those queued with
+    /// `beforeLocks` first, then the rest.
+    private let commitStatements = Mutex<(beforeLocks: [PostgresQuery], last: [PostgresQuery])>(([], []))
 
     init(id: Int, configuration: PostgresConfiguration, logger: @escaping @Sendable (String) -> Void) {
         self.id = id
@@ -85,16 +86,18 @@ public final class PostgresConnection: Sendable {
     /// COMMIT (a rollback drops it); outside such a transaction, at once. For writes that take a
     /// lock held until COMMIT (the audit chain's global one): issued last and pipelined with the
     /// COMMIT, they hold it for the server's work alone, never across a round trip.
-    public func atCommit(_ query: PostgresQuery) async throws {
+    /// `beforeLocks`: a write that takes no lock other transactions queue on (an outbox row)
+    /// runs ahead of every other deferred statement, so those locks are not held while it runs.
+    public func atCommit(_ query: PostgresQuery, beforeLocks: Bool = false) async throws {
         guard inPoolTransaction.load(ordering: .acquiring) else {
             try await prepared(query)
             return
         }
-        commitStatements.withLock { $0.append(query) }
+        commitStatements.withLock { if beforeLocks { $0.beforeLocks.append(query) } else { $0.last.append(query) } }
     }
 
     func beginPoolTransaction() {
-        commitStatements.withLock { $0.removeAll() }
+        commitStatements.withLock { $0 = ([], []) }
         inPoolTransaction.store(true, ordering: .releasing)
     }
 
@@ -102,8 +105,8 @@ public final class PostgresConnection: Sendable {
     func endPoolTransaction() -> [PostgresQuery] {
         inPoolTransaction.store(false, ordering: .releasing)
         return commitStatements.withLock { s in
-            defer { s.removeAll() }
-            return s
+            defer { s = ([], []) }
+            return s.beforeLocks + s.last
         }
     }
 

@@ -2,7 +2,9 @@ import Postgres
 
 /// The notification outbox (DESIGN.md §7): a change's notices become one row per recipient in
 /// the transaction that made the change. The INSERT is queued for COMMIT (`atCommit`), so it
-/// costs no round trip, and a rollback writes nothing and sends nothing. Audiences are turned
+/// costs no round trip, and a rollback writes nothing and sends nothing; it runs ahead of the
+/// ledger and audit rows there (`beforeLocks`), so the programme and audit-chain locks those
+/// take are not held while recipients are looked up. Audiences are turned
 /// into users here, in SQL: active users only, each once per kind, never the person who acted.
 /// A user who turned e-mail off for the kind gets the in-app row with `opted_out` e-mail. Each
 /// active webhook endpoint subscribed to a kind gets one delivery row per event.
@@ -16,7 +18,7 @@ enum Outbox {
         let audiences = notices.map { audienceKey($0.audience) }
         let users = notices.map { notice -> Int64 in if case .user(let id) = notice.audience { id } else { 0 } }
         // One indexed branch per audience (users by role, by organisation, by id): an OR across
-        // them made PostgreSQL scan every user, at COMMIT, under the programme and audit locks.
+        // them made PostgreSQL scan every user at COMMIT.
         try await conn.atCommit(
             """
             WITH n AS (SELECT * FROM unnest(\(kinds)::text[], \(audiences)::text[], \(users)::bigint[]) AS n(kind, audience, user_id)),
@@ -35,7 +37,7 @@ enum Outbox {
             FROM r LEFT JOIN notification_email_opt_outs o ON o.user_id = r.id AND o.kind = r.kind
             WHERE r.id IS DISTINCT FROM \(actorID)::bigint
             ORDER BY r.id, r.kind
-            """)
+            """, beforeLocks: true)
         // One delivery per subscribed endpoint and kind (not per recipient): a webhook receives
         // the event, whoever is told in the app.
         try await conn.atCommit(
@@ -45,7 +47,7 @@ enum Outbox {
             FROM (SELECT DISTINCT unnest(\(kinds)::text[]) AS kind) k
             JOIN webhook_endpoints e ON e.active AND (cardinality(e.kinds) = 0 OR k.kind = ANY(e.kinds))
             ORDER BY e.id, k.kind
-            """)
+            """, beforeLocks: true)
     }
 
     static func audienceKey(_ audience: NotificationAudience) -> String {
