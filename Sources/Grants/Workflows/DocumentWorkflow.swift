@@ -25,7 +25,7 @@ enum DocumentWorkflow {
         // signatures, so it cannot change once the agreement is signed.
         let isCommitment = kind == DocumentKind.commitmentToQuality.rawValue
         if isCommitment && app.status != .approved {
-            throw GrantsError.invalidTransition(from: app.status, action: "upload_commitment_to_quality")
+            throw GrantsError.invalidTransition(from: app.status, action: "upload_commitment_to_quality", needs: .approved)
         }
         let row = try await conn.query(
             """

@@ -21,7 +21,7 @@ enum SignatureWorkflow {
         case .applicant where user.organisationID == app.hostOrganisationId: relation = .hostUser
         default: throw GrantsError.notFound()
         }
-        guard app.status == .approved else { throw GrantsError.invalidTransition(from: app.status, action: "sign") }
+        guard app.status == .approved else { throw GrantsError.invalidTransition(from: app.status, action: "sign", needs: .approved) }
         guard let documentID = app.commitmentToQualityDocumentId, let sha = app.commitmentToQualitySha256 else {
             throw GrantsError.conflict(
                 code: .commitmentToQualityMissing,

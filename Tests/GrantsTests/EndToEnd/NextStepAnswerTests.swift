@@ -22,6 +22,17 @@ struct NextStepAnswerTests {
             #expect(theirs.json["allowed_actions"] as? [String] == ["start_evaluation"])
             let list = try await app.request("GET", "/v1/applications", token: applicant.token)
             #expect(list.items.first?["allowed_actions"] as? [String] == ["withdraw"])
+
+            // The Commitment to Quality before approval: the steps to approval, with who takes each.
+            let early = try await app.request(
+                "POST", "/v1/applications/\(id)/documents?kind=commitment_to_quality&filename=ctq.pdf", token: applicant.token,
+                body: Data("%PDF-1.4\n% early\n".utf8))
+            #expect(early.status == 409)
+            #expect(early.json["required_status"] as? String == "approved")
+            #expect(
+                Self.actions(early.json["steps_needed"]) == [
+                    "start_evaluation coordinator", "complete_evaluation evaluator,coordinator", "approve coordinator",
+                ])
         }
     }
 

@@ -155,7 +155,7 @@ enum DecisionRoutes {
         let app = try await ctx.db.write { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
             guard app.status.apply(.submitReport) != nil else {
-                throw GrantsError.invalidTransition(from: app.status, action: "submit_report")
+                throw GrantsError.invalidTransition(from: app.status, action: "submit_report", needs: .agreementSigned)
             }
             let kinds = Set(
                 try await conn.query("SELECT DISTINCT kind FROM documents WHERE application_id = \(id)").rows
