@@ -11,7 +11,7 @@ enum DocumentWorkflow {
     static func upload(
         _ conn: PostgresConnection, applicationID id: Int64, kind: String, filename: String, mediaType: String, content: Data,
         user: Principal, audit: AuditContext
-    ) async throws -> DocumentRoutes.DocumentResource {
+    ) async throws -> DocumentResource {
         if let known = DocumentKind(rawValue: kind), !known.uploadedBy.contains(user.role) {
             let who = known.uploadedBy.map(\.rawValue).joined(separator: " or ")
             throw GrantsError.forbidden(
@@ -31,10 +31,10 @@ enum DocumentWorkflow {
             """
             INSERT INTO documents (application_id, kind, filename, media_type, size_bytes, sha256, content, uploaded_by)
             VALUES (\(id), \(kind), \(filename), \(mediaType), \(Int64(content.count)), encode(sha256(\(content)), 'hex'), \(content), \(user.userID))
-            RETURNING \(unescaped: DocumentRoutes.DocumentResource.columns.replacingOccurrences(of: "d.", with: ""))
+            RETURNING \(unescaped: DocumentResource.columns.replacingOccurrences(of: "d.", with: ""))
             """
         ).single()
-        let doc = try DocumentRoutes.DocumentResource(row: row)
+        let doc = try DocumentResource(row: row)
         try await AuditTrail.record(conn, audit, action: "document.uploaded", entity: "document", id: doc.id, after: doc)
         if isCommitment {
             // Signatures of another text no longer count: whoever must sign this one is told.

@@ -5,34 +5,6 @@ import Postgres
 /// Supporting documents, stored in PostgreSQL with their SHA-256 so an auditor can prove
 /// that what is served today is what was uploaded.
 enum DocumentRoutes {
-    struct DocumentResource: Codable, Sendable {
-        var id: Int64
-        var applicationId: Int64
-        var kind: String
-        var filename: String
-        var mediaType: String
-        var sizeBytes: Int64
-        var sha256: String
-        var uploadedBy: Int64
-        var createdAt: Date
-        /// Set when the applicant withdrew it from a draft: hidden from lists, the bytes kept.
-        var withdrawnAt: Date?
-        static let columns =
-            "d.id, d.application_id, d.kind, d.filename, d.media_type, d.size_bytes, d.sha256, d.uploaded_by, d.created_at, d.withdrawn_at"
-        init(row: PostgresRow) throws {
-            id = try row.decode("id")
-            applicationId = try row.decode("application_id")
-            kind = try row.decode("kind")
-            filename = try row.decode("filename")
-            mediaType = try row.decode("media_type")
-            sizeBytes = try row.decode("size_bytes")
-            sha256 = try row.decode("sha256")
-            uploadedBy = try row.decode("uploaded_by")
-            createdAt = try row.decode("created_at")
-            withdrawnAt = try row.decode("withdrawn_at")
-        }
-    }
-
     static func register(into table: inout RouteTable, maxDocumentBytes: Int) {
         table.add(
             Route(
@@ -44,7 +16,8 @@ enum DocumentRoutes {
                 summary: "Upload a document",
                 description: "The raw bytes of a PDF, PNG or JPEG, at most 10 MiB. The type is sniffed from the content, "
                     + "not taken from Content-Type (415 otherwise). The applicant uploads its evidence; a coordinator uploads "
-                    + "what it records for a party (host_acceptance, agency_preapproval, signed_commitment_to_quality). "
+                    + "what it records for a party without users (host_acceptance, agency_preapproval, signed_commitment_to_quality, "
+                    + "host_confirmation); another role's kind answers 403 with `allowed_roles`. "
                     + "The commitment_to_quality is uploaded once the application is approved and before the agreement is "
                     + "signed; a new version voids the signatures of the earlier one, and each party still to sign it is "
                     + "notified (signature_requested).",

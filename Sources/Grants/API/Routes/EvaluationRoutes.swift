@@ -21,41 +21,6 @@ enum EvaluationRoutes {
         var justification: String
     }
 
-    /// What an evaluator sees of an assignment: before its declaration only enough to judge
-    /// a conflict (the application id, the call and the visitor organisation's name).
-    struct AssignmentResource: Codable, Sendable {
-        var id: Int64
-        var applicationId: Int64
-        var callId: Int64
-        var evaluatorId: Int64
-        var visitorOrganisationName: String
-        var status: String
-        var conflictOfInterest: Bool?
-        var conflictDetails: String?
-        var declaredAt: Date?
-        var createdAt: Date
-        /// When the score sheet is due: the assignment's date (UTC) + the call's `evaluation_days`.
-        var dueOn: CalendarDate?
-        static let columns = """
-            s.id, s.application_id, a.call_id, s.evaluator_id, o.legal_name AS visitor_name, s.status,
-            s.conflict_of_interest, s.conflict_details, s.declared_at, s.created_at, s.due_on
-            """
-        static let from = "assignments s JOIN applications a ON a.id = s.application_id JOIN organisations o ON o.id = a.organisation_id"
-        init(row: PostgresRow) throws {
-            id = try row.decode("id")
-            applicationId = try row.decode("application_id")
-            callId = try row.decode("call_id")
-            evaluatorId = try row.decode("evaluator_id")
-            visitorOrganisationName = try row.decode("visitor_name")
-            status = try row.decode("status")
-            conflictOfInterest = try row.decode("conflict_of_interest")
-            conflictDetails = try row.decode("conflict_details")
-            declaredAt = try row.decode("declared_at")
-            createdAt = try row.decode("created_at")
-            dueOn = try row.decode("due_on")
-        }
-    }
-
     static func register(into table: inout RouteTable) {
         table.add(
             Route(
@@ -142,45 +107,7 @@ enum EvaluationRoutes {
         let b = try ctx.body(AssignBody.self)
         let audit = ctx.audit
         let assignment = try await ctx.db.write { conn in
-            var app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
-            guard app.status == .eligible || app.status == .inEvaluation else {
-                throw GrantsError.invalidTransition(from: app.status, action: "assign_evaluator")
-            }
-            guard
-                let evaluator = try await conn.query(
-                    """
-                    SELECT role, organisation_id, active FROM users WHERE id = \(b.evaluatorId)
-                    """
-                ).rows.first, try evaluator.decode("role", as: String.self) == "evaluator", try evaluator.decode("active", as: Bool.self)
-            else {
-                throw GrantsError.invalid("evaluator_id", "is not an active evaluator", rule: "not_evaluator")
-            }
-            if try evaluator.decode("organisation_id", as: Int64?.self) == app.organisationId {
-                throw GrantsError.invalid(
-                    "evaluator_id", "the evaluator belongs to the applicant's organisation", rule: "conflict_of_interest")
-            }
-            let row = try await conn.query(
-                """
-                INSERT INTO assignments (application_id, evaluator_id, assigned_by, due_on)
-                SELECT \(id), \(b.evaluatorId), \(user.userID), (now() AT TIME ZONE 'UTC')::date + c.evaluation_days
-                FROM calls c WHERE c.id = \(app.callId)
-                ON CONFLICT DO NOTHING RETURNING id
-                """
-            ).rows.first
-            guard let row else { throw GrantsError.conflict(code: .alreadyAssigned, detail: "this evaluator is already assigned") }
-            let assignmentID: Int64 = try row.decode("id")
-            if app.status == .eligible {
-                app = try await ApplicationLifecycle.move(conn, app, .startEvaluation, reason: nil, audit: audit, user: user)
-            }
-            let a = try AssignmentResource(
-                row: try await conn.query(
-                    "SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from) WHERE s.id = \(assignmentID)"
-                ).single())
-            try await AuditTrail.record(conn, audit, action: "assignment.created", entity: "assignment", id: assignmentID, after: a)
-            try await Outbox.notify(
-                conn, [Notice(.evaluationAssigned, .user(b.evaluatorId))], applicationID: id, statusAfter: app.status, reason: nil,
-                dueOn: a.dueOn, actorID: user.userID)
-            return a
+            try await EvaluationWorkflow.assign(conn, applicationID: id, evaluatorID: b.evaluatorId, user: user, audit: audit)
         }
         return try .json(assignment, status: 201)
     }

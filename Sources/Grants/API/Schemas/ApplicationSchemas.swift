@@ -68,7 +68,7 @@ extension ReasonBody {
     static let schemaHints = SchemaHints(fields: ["reason": ["maxLength": 2000, "description": "multi-line text"]])
 }
 
-extension DocumentRoutes.DocumentResource: DocumentedSchema {
+extension DocumentResource: DocumentedSchema {
     static let schemaName = "Document"
     static let schemaHints = SchemaHints(fields: [
         "kind": F.oneOf(DocumentKind.self), "media_type": F.oneOf(DocumentSniffer.mediaTypes), "sha256": F.sha256,

@@ -34,7 +34,7 @@ extension EvaluationRoutes.ConsensusBody {
     static let schemaHints = SchemaHints(fields: ["scores": scoreMap, "justification": ["minLength": 1, "maxLength": 10000]])
 }
 
-extension EvaluationRoutes.AssignmentResource: DocumentedSchema {
+extension AssignmentResource: DocumentedSchema {
     static let schemaName = "Assignment"
     static let schemaHints = SchemaHints(fields: ["status": F.oneOf(AssignmentStatus.self)])
 }
