@@ -7,7 +7,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev libcu
 WORKDIR /src
 # The manifest declares the test and benchmark targets, and SwiftPM refuses a target whose folder
 # is missing even when building one product: all three folders come in (.dockerignore keeps
-# build output and data out). Tests/DockerfileTests checks each COPY source exists in a clone.
+# build output and data out). scripts/api-checks.sh checks that each COPY source is tracked by git.
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests

@@ -190,12 +190,13 @@ else
   tail -n 15 "$WORK/walkthrough.txt" >&2
   fail "scripts/walkthrough.sh (whole output: ${WORK#"$ROOT"/}/walkthrough.txt)"
 fi
-if diff -u <(sed -n '/^# --- walkthrough begin/,/^# --- walkthrough end/p' scripts/walkthrough.sh | sed '1d;$d') \
+if [ -n "$(sed -n '/^# --- walkthrough begin/,/^# --- walkthrough end/p' scripts/walkthrough.sh | sed '1d;$d')" ] &&
+   diff -u <(sed -n '/^# --- walkthrough begin/,/^# --- walkthrough end/p' scripts/walkthrough.sh | sed '1d;$d') \
      <(sed -n '/^<!-- walkthrough:begin/,/^<!-- walkthrough:end/p' README.md | sed '1,2d' | sed '$d' | sed '$d') \
      > "$WORK/walkthrough-readme.diff"; then
   pass "README.md shows scripts/walkthrough.sh's block unchanged"
 else
-  head -n 40 "$WORK/walkthrough-readme.diff" >&2
+  head -n 40 "$WORK/walkthrough-readme.diff" >&2 2>/dev/null || true
   fail "README.md's walkthrough differs from scripts/walkthrough.sh"
 fi
 

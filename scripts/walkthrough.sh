@@ -14,7 +14,9 @@
 #   API=http://127.0.0.1:9000 CX=.build/release/clusterxchange scripts/walkthrough.sh
 #
 # Runs again and again: each run registers a new organisation (one funded exchange each). Each
-# run commits up to EUR 780 of the EUR 80,000; `make reset` starts the demo over.
+# run commits up to EUR 780 of the EUR 80,000; `make reset` starts the demo over. Self-registration
+# is rate-limited (REGISTRATIONS_PER_ADDRESS, default 10 an hour from one address): an eleventh
+# run within the hour answers 429 at step 1. Needs bash, curl, python3 and GNU date.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -25,6 +27,7 @@ DOCS=seeds/documents                       # sample PDFs and a PNG
 PASSWORD=medic-nest-demo                   # every demo account's password (seed --demo)
 RUN=$(date +%s)                            # makes this run's organisation and e-mail unique
 ANSWER=$(mktemp)                           # the last answer's body
+trap 'rm -f "$ANSWER"' EXIT
 
 # call STATUS METHOD PATH [curl options]: prints the answer, fails unless it has STATUS.
 call() {

@@ -40,14 +40,14 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
     }
 
     /// What an out-of-order step answers: the steps allowed now and who takes each
-    /// (`allowed_actions`), and with `needs` the steps still to come before it (`steps_needed`).
+    /// (`next_actions`, as on an application), and with `needs` the steps still to come before it (`steps_needed`).
     static func invalidTransitionProblem(from: ApplicationStatus, action: String, needs: ApplicationStatus?) -> ProblemDetails {
         func list(_ actions: [NextAction]) -> ProblemValue {
             .array(actions.map { .object(["action": .string($0.action), "roles": .array($0.roles.map { .string($0.rawValue) })]) })
         }
         let now = from.nextActions
         var detail = "'\(action)' is not allowed while the application is '\(from.rawValue)'."
-        var extensions: [String: ProblemValue] = ["current_status": .string(from.rawValue), "allowed_actions": list(now)]
+        var extensions: [String: ProblemValue] = ["current_status": .string(from.rawValue), "next_actions": list(now)]
         if let needs, let steps = from.steps(to: needs), !steps.isEmpty {
             let actions = steps.map(\.nextAction)
             detail +=

@@ -5,8 +5,11 @@ import Postgres
 /// both come here). It asks `FundingRule`, then books the commitment in the ledger (whose
 /// trigger enforces the cap under the programme lock), records the grant and moves the application.
 enum ApprovalWorkflow {
-    /// Locks the programme row: every approval, cancellation and cap change of a programme
-    /// is serialised here, across all service instances, so "check then commit" is atomic.
+    /// Locks the programme row: every cancellation, report review, payment request, ranking
+    /// application and cap change of a programme is serialised here, across all service
+    /// instances, so "check then commit" is atomic (a single approval takes it at COMMIT, through
+    /// the ledger trigger). Callers lock their application rows (and a ranking its visitor
+    /// organisations) first, in the order a single approval takes them, so none deadlocks.
     @discardableResult
     static func lockProgramme(_ conn: PostgresConnection, applicationID: Int64) async throws -> ProgrammeRules {
         try await lockedProgramme(conn, applicationID: applicationID).rules

@@ -13,8 +13,9 @@ enum PaymentWorkflow {
         guard try await conn.query("SELECT id FROM applications WHERE id = \(applicationID)").rows.first != nil else {
             throw GrantsError.invalid("application_id", "no such application", rule: "not_found")
         }
-        let rules = try await ApprovalWorkflow.lockProgramme(conn, applicationID: applicationID)
+        // The application before the programme, in the order every approval takes them.
         let app = try await ApplicationResource.load(conn, id: applicationID, for: user, lock: true)
+        let rules = try await ApprovalWorkflow.lockProgramme(conn, applicationID: applicationID)
         let totals = try await Ledger.applicationTotals(conn, applicationID: app.id)
         let amount: Int64
         switch PaymentRules.amount(

@@ -182,6 +182,55 @@ struct BudgetRaceTests {
         }
     }
 
+    /// Every transaction takes the application's row before the programme's, as a single
+    /// approval does (it takes the programme's only at COMMIT): approving and cancelling one
+    /// application at once, and applying the ranking while its candidates are decided one by
+    /// one, wait for each other instead of deadlocking. Each application is approved once.
+    @Test func decisionsCancellationsAndRankingTogetherNeverDeadlock() async throws {
+        try await TestApp.with { a in
+            try await TestApp.with(databaseURL: a.databaseURL) { b in
+                let s = try await Scenario.make(a)
+                let ids = try await concurrently(Array(0..<8)) { _ in try await s.evaluatedApplication().id }
+                let deadlocksBefore: Int64 = try await a.sql(
+                    "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
+                ).rows[0].decode("deadlocks")
+                let call = try await a.openCallID()
+                var jobs: [(kind: String, id: Int)] = ids.flatMap { [("approve", $0), ("cancel", $0)] }
+                jobs.insert(("ranking", Int(call)), at: 4)
+                let answers = try await concurrently(Array(jobs.enumerated()), width: 12) { (i, job) in
+                    let app = i % 2 == 0 ? a : b
+                    switch job.kind {
+                    case "approve":
+                        return try await app.request(
+                            "POST", "/v1/applications/\(job.id)/decision", token: s.coordinator.token,
+                            json: ["decision": "approved", "reason": "race"])
+                    case "cancel":
+                        return try await app.request(
+                            "POST", "/v1/applications/\(job.id)/cancel", token: s.coordinator.token, json: ["reason": "race"])
+                    default:
+                        return try await app.request("POST", "/v1/calls/\(job.id)/ranking/apply", token: s.coordinator.token)
+                    }
+                }
+                // A cancellation before the approval, or a second approval, is refused (409); nothing fails otherwise.
+                #expect(answers.allSatisfy { [200, 409].contains($0.status) }, "\(answers.map(\.status))")
+                try await Task.sleep(for: .milliseconds(1500))
+                let deadlocksAfter: Int64 = try await a.sql(
+                    "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
+                ).rows[0].decode("deadlocks")
+                #expect(deadlocksAfter == deadlocksBefore, "deadlocks detected and retried")
+                let commitments: Int64 = try await a.sql(
+                    """
+                    SELECT count(*)::bigint AS n FROM ledger_entries
+                    WHERE kind = 'commitment' AND application_id = ANY(\(ids.map { Int64($0) }))
+                    """
+                ).rows[0].decode("n")
+                #expect(commitments == Int64(ids.count))
+                let budget = try await s.budget()
+                #expect(budget["reconciled"] as? Bool == true)
+            }
+        }
+    }
+
     /// The payment's ledger row is booked at commit (pipelined with the audit rows and the
     /// COMMIT): when the ledger refuses it, the answer is still the ledger's problem, and
     /// nothing of the execution is kept, neither the payment's status, the application's, nor

@@ -52,7 +52,7 @@ struct NextStepAnswerTests {
                 Self.actions(early.json["steps_needed"]) == [
                     "sign_agreement applicant,coordinator", "submit_report applicant", "accept_report coordinator",
                 ])
-            #expect(Self.actions(early.json["allowed_actions"]) == ["sign_agreement applicant,coordinator", "cancel coordinator"])
+            #expect(Self.actions(early.json["next_actions"]) == ["sign_agreement applicant,coordinator", "cancel coordinator"])
             let detail = try #require(early.json["detail"] as? String)
             #expect(detail.contains("sign_agreement (applicant, coordinator), then submit_report (applicant), then accept_report"))
 

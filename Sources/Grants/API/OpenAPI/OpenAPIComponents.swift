@@ -30,7 +30,7 @@ extension OpenAPIDocument {
         "description": .string(
             "RFC 9457 problem details. `code` is the stable identifier clients switch on; `title` and `detail` are for "
                 + "humans. Some problems carry extension members (`available_cents` and `requested_cents` with "
-                + "`budget_exceeded`; `current_status`, `allowed_actions` and, when the step waits for a status, "
+                + "`budget_exceeded`; `current_status`, `next_actions` and, when the step waits for a status, "
                 + "`required_status` and `steps_needed` with `invalid_transition`; `allowed_roles` with `forbidden`; "
                 + "`limit_bytes` with `payload_too_large`). Each step names the roles that take it."),
         "required": ["type", "title", "status", "code"],
@@ -45,7 +45,7 @@ extension OpenAPIDocument {
             "requested_cents": ["type": "integer", "format": "int64"],
             "current_status": schemaRef("ApplicationStatus"),
             "limit_bytes": ["type": "integer"],
-            "allowed_actions": ["type": "array", "items": schemaRef("NextAction"), "description": "the steps allowed now"],
+            "next_actions": ["type": "array", "items": schemaRef("NextAction"), "description": "the steps allowed now, with their roles"],
             "required_status": schemaRef("ApplicationStatus"),
             "steps_needed": [
                 "type": "array", "items": schemaRef("NextAction"), "description": "the steps before the refused one, in order",

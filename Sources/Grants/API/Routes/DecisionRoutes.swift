@@ -119,8 +119,9 @@ enum DecisionRoutes {
         let reason = try ReasonBody.reason(of: ctx)
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
-            _ = try await ApprovalWorkflow.lockProgramme(conn, applicationID: id)
+            // The application before the programme, in the order every approval takes them.
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            _ = try await ApprovalWorkflow.lockProgramme(conn, applicationID: id)
             guard app.status.apply(.cancel) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "cancel") }
             let open: Int64 = try await conn.query(
                 """
@@ -191,8 +192,8 @@ enum DecisionRoutes {
         try v.finish()
         let audit = ctx.audit
         let app = try await ctx.db.write { conn in
-            let rules = try await ApprovalWorkflow.lockProgramme(conn, applicationID: id)
             let app = try await ApplicationResource.load(conn, id: id, for: user, lock: true)
+            let rules = try await ApprovalWorkflow.lockProgramme(conn, applicationID: id)
             guard b.accepted else {
                 return try await ApplicationLifecycle.move(conn, app, .returnReport, reason: reason, audit: audit, user: user)
             }

@@ -160,6 +160,20 @@ enum RankingRoutes {
         return try await ctx.db.write { conn in
             try await Idempotency.run(ctx, conn) {
                 let call = try await CallResource.load(conn, id: id)
+                // The candidates' rows, then their visitor organisations', then the programme's: the
+                // order a single approval takes them (application, organisation, programme at
+                // COMMIT), so a ranking and a decision at the same time wait instead of deadlocking.
+                _ = try await conn.query(
+                    """
+                    SELECT a.id FROM applications a WHERE a.call_id = \(id) AND a.status IN ('evaluated', 'reserve')
+                    ORDER BY a.id FOR UPDATE
+                    """)
+                _ = try await conn.query(
+                    """
+                    SELECT o.id FROM organisations o
+                    WHERE o.id IN (SELECT a.organisation_id FROM applications a WHERE a.call_id = \(id) AND a.status IN ('evaluated', 'reserve'))
+                    ORDER BY o.id FOR NO KEY UPDATE
+                    """)
                 _ = try await conn.query("SELECT id FROM programmes WHERE id = \(call.programmeId) FOR UPDATE")
                 let (view, proposals) = try await compute(conn, callID: id)
                 let status = Dictionary(uniqueKeysWithValues: view.items.map { ($0.applicationId, $0.status) })
