@@ -34,6 +34,19 @@ enum ApprovalWorkflow {
         return (try ProgrammeResource.rules(from: row), available)
     }
 
+    /// The answer to a single approval the ledger refused at COMMIT (it lost the race for the
+    /// last money to another approval booked first): the same `budget_exceeded` as the check
+    /// before it gives, with the money available now.
+    static func refusedAtCommit(_ db: PostgresPool, applicationID: Int64) async throws -> GrantsError {
+        try await db.withConnection { conn in
+            let (_, available) = try await lockedProgramme(conn, applicationID: applicationID, lock: false)
+            let requested: Int64 = try await conn.query(
+                "SELECT lump_sum_cents FROM applications WHERE id = \(applicationID)"
+            ).single().decode("lump_sum_cents")
+            return .budgetExceeded(availableCents: available, requestedCents: requested)
+        }
+    }
+
     /// The one decision path (single decisions and `ranking/apply` both come here).
     ///
     /// Locks, in this order: the application row, the visitor organisation's row (so two

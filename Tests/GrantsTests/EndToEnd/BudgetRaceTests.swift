@@ -54,6 +54,8 @@ struct BudgetRaceTests {
                 #expect(won.count + refused.count == 100, "\(Set(answers.map(\.status)))")
                 #expect(won.count == 25)
                 #expect(refused.allSatisfy { $0.code == "budget_exceeded" })
+                // Refused by the check before booking or by the ledger at COMMIT: the same answer, with figures.
+                #expect(refused.allSatisfy { $0.json["available_cents"] is Int && $0.json["requested_cents"] as? Int == 78_000 })
                 let budget = try await s.budget()
                 #expect(budget["committed_cents"] as? Int == 25 * 78_000)
                 #expect((budget["committed_cents"] as? Int ?? .max) <= 2_000_000)

@@ -103,13 +103,17 @@ enum DecisionRoutes {
         try v.finish()
         guard let decision else { throw GrantsError.invalid("decision", "must be approved, reserve or rejected", rule: "enum") }
         let audit = ctx.audit
-        return try await ctx.db.write { conn in
-            try await Idempotency.run(ctx, conn) {
-                try ApplicationResource.respond(
-                    try await ApprovalWorkflow.decide(
-                        conn, applicationID: id, decision: decision, reason: reason, user: user, audit: audit, bookAtCommit: true)
-                )
+        do {
+            return try await ctx.db.write { conn in
+                try await Idempotency.run(ctx, conn) {
+                    try ApplicationResource.respond(
+                        try await ApprovalWorkflow.decide(
+                            conn, applicationID: id, decision: decision, reason: reason, user: user, audit: audit, bookAtCommit: true)
+                    )
+                }
             }
+        } catch let error as PostgresError where error.constraint == "ledger_within_cap" {
+            throw try await ApprovalWorkflow.refusedAtCommit(ctx.db, applicationID: id)
         }
     }
 
