@@ -109,47 +109,32 @@ final class EmailDelivery: Sendable {
         }
         let outcomes = await client.send(messages)
         for (i, outcome) in outcomes.enumerated() where i < ids.count { results.append((ids[i], outcome)) }
-        try await record(results, attempts: Dictionary(uniqueKeysWithValues: zip(ids, attempts)))
-        let failed = results.filter { $0.outcome != .sent }
-        if !failed.isEmpty {
-            logger.warning(
-                "e-mail not delivered", ["count": "\(failed.count)", "first": "\(failed[0].outcome)"])
+        let attemptsByID = Dictionary(uniqueKeysWithValues: zip(ids, attempts))
+        var batch = DeliveryOutcomes(succeededStatus: "sent", retryBaseSeconds: settings.retryBaseSeconds)
+        for (id, outcome) in results {
+            let attempt = Int(clamping: attemptsByID[id] ?? 1)
+            switch outcome {
+            case .sent: batch.append(id, .succeeded, attempts: attempt, jitter: 0)
+            case .transient(let why): batch.append(id, .retry(why), attempts: attempt, jitter: Double.random(in: 0...1))
+            case .permanent(let why): batch.append(id, .failed(why), attempts: attempt, jitter: 0)
+            }
+        }
+        try await record(batch)
+        if batch.failures > 0, let first = results.first(where: { $0.outcome != .sent }) {
+            logger.warning("e-mail not delivered", ["count": "\(batch.failures)", "first": "\(first.outcome)"])
         }
         return rows.count
     }
 
-    private func record(_ results: [(id: Int64, outcome: SMTPOutcome)], attempts: [Int64: Int64]) async throws {
-        var ids: [Int64] = []
-        var statuses: [String] = []
-        var delays: [Int64] = []
-        var errors: [String] = []
-        for (id, outcome) in results {
-            ids.append(id)
-            switch outcome {
-            case .sent:
-                statuses.append("sent")
-                delays.append(0)
-                errors.append("")
-            case .transient(let why):
-                statuses.append("pending")
-                let seconds = DeliveryBackoff.delaySeconds(
-                    afterAttempt: Int(clamping: attempts[id] ?? 1), base: settings.retryBaseSeconds, cap: 3600,
-                    jitter: Double.random(in: 0...1))
-                delays.append(Int64(seconds * 1000))
-                errors.append(why)
-            case .permanent(let why):
-                statuses.append("failed")
-                delays.append(0)
-                errors.append(why)
-            }
-        }
+    private func record(_ batch: DeliveryOutcomes) async throws {
         _ = try await pool.query(
             """
             UPDATE notifications n SET email_status = r.status, email_lease_until = NULL,
               email_sent_at = CASE WHEN r.status = 'sent' THEN now() ELSE n.email_sent_at END,
               email_next_at = CASE WHEN r.status = 'pending' THEN now() + r.delay_ms * interval '1 millisecond' ELSE n.email_next_at END,
               email_last_error = nullif(left(r.error, 1000), '')
-            FROM unnest(\(ids)::bigint[], \(statuses)::text[], \(delays)::bigint[], \(errors)::text[]) AS r(id, status, delay_ms, error)
+            FROM unnest(\(batch.ids)::bigint[], \(batch.statuses)::text[], \(batch.delaysMilliseconds)::bigint[], \(batch.errors)::text[])
+              AS r(id, status, delay_ms, error)
             WHERE n.id = r.id
             """)
     }

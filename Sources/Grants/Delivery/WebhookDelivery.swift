@@ -131,31 +131,19 @@ final class WebhookDelivery: Sendable {
             for await r in group { out.append(r) }
             return out
         }
-        var ids: [Int64] = []
-        var statuses: [String] = []
+        var batch = DeliveryOutcomes(succeededStatus: "delivered", retryBaseSeconds: settings.retryBaseSeconds)
         var codes: [Int64] = []
-        var delays: [Int64] = []
-        var errors: [String] = []
         for (id, code, error, attempts) in results {
-            ids.append(id)
             codes.append(Int64(code ?? -1))
-            errors.append(error ?? "")
             if let code, (200..<300).contains(code) {
-                statuses.append("delivered")
-                delays.append(0)
+                batch.append(id, .succeeded, attempts: attempts, jitter: 0)
             } else {
-                statuses.append("pending")
-                let seconds = DeliveryBackoff.delaySeconds(
-                    afterAttempt: attempts, base: settings.retryBaseSeconds, cap: 3600, jitter: Double.random(in: 0...1))
-                delays.append(Int64(seconds * 1000))
+                batch.append(id, .retry(error ?? ""), attempts: attempts, jitter: Double.random(in: 0...1))
             }
         }
         for (id, code, error, _) in unusable {
-            ids.append(id)
             codes.append(Int64(code ?? -1))
-            errors.append(error)
-            statuses.append("failed")
-            delays.append(0)
+            batch.append(id, .failed(error), attempts: 0, jitter: 0)
         }
         _ = try await pool.query(
             """
@@ -163,7 +151,8 @@ final class WebhookDelivery: Sendable {
               delivered_at = CASE WHEN r.status = 'delivered' THEN now() ELSE d.delivered_at END,
               next_at = CASE WHEN r.status = 'pending' THEN now() + r.delay_ms * interval '1 millisecond' ELSE d.next_at END,
               last_status = nullif(r.code, -1)::integer, last_error = nullif(left(r.error, 1000), '')
-            FROM unnest(\(ids)::bigint[], \(statuses)::text[], \(codes)::bigint[], \(delays)::bigint[], \(errors)::text[])
+            FROM unnest(\(batch.ids)::bigint[], \(batch.statuses)::text[], \(codes)::bigint[], \(batch.delaysMilliseconds)::bigint[],
+                          \(batch.errors)::text[])
               AS r(id, status, code, delay_ms, error)
             WHERE d.id = r.id
             """)

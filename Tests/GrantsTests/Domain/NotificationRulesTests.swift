@@ -128,3 +128,18 @@ struct DeliveryBackoffTests {
         }
     }
 }
+
+@Suite("Delivery outcomes")
+struct DeliveryOutcomesTests {
+    @Test func eachOutcomeBecomesItsRowsColumns() {
+        var batch = DeliveryOutcomes(succeededStatus: "sent", retryBaseSeconds: 60)
+        batch.append(1, .succeeded, attempts: 1, jitter: 0.5)
+        batch.append(2, .retry("451 try later"), attempts: 3, jitter: 0.5)
+        batch.append(3, .failed("550 no such user"), attempts: 1, jitter: 0.5)
+        #expect(batch.ids == [1, 2, 3])
+        #expect(batch.statuses == ["sent", "pending", "failed"])
+        #expect(batch.delaysMilliseconds == [0, 240_000, 0])
+        #expect(batch.errors == ["", "451 try later", "550 no such user"])
+        #expect(batch.failures == 2)
+    }
+}
