@@ -9,10 +9,12 @@ enum ApplicationLifecycle {
     /// writes `status`. What a status brings with it (an approval's grant and report due date)
     /// rides along in the same statement: a second UPDATE of the row in one transaction would
     /// re-check its foreign keys (the row is then the transaction's own), taking KEY SHARE locks
-    /// on the programme row that approvals booking at COMMIT would deadlock on.
+    /// on the programme row that approvals booking at COMMIT would deadlock on (or wait for).
+    /// `also`: the step's own columns (`col = value, ...`, values bound; none the move itself
+    /// writes), in the same UPDATE.
     static func move(
         _ conn: PostgresConnection, _ app: ApplicationResource, _ event: ApplicationStatus.Event,
-        reason: String?, audit: AuditContext, user: Principal, asHost: Bool = false
+        reason: String?, audit: AuditContext, user: Principal, asHost: Bool = false, also: PostgresQuery? = nil
     ) async throws -> ApplicationResource {
         guard let next = app.status.apply(event) else { throw GrantsError.invalidTransition(from: app.status, action: event.rawValue) }
         // A first ineligible or rejected outcome opens the appeal window and names who decided
@@ -29,7 +31,7 @@ enum ApplicationLifecycle {
                 ELSE report_due_on END,
               granted_cents = CASE WHEN \(next.rawValue) = 'approved' THEN lump_sum_cents ELSE granted_cents END,
               decided_at = CASE WHEN \(next.rawValue) = 'approved' THEN now() ELSE decided_at END,
-              version = version + 1, updated_at = now()
+              \(fragment: also.map { $0 + ", " } ?? "")version = version + 1, updated_at = now()
             WHERE id = \(app.id)
             """)
         let after = try await ApplicationResource.load(conn, id: app.id, for: user, asHost: asHost)

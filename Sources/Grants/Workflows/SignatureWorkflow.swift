@@ -25,7 +25,7 @@ enum SignatureWorkflow {
         guard let documentID = app.commitmentToQualityDocumentId, let sha = app.commitmentToQualitySha256 else {
             throw GrantsError.conflict(
                 code: .commitmentToQualityMissing,
-                detail: "no Commitment to Quality to sign yet: the visitor or a coordinator uploads it (document kind "
+                detail: "no Commitment to Quality to sign yet: the visitor organisation's applicant uploads it (document kind "
                     + "commitment_to_quality), then each party signs it")
         }
         if let evidenceDocumentID {

@@ -517,12 +517,9 @@ enum ApplicationRoutes {
                     rules: f.rules)
             if !violations.isEmpty { throw GrantsError.validation(violations) }
             // Rules or the lump-sum table may have changed since the draft was computed.
-            _ = try await conn.query(
-                """
-                UPDATE applications SET working_days = \(f.workingDays), distance_km = \(f.distanceKm), lump_sum_cents = \(f.lumpSum.amountCents)
-                WHERE id = \(id)
-                """)
-            return try await ApplicationLifecycle.move(conn, app, .submit, reason: nil, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(
+                conn, app, .submit, reason: nil, audit: audit, user: user,
+                also: "working_days = \(f.workingDays), distance_km = \(f.distanceKm), lump_sum_cents = \(f.lumpSum.amountCents)")
         }
         return try ApplicationResource.respond(app)
     }

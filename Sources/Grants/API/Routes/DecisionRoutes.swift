@@ -176,11 +176,9 @@ enum DecisionRoutes {
                     RuleViolation(field: "documents", rule: "host_confirmation_missing", message: "upload the host_confirmation"))
             }
             if !missing.isEmpty { throw GrantsError.validation(missing) }
-            _ = try await conn.query(
-                """
-                UPDATE applications SET actual_start = \(start), actual_end = \(end), report_summary = \(summary) WHERE id = \(id)
-                """)
-            return try await ApplicationLifecycle.move(conn, app, .submitReport, reason: nil, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(
+                conn, app, .submitReport, reason: nil, audit: audit, user: user,
+                also: "actual_start = \(start), actual_end = \(end), report_summary = \(summary)")
         }
         return try ApplicationResource.respond(app)
     }
@@ -219,12 +217,9 @@ enum DecisionRoutes {
             try await Ledger.append(conn, .release, app: app, cents: released, reason: "final amount on actual dates", audit: audit)
             let today: CalendarDate = try await conn.query("SELECT (now() AT TIME ZONE 'UTC')::date AS today").single().decode("today")
             let due = rules.paymentDueFrom.dueOn(exchangeEnd: end, reportAcceptedOn: today, days: rules.paymentDueDays)
-            _ = try await conn.query(
-                """
-                UPDATE applications SET final_amount_cents = \(final), report_accepted_on = \(today), payment_due_on = \(due)
-                WHERE id = \(id)
-                """)
-            return try await ApplicationLifecycle.move(conn, app, .acceptReport, reason: reason, audit: audit, user: user)
+            return try await ApplicationLifecycle.move(
+                conn, app, .acceptReport, reason: reason, audit: audit, user: user,
+                also: "final_amount_cents = \(final), report_accepted_on = \(today), payment_due_on = \(due)")
         }
         return try ApplicationResource.respond(app)
     }
