@@ -38,7 +38,7 @@ run: build
 	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} exec $(BIN_DEBUG) serve
 
 ## Starts the demo over with `make run` stopped: drops every table, migrates and seeds the demo
-## data again. Refused while the database holds a user outside .example (real data).
+## data again. Refused while a `serve` is connected or the database holds a user outside .example.
 reset: build
 	$(BIN_DEBUG) seed --demo --reset
 

@@ -13,7 +13,8 @@ let usage = """
       serve                         start the HTTP API (migrates first unless MIGRATE_ON_START=false)
       migrate                       apply pending migrations from Migrations/
       seed [--demo] [--reset]       load seeds/ (MEDIC-NEST programme, partners, lump sums, call); --demo adds demo users;
-                                    --reset first drops every table (refused while a user outside .example exists, unless --force)
+                                    --reset first drops every table (refused while a user outside .example exists or a serve
+                                    is connected, unless --force)
       demo-exchange-took-place --application ID [--force]
                                     demo data only: move an approved exchange's dates back by whole weeks so it is over
                                     (a demo cannot wait for the trip; working days and the lump sum stay the same)

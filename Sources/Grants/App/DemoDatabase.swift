@@ -13,6 +13,30 @@ public enum DemoDatabase {
         }
     }
 
+    /// The `application_name` of a serving instance's sessions (`GrantsServer`).
+    public static let serveApplicationName = "clusterxchange-serve"
+
+    /// Why `seed --demo --reset` refused: a service is connected and would fail on every request.
+    public struct ServiceRunning: Error, CustomStringConvertible {
+        public var sessions: Int
+        public var description: String {
+            "refusing: a running clusterxchange serve has \(sessions) session(s) on this database; stop it first "
+                + "(the reset drops every table under it), or add --force"
+        }
+    }
+
+    /// Throws `ServiceRunning` while a serving instance has sessions on this database.
+    public static func requireNoService(_ pool: PostgresPool) async throws {
+        let row = try await pool.query(
+            """
+            SELECT count(*)::bigint AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name LIKE \(serveApplicationName + "%")
+            """
+        ).rows.first
+        let sessions = try row?.decode("n", as: Int64.self) ?? 0
+        if sessions > 0 { throw ServiceRunning(sessions: Int(clamping: sessions)) }
+    }
+
     /// Throws `RealDataFound` for the first user whose address is outside `.example`.
     public static func requireDemoOnly(_ pool: PostgresPool) async throws {
         let present = try await pool.query("SELECT to_regclass('public.users') IS NOT NULL AS present")
@@ -23,9 +47,13 @@ public enum DemoDatabase {
     }
 
     /// Starts the demo over: drops the schema with every table, the append-only ledger and
-    /// audit log included, so the caller migrates and seeds afresh.
+    /// audit log included, so the caller migrates and seeds afresh. Refused while a service is
+    /// connected or real data is found, unless `force`.
     public static func reset(_ pool: PostgresPool, force: Bool) async throws {
-        if !force { try await requireDemoOnly(pool) }
+        if !force {
+            try await requireDemoOnly(pool)
+            try await requireNoService(pool)
+        }
         try await pool.withConnection { conn in
             try await conn.executeScript("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         }

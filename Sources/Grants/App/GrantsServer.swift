@@ -25,6 +25,9 @@ public final class GrantsServer: Sendable {
     /// Builds and starts the service against `databaseURL` (already migrated).
     public static func start(configuration: GrantsConfiguration, databaseURL: String, logger: Logger) throws -> GrantsServer {
         var pg = PostgresConfiguration(url: databaseURL)
+        // How a database administrator (and `seed --demo --reset`) tells a serving instance's
+        // sessions from the command line's.
+        pg.applicationName = DemoDatabase.serveApplicationName
         pg.poolSize = configuration.poolSize
         pg.noticeHandler = PostgresNoticeLog.handler(logger)
         let pool = PostgresPool(configuration: pg, logger: { message in logger.warning("postgres", ["message": message]) })

@@ -82,16 +82,20 @@ struct DemoCommandTests {
         }
     }
 
-    /// `seed --demo --reset` on demo data: every table (append-only ledger and audit log
-    /// included) is gone, and migrating and seeding again gives the demo's first state.
+    /// `seed --demo --reset` on demo data: refused while the service is connected; once it has
+    /// stopped, every table (append-only ledger and audit log included) is gone, and migrating
+    /// and seeding again gives the demo's first state.
     @Test func resetStartsTheDemoOver() async throws {
-        try await TestApp.with { app in
+        let app = try await TestApp.start()
+        do {
             let seeds = TestApp.root.appendingPathComponent("seeds")
             _ = try await Seeder.seed(pool: app.admin, directory: seeds, demo: true)
             let token = try await app.login("coordinator@medic-nest.example", "medic-nest-demo")
             let patched = try await app.request(
                 "PATCH", "/v1/calls/\(try await app.openCallID())", token: token, json: ["evaluation_days": 20])
             #expect(patched.status == 200, "\(patched.text)")
+            await #expect(throws: DemoDatabase.ServiceRunning.self) { try await DemoDatabase.reset(app.admin, force: false) }
+            await app.server.shutdown()
             try await DemoDatabase.reset(app.admin, force: false)
             let tables = try await app.sql("SELECT count(*)::bigint AS n FROM pg_tables WHERE schemaname = 'public'")
             #expect(try tables.rows[0].decode("n", as: Int64.self) == 0)
@@ -110,6 +114,10 @@ struct DemoCommandTests {
             await #expect(throws: DemoDatabase.RealDataFound.self) { try await DemoDatabase.reset(app.admin, force: false) }
             try await DemoDatabase.reset(app.admin, force: true)
             _ = try await Migrator(pool: app.admin, directory: TestApp.root.appendingPathComponent("Migrations")).migrate()
+        } catch {
+            await app.stop()
+            throw error
         }
+        await app.admin.close()
     }
 }
