@@ -39,11 +39,14 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
         .validation([RuleViolation(field: field, rule: rule, message: message)])
     }
 
+    /// Roles as a problem member: their names, in order.
+    static func roleList(_ roles: [Role]) -> ProblemValue { .array(roles.map { .string($0.rawValue) }) }
+
     /// What an out-of-order step answers: the steps allowed now and who takes each
     /// (`next_actions`, as on an application), and with `needs` the steps still to come before it (`steps_needed`).
     static func invalidTransitionProblem(from: ApplicationStatus, action: String, needs: ApplicationStatus?) -> ProblemDetails {
         func list(_ actions: [NextAction]) -> ProblemValue {
-            .array(actions.map { .object(["action": .string($0.action), "roles": .array($0.roles.map { .string($0.rawValue) })]) })
+            .array(actions.map { .object(["action": .string($0.action), "roles": roleList($0.roles)]) })
         }
         let now = from.nextActions
         var detail = "'\(action)' is not allowed while the application is '\(from.rawValue)'."
@@ -71,7 +74,7 @@ public enum GrantsError: Error, Sendable, ProblemConvertible {
         case .forbidden(let d, let roles):
             return ProblemDetails(
                 .forbidden, title: "Forbidden", detail: d,
-                extensions: roles.isEmpty ? [:] : ["allowed_roles": .array(roles.map { .string($0.rawValue) })])
+                extensions: roles.isEmpty ? [:] : ["allowed_roles": Self.roleList(roles)])
         case .notFound(let d):
             return ProblemDetails(.notFound, title: "Not found", detail: d)
         case .validation(let v):

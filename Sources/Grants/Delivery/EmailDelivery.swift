@@ -82,21 +82,20 @@ final class EmailDelivery: Sendable {
             """
         ).rows
         guard !rows.isEmpty else { return 0 }
+        var batch = DeliveryOutcomes(succeededStatus: "sent", retryBaseSeconds: settings.retryBaseSeconds)
         var messages: [MailMessage] = []
-        var ids: [Int64] = []
-        var attempts: [Int64] = []
-        var results: [(id: Int64, outcome: SMTPOutcome)] = []
+        var sending: [(id: Int64, attempts: Int)] = []
         for row in rows {
             let id: Int64 = try row.decode("id")
             let note: NotificationResource
             do {
                 note = try NotificationResource(row: row, linkBase: settings.linkBase)
             } catch {
-                results.append((id, .permanent("cannot render: \(error)")))
+                batch.append(id, .failed("cannot render: \(error)"), attempts: 1, jitter: 0)
                 continue
             }
             guard let to = MailAddress(try row.decode("user_email"), displayName: try row.decode("user_name")) else {
-                results.append((id, .permanent("the user's e-mail address cannot be used in SMTP")))
+                batch.append(id, .failed("the user's e-mail address cannot be used in SMTP"), attempts: 1, jitter: 0)
                 continue
             }
             messages.append(
@@ -104,24 +103,20 @@ final class EmailDelivery: Sendable {
                     from: settings.from, to: to, subject: note.subject, body: note.body,
                     messageID: "notification-\(id)@\(settings.from.domain)", date: note.createdAt,
                     headers: [("X-ClusterXchange-Kind", note.kind.rawValue)]))
-            ids.append(id)
-            attempts.append(try row.decode("email_attempts", as: Int64.self))
+            sending.append((id, Int(clamping: try row.decode("email_attempts", as: Int64.self))))
         }
         let outcomes = await client.send(messages)
-        for (i, outcome) in outcomes.enumerated() where i < ids.count { results.append((ids[i], outcome)) }
-        let attemptsByID = Dictionary(uniqueKeysWithValues: zip(ids, attempts))
-        var batch = DeliveryOutcomes(succeededStatus: "sent", retryBaseSeconds: settings.retryBaseSeconds)
-        for (id, outcome) in results {
-            let attempt = Int(clamping: attemptsByID[id] ?? 1)
+        for (message, outcome) in zip(sending, outcomes) {
             switch outcome {
-            case .sent: batch.append(id, .succeeded, attempts: attempt, jitter: 0)
-            case .transient(let why): batch.append(id, .retry(why), attempts: attempt, jitter: Double.random(in: 0...1))
-            case .permanent(let why): batch.append(id, .failed(why), attempts: attempt, jitter: 0)
+            case .sent: batch.append(message.id, .succeeded, attempts: message.attempts, jitter: 0)
+            case .transient(let why): batch.append(message.id, .retry(why), attempts: message.attempts, jitter: Double.random(in: 0...1))
+            case .permanent(let why): batch.append(message.id, .failed(why), attempts: message.attempts, jitter: 0)
             }
         }
         try await record(batch)
-        if batch.failures > 0, let first = results.first(where: { $0.outcome != .sent }) {
-            logger.warning("e-mail not delivered", ["count": "\(batch.failures)", "first": "\(first.outcome)"])
+        if batch.failures > 0 {
+            logger.warning(
+                "e-mail not delivered", ["count": "\(batch.failures)", "first": batch.errors.first { !$0.isEmpty } ?? ""])
         }
         return rows.count
     }

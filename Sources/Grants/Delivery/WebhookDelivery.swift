@@ -97,13 +97,16 @@ final class WebhookDelivery: Sendable {
         ).rows
         guard !rows.isEmpty else { return 0 }
         var work: [Claimed] = []
-        var unusable: [(Int64, Int?, String, Bool)] = []
+        var batch = DeliveryOutcomes(succeededStatus: "delivered", retryBaseSeconds: settings.retryBaseSeconds)
+        // The receiver's HTTP status per row of `batch` (-1: none).
+        var codes: [Int64] = []
         for row in rows {
             let id: Int64 = try row.decode("id")
             guard let kind = NotificationKind(rawValue: try row.decode("kind")),
                 let status = ApplicationStatus(rawValue: try row.decode("status_after"))
             else {
-                unusable.append((id, nil, "unknown kind or status in storage", true))
+                batch.append(id, .failed("unknown kind or status in storage"), attempts: 1, jitter: 0)
+                codes.append(-1)
                 continue
             }
             let applicationID: Int64 = try row.decode("application_id")
@@ -131,8 +134,6 @@ final class WebhookDelivery: Sendable {
             for await r in group { out.append(r) }
             return out
         }
-        var batch = DeliveryOutcomes(succeededStatus: "delivered", retryBaseSeconds: settings.retryBaseSeconds)
-        var codes: [Int64] = []
         for (id, code, error, attempts) in results {
             codes.append(Int64(code ?? -1))
             if let code, (200..<300).contains(code) {
@@ -140,10 +141,6 @@ final class WebhookDelivery: Sendable {
             } else {
                 batch.append(id, .retry(error ?? ""), attempts: attempts, jitter: Double.random(in: 0...1))
             }
-        }
-        for (id, code, error, _) in unusable {
-            codes.append(Int64(code ?? -1))
-            batch.append(id, .failed(error), attempts: 0, jitter: 0)
         }
         _ = try await pool.query(
             """

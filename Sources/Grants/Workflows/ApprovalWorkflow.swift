@@ -12,14 +12,14 @@ enum ApprovalWorkflow {
     /// organisations) first, in the order a single approval takes them, so none deadlocks.
     @discardableResult
     static func lockProgramme(_ conn: PostgresConnection, applicationID: Int64) async throws -> ProgrammeRules {
-        try await lockedProgramme(conn, applicationID: applicationID).rules
+        try await programme(conn, applicationID: applicationID).rules
     }
 
     /// The programme's rules and the money still available (cap minus the running committed
     /// total that the ledger trigger maintains under the programme lock), read under that lock
     /// or, with `lock` false, as last committed (a single approval: the trigger checks the cap
     /// again under the lock when its commitment is booked at COMMIT).
-    static func lockedProgramme(_ conn: PostgresConnection, applicationID: Int64, lock: Bool = true) async throws -> (
+    static func programme(_ conn: PostgresConnection, applicationID: Int64, lock: Bool = true) async throws -> (
         rules: ProgrammeRules, availableCents: Int64
     ) {
         let row = try await conn.prepared(
@@ -34,12 +34,35 @@ enum ApprovalWorkflow {
         return (try ProgrammeResource.rules(from: row), available)
     }
 
+    /// The applications `ranking/apply` decides on: the call's evaluated and reserve ones (its
+    /// ranking reads the same set).
+    static func rankingCandidates(callID: Int64) -> PostgresQuery {
+        "a.call_id = \(callID) AND a.status IN ('evaluated', 'reserve')"
+    }
+
+    /// Locks what `ranking/apply` decides on before its batch: the candidates' rows, then their
+    /// visitor organisations', then the programme's. That is the order a single approval takes
+    /// them (application, organisation, programme at COMMIT), and all applications before any
+    /// organisation, since two candidates may share one: a ranking and a decision at the same
+    /// time wait for each other instead of deadlocking.
+    static func lockForRanking(_ conn: PostgresConnection, callID: Int64, programmeID: Int64) async throws {
+        let candidates = rankingCandidates(callID: callID)
+        _ = try await conn.query("SELECT a.id FROM applications a WHERE \(fragment: candidates) ORDER BY a.id FOR UPDATE")
+        _ = try await conn.query(
+            """
+            SELECT o.id FROM organisations o
+            WHERE o.id IN (SELECT a.organisation_id FROM applications a WHERE \(fragment: candidates))
+            ORDER BY o.id FOR NO KEY UPDATE
+            """)
+        _ = try await conn.query("SELECT id FROM programmes WHERE id = \(programmeID) FOR UPDATE")
+    }
+
     /// The answer to a single approval the ledger refused at COMMIT (it lost the race for the
     /// last money to another approval booked first): the same `budget_exceeded` as the check
     /// before it gives, with the money available now.
     static func refusedAtCommit(_ db: PostgresPool, applicationID: Int64) async throws -> GrantsError {
         try await db.withConnection { conn in
-            let (_, available) = try await lockedProgramme(conn, applicationID: applicationID, lock: false)
+            let (_, available) = try await programme(conn, applicationID: applicationID, lock: false)
             let requested: Int64 = try await conn.query(
                 "SELECT lump_sum_cents FROM applications WHERE id = \(applicationID)"
             ).single().decode("lump_sum_cents")
@@ -70,7 +93,7 @@ enum ApprovalWorkflow {
         guard app.status.apply(.approve) != nil else { throw GrantsError.invalidTransition(from: app.status, action: "approve") }
         // Once in the whole scheme (S): the earlier-visitors list may have grown since submission.
         try await SchemeChecks.refusePreviousVisit(conn, organisationID: app.organisationId, lockOrganisation: true)
-        let (rules, available) = try await lockedProgramme(conn, applicationID: applicationID, lock: !bookAtCommit)
+        let (rules, available) = try await programme(conn, applicationID: applicationID, lock: !bookAtCommit)
         let amount = app.lumpSumCents
         let visitor = try await conn.prepared(
             """

@@ -2,8 +2,9 @@ import Foundation
 import Postgres
 
 /// Storing a document under its application's lock: each kind by the role that provides it
-/// (`DocumentKind.uploadedBy`), evidence while the application is still open, the Commitment to Quality only once it is approved, and for that text the signature
-/// requests of every party still to sign it (DESIGN.md §7), in the same transaction.
+/// (`DocumentKind.uploadedBy`), evidence while the application is still open, the Commitment
+/// to Quality only once it is approved, and for that text the signature requests of every
+/// party still to sign it (DESIGN.md §7), in the same transaction.
 enum DocumentWorkflow {
     /// Statuses in which the applicant may still add evidence.
     static let closedStatuses: Set<ApplicationStatus> = [.withdrawn, .cancelled, .closed, .rejected, .ineligible]
@@ -23,7 +24,7 @@ enum DocumentWorkflow {
         if closedStatuses.contains(app.status) { throw GrantsError.invalidTransition(from: app.status, action: "upload_document") }
         // The four parties sign one text after approval; a new version voids earlier
         // signatures, so it cannot change once the agreement is signed.
-        let isCommitment = kind == DocumentKind.commitmentToQuality.rawValue
+        let isCommitment = DocumentKind(rawValue: kind) == .commitmentToQuality
         if isCommitment && app.status != .approved {
             throw GrantsError.invalidTransition(from: app.status, action: "upload_commitment_to_quality", needs: .approved)
         }

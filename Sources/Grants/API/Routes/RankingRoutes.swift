@@ -83,7 +83,7 @@ enum RankingRoutes {
             SELECT a.id, a.organisation_id, a.status, a.lump_sum_cents, a.submitted_at,
                    (extract(epoch FROM a.submitted_at) * 1000000)::bigint AS submitted_us, o.kind = 'sme' AS sme
             FROM applications a JOIN organisations o ON o.id = a.organisation_id
-            WHERE a.call_id = \(callID) AND a.status IN ('evaluated', 'reserve')
+            WHERE \(fragment: ApprovalWorkflow.rankingCandidates(callID: callID))
             ORDER BY a.id
             """
         ).rows
@@ -160,21 +160,7 @@ enum RankingRoutes {
         return try await ctx.db.write { conn in
             try await Idempotency.run(ctx, conn) {
                 let call = try await CallResource.load(conn, id: id)
-                // The candidates' rows, then their visitor organisations', then the programme's: the
-                // order a single approval takes them (application, organisation, programme at
-                // COMMIT), so a ranking and a decision at the same time wait instead of deadlocking.
-                _ = try await conn.query(
-                    """
-                    SELECT a.id FROM applications a WHERE a.call_id = \(id) AND a.status IN ('evaluated', 'reserve')
-                    ORDER BY a.id FOR UPDATE
-                    """)
-                _ = try await conn.query(
-                    """
-                    SELECT o.id FROM organisations o
-                    WHERE o.id IN (SELECT a.organisation_id FROM applications a WHERE a.call_id = \(id) AND a.status IN ('evaluated', 'reserve'))
-                    ORDER BY o.id FOR NO KEY UPDATE
-                    """)
-                _ = try await conn.query("SELECT id FROM programmes WHERE id = \(call.programmeId) FOR UPDATE")
+                try await ApprovalWorkflow.lockForRanking(conn, callID: id, programmeID: call.programmeId)
                 let (view, proposals) = try await compute(conn, callID: id)
                 let status = Dictionary(uniqueKeysWithValues: view.items.map { ($0.applicationId, $0.status) })
                 var applied: [Applied] = []
