@@ -44,4 +44,29 @@ struct AuditTrailTests {
             #expect(broken.json["first_broken_id"] as? Int == Int(target))
         }
     }
+
+    /// A chain is intact when its last row is cut off; the head, kept beside it, still names it.
+    @Test func aRowRemovedFromTheEndIsDetected() async throws {
+        try await TestApp.with { app in
+            let coordinator = try await app.staff("coordinator")
+            let auditor = try await app.staff("auditor")
+            _ = try await app.applicant(validatedBy: coordinator.token)
+            let ok = try await app.request("GET", "/v1/audit-log/verify", token: auditor.token)
+            #expect(ok.json["valid"] as? Bool == true)
+
+            // Only the chain moves its head.
+            await #expect(throws: (any Error).self) { _ = try await app.sql("UPDATE audit_chain_head SET last_id = 1") }
+            await #expect(throws: (any Error).self) { _ = try await app.sql("DELETE FROM audit_chain_head") }
+
+            let last: Int64 = try await app.sql("SELECT max(id) AS id FROM audit_log").rows[0].decode("id")
+            _ = try await app.admin.withConnection { conn in
+                _ = try await conn.query("SET session_replication_role = replica")
+                _ = try await conn.query("DELETE FROM audit_log WHERE id = \(last)")
+                _ = try await conn.query("SET session_replication_role = origin")
+            }
+            let broken = try await app.request("GET", "/v1/audit-log/verify", token: auditor.token)
+            #expect(broken.json["valid"] as? Bool == false)
+            #expect(broken.json["first_broken_id"] as? Int == Int(last))
+        }
+    }
 }

@@ -64,7 +64,8 @@ enum AuditRoutes {
                 id: "verifyAuditLog",
                 tag: .audit,
                 summary: "Verify the hash chain",
-                description: "Walks the whole chain recomputing every digest.",
+                description:
+                    "Walks the chain recomputing every digest, up to its head (the last row written); `first_broken_id` names the first row that does not match, or the head's id when rows are missing from the end.",
                 response: .json(Verification.self)),
             verify)
     }
@@ -98,17 +99,22 @@ enum AuditRoutes {
         return try page.response(items, id: \.id)
     }
 
-    /// Walks the whole chain in id order, in batches, recomputing each row's digest in SQL
-    /// with the same function the insert trigger used.
+    /// Walks the chain in id order, in batches, recomputing each row's digest in SQL with the
+    /// same function the insert trigger used, up to the head read first (rows appended during
+    /// the walk are left to the next one). The last row must be the head's: a row removed from
+    /// the end leaves an intact chain, and only the head still names it.
     @Sendable static func verify(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let head = try await ctx.db.prepared("SELECT last_id, last_hash FROM audit_chain_head").single()
+        let headID: Int64 = try head.decode("last_id")
+        let headHash: String = try head.decode("last_hash")
         var expectedPrev = String(repeating: "0", count: 64)
         var after: Int64 = 0
         var checked = 0
-        while true {
+        while after < headID {
             let rows = try await ctx.db.prepared(
                 """
                 SELECT a.id, a.prev_hash, a.hash, audit_row_digest(a) AS digest FROM audit_log a
-                WHERE a.id > \(after) ORDER BY a.id LIMIT 5000
+                WHERE a.id > \(after) AND a.id <= \(headID) ORDER BY a.id LIMIT 5000
                 """
             ).rows
             if rows.isEmpty { break }
@@ -124,6 +130,9 @@ enum AuditRoutes {
                 expectedPrev = hash
                 after = id
             }
+        }
+        if after != headID || expectedPrev != headHash {
+            return try .json(Verification(valid: false, checked: checked, firstBrokenId: headID))
         }
         return try .json(Verification(valid: true, checked: checked, firstBrokenId: nil))
     }
