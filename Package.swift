@@ -21,7 +21,10 @@ let package = Package(
         .target(name: "Evaluation", swiftSettings: strict),
         .target(name: "Mail", dependencies: ["Timestamps"], swiftSettings: strict),
         .target(name: "Signing", swiftSettings: strict),
-        .target(name: "Grants", dependencies: ["HTTP", "Postgres", "Evaluation", "Mail", "Signing", "Timestamps"], swiftSettings: strict),
+        .target(
+            name: "Grants", dependencies: ["HTTP", "Postgres", "Evaluation", "Mail", "Signing", "Timestamps"],
+            // The web console's files, served from disk (ConsoleAssets), not compiled.
+            exclude: ["Web/console"], swiftSettings: strict),
         .executableTarget(name: "clusterxchange", dependencies: ["Grants"], swiftSettings: strict),
         .executableTarget(
             name: "EvaluationBenchmark", dependencies: ["Evaluation"],

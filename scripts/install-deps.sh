@@ -12,8 +12,9 @@ pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   missing+=(postgresql postgresql-contrib)
 fi
+# Extra tools by command name, or COMMAND:PACKAGE where they differ (chromedriver:chromium-driver).
 for extra in "$@"; do
-  command -v "$extra" >/dev/null 2>&1 || missing+=("$extra")
+  command -v "${extra%%:*}" >/dev/null 2>&1 || missing+=("${extra#*:}")
 done
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -2,12 +2,12 @@
 # The Python tools the tests use, pinned, in .build/venv (created on first use; python3-venv
 # installed when missing and we are root): schemathesis and openapi-spec-validator for
 # scripts/api-checks.sh, aiosmtpd for the real SMTP server of the e-mail tests, icalendar to parse
-# the calendar feed
+# the calendar feed, selenium and axe-selenium-python for the console (scripts/console-checks.sh)
 # (Tests/GrantsTests/Support/smtp_sink.py). Idempotent and quiet when everything is there.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.build/venv"
-PINS="schemathesis==4.32.5 openapi-spec-validator==0.9.0 aiosmtpd==1.4.6 icalendar==7.3.2"
+PINS="schemathesis==4.32.5 openapi-spec-validator==0.9.0 aiosmtpd==1.4.6 icalendar==7.3.2 selenium==4.50.0 axe-selenium-python==2.1.6"
 mkdir -p "$ROOT/.build"
 if [ ! -x "$VENV/bin/python" ]; then
   if ! python3 -m venv "$VENV" >/dev/null 2>&1; then

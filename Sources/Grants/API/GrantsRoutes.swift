@@ -8,6 +8,8 @@ public enum GrantsRoutes {
     struct Operational: Sendable {
         var metrics: @Sendable () -> String = { "" }
         var migrations: Result<[Migrator.Migration], any Error> = .success([])
+        /// The console's files, read at start (nil: not served, as in the `openapi` command).
+        var console: Result<ConsoleAssets, any Error>?
     }
 
     /// The routes, failing when the declarations cannot be documented (a type the schema
@@ -42,6 +44,7 @@ public enum GrantsRoutes {
         NotificationRoutes.register(into: &table)
         WebhookRoutes.register(into: &table)
         CalendarRoutes.register(into: &table)
+        ConsoleRoutes.register(into: &table, console: operational.console)
         return table
     }
 

@@ -106,6 +106,7 @@ enum APITag: String, Sendable, CaseIterable {
     case previousVisitors = "previous-visitors"
     case audit
     case notifications
+    case console
 
     var summary: String {
         switch self {
@@ -129,6 +130,7 @@ enum APITag: String, Sendable, CaseIterable {
         case .previousVisitors: "Earlier ClusterXchange visitors of every partnership (once in the scheme)."
         case .audit: "The hash-chained audit trail."
         case .notifications: "In-app notifications, e-mail preferences and what is due for the caller (deadlines)."
+        case .console: "The web console: one page and its scripts, served by the service (no authentication to fetch them)."
         }
     }
 }

@@ -106,6 +106,7 @@ public struct GrantsConfiguration: Sendable {
     public var futureDateToleranceDays: Int = 1
     /// Project root: where `Migrations/`, `seeds/`, `openapi.json` and `.data/` are (`CX_ROOT`, default: the working directory).
     public var root: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    public var console: URL?
     /// `CX_DATA_DIR`: the embedded PostgreSQL's data folder (default `<root>/.data/postgres`).
     public var dataDirectory: URL?
 
@@ -204,6 +205,7 @@ public struct GrantsConfiguration: Sendable {
         r.int("REMINDER_INTERVAL_SECONDS", &c.reminderIntervalSeconds, 1...3600)
         r.int("FUTURE_DATE_TOLERANCE_DAYS", &c.futureDateToleranceDays, 0...7)
         if let root = env["CX_ROOT"], !root.isEmpty { c.root = URL(fileURLWithPath: root) }
+        if let console = env["CONSOLE_DIR"], !console.isEmpty { c.console = URL(fileURLWithPath: console) }
         if let d = env["CX_DATA_DIR"], !d.isEmpty { c.dataDirectory = URL(fileURLWithPath: d) }
         if !r.problems.isEmpty { throw ConfigurationError(problems: r.problems) }
         return c
@@ -232,6 +234,8 @@ public struct GrantsConfiguration: Sendable {
 
     public var migrationsDirectory: URL { root.appendingPathComponent("Migrations") }
     public var seedsDirectory: URL { root.appendingPathComponent("seeds") }
+    /// `CONSOLE_DIR`: the web console's files (default `<root>/Sources/Grants/Web/console`).
+    public var consoleDirectory: URL { console ?? root.appendingPathComponent("Sources/Grants/Web/console") }
     public var embeddedDataDirectory: URL { dataDirectory ?? root.appendingPathComponent(".data/postgres") }
 }
 

@@ -44,7 +44,8 @@ public final class GrantsServer: Sendable {
                 let http = serverBox.withLock { $0?.metrics.prometheusText() } ?? ""
                 return http + PoolMetrics.text(pool.statistics)
             },
-            migrations: Result { try Migrator.load(configuration.migrationsDirectory) })
+            migrations: Result { try Migrator.load(configuration.migrationsDirectory) },
+            console: Result { try ConsoleAssets(directory: configuration.consoleDirectory) })
         let table = try GrantsRoutes.table(maxDocumentBytes: configuration.maxDocumentBytes, operational: operational)
 
         var http = HTTPServerConfiguration()

@@ -1,0 +1,11 @@
+// The auditor's pages.
+import { h, pageTitle } from './ui.js';
+
+function home() {
+  return h('div', {}, pageTitle('Welcome'), h('p', {}, 'The auditor console.'));
+}
+
+export default {
+  nav: [['#/', 'Home']],
+  routes: [['/', home]],
+};

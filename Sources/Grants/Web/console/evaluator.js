@@ -1,0 +1,11 @@
+// The evaluator's pages.
+import { h, pageTitle } from './ui.js';
+
+function home() {
+  return h('div', {}, pageTitle('Welcome'), h('p', {}, 'The evaluator console.'));
+}
+
+export default {
+  nav: [['#/', 'Home']],
+  routes: [['/', home]],
+};

@@ -1,0 +1,4 @@
+"""The auditor's journeys in the console."""
+
+JOURNEYS = []
+PAGES = []

@@ -1,0 +1,4 @@
+"""The coordinator's journeys in the console."""
+
+JOURNEYS = []
+PAGES = []

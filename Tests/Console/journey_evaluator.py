@@ -1,0 +1,4 @@
+"""The evaluator's journeys in the console."""
+
+JOURNEYS = []
+PAGES = []
