@@ -23,6 +23,8 @@ COPY --from=build /clusterxchange /usr/local/bin/clusterxchange
 COPY Migrations ./Migrations
 COPY seeds ./seeds
 COPY openapi.json ./openapi.json
+# The web console, served from these files at / (CONSOLE_DIR overrides the place).
+COPY Sources/Grants/Web/console ./Sources/Grants/Web/console
 # Two malloc arenas: glibc would give each allocating thread its own (issue 10, Benchmarks/results.md).
 ENV CX_ROOT=/app HOST=0.0.0.0 PORT=8080 MALLOC_ARENA_MAX=2
 USER clusterxchange

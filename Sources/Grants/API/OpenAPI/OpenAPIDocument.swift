@@ -89,11 +89,15 @@ enum OpenAPIDocument {
         o["x-roles"] = .strings(route.roles.map(sortedRoles) ?? [])
         if route.roles == nil { o["security"] = [] }
 
-        let path = openAPIPath(route.path)
         var parameters: [OrderedJSON] = []
-        if path.contains("{id}") { parameters.append(parameterRef("Id")) }
-        if path.contains("{change_id}") { parameters.append(parameterRef("ChangeId")) }
-        if path.contains("{delivery_id}") { parameters.append(parameterRef("DeliveryId")) }
+        for name in route.path.split(separator: "/").filter({ $0.hasPrefix(":") }).map({ String($0.dropFirst()) }) {
+            switch name {
+            case "id": parameters.append(parameterRef("Id"))
+            case "change_id": parameters.append(parameterRef("ChangeId"))
+            case "delivery_id": parameters.append(parameterRef("DeliveryId"))
+            default: parameters.append(["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]])
+            }
+        }
         if route.isPaged { parameters += [parameterRef("Limit"), parameterRef("Cursor")] }
         for q in route.query {
             parameters.append([
@@ -183,7 +187,7 @@ enum OpenAPIDocument {
             codes.append(.unauthenticated)
             if roles != .everyone { codes.append(.forbidden) }
         }
-        if path.contains("{id}") { codes.append(.notFound) }
+        if path.contains("{") { codes.append(.notFound) }
         if route.traits.contains(.ifMatch) { codes.append(.preconditionFailed) }
         if takesJSON || upload { codes += [.payloadTooLarge, .unsupportedMediaType] }
         if takesJSON || upload || hasQuery || route.traits.contains(.idempotent) { codes.append(.validationFailed) }
