@@ -10,7 +10,7 @@ DRILL_PGDATA := $(CURDIR)/.data/drill-postgres
 PG_BINDIR    := $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 RUN_AS_PG    := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --")
 
-.PHONY: all deps build release run reset walkthrough test test-swift test-fuzz-replay test-api fuzz bench soak clean stop-test-db openapi lint format
+.PHONY: all deps build release run reset walkthrough test test-swift test-fuzz-replay test-api test-console fuzz bench soak clean stop-test-db openapi lint format
 
 all: build
 
@@ -54,6 +54,7 @@ test: deps
 	$(MAKE) test-swift
 	$(MAKE) test-fuzz-replay
 	$(MAKE) test-api
+	$(MAKE) test-console
 
 # The style in .swift-format; `make format` applies it.
 lint:
@@ -80,6 +81,10 @@ fuzz: deps
 
 test-api:
 	@scripts/api-checks.sh
+
+## The web console in headless Chromium: every role's journey, axe, screenshots in .build/console.
+test-console:
+	@scripts/console-checks.sh
 
 stop-test-db:
 	@for d in "$(TEST_PGDATA)" "$(DRILL_PGDATA)"; do if [ -f "$$d/postmaster.pid" ]; then \

@@ -8,11 +8,12 @@
 #   scripts/console-checks.sh                    # all of it (make test runs this)
 #   scripts/console-checks.sh journey_applicant  # one journey module or function
 #   CONSOLE_KEEP=1 scripts/console-checks.sh     # leave the server running (prints its URL)
+#   CONSOLE_WORK=.build/console-x CONSOLE_DATA_DIR=.data/console-x scripts/console-checks.sh  # a second run beside
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BIN="${BIN:-$ROOT/.build/debug/clusterxchange}"
-WORK="$ROOT/.build/console"
+WORK="${CONSOLE_WORK:-$ROOT/.build/console}"
 DATA_DIR="${CONSOLE_DATA_DIR:-$ROOT/.data/console-postgres}"
 
 scripts/install-deps.sh chromium chromedriver:chromium-driver
@@ -28,8 +29,9 @@ stop_postgres() {
 }
 
 mkdir -p "$WORK"
-exec 9> "$ROOT/.build/console-checks.lock"
-flock -w 900 9 || { echo "another console-checks run holds .build/console-checks.lock" >&2; exit 1; }
+# One run at a time per data folder (CONSOLE_WORK and CONSOLE_DATA_DIR let runs go side by side).
+exec 9> "$WORK/.lock"
+flock -w 900 9 || { echo "another console-checks run holds $WORK/.lock" >&2; exit 1; }
 
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 BASE="http://127.0.0.1:$PORT"
@@ -52,7 +54,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 stop_postgres
-rm -rf "$DATA_DIR" "$WORK"/*.png
+rm -rf "$DATA_DIR" "$WORK"/*.png "$WORK/downloads"
 if ! timeout 120 "$BIN" seed --demo > "$WORK/seed.log" 2>&1; then
   cat "$WORK/seed.log" >&2
   echo "console-checks: clusterxchange seed --demo failed" >&2

@@ -59,6 +59,11 @@ class Browser:
                     f"--window-size={size[0]},{size[1]}"):
             options.add_argument(arg)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        self.downloads = OUT / "downloads"
+        self.downloads.mkdir(parents=True, exist_ok=True)
+        options.add_experimental_option("prefs", {
+            "download.default_directory": str(self.downloads.resolve()), "download.prompt_for_download": False,
+        })
         service = Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
         self.driver = webdriver.Chrome(service=service, options=options)
         self.driver.set_window_size(*size)
@@ -181,6 +186,22 @@ class Browser:
     def logout(self):
         self.click("Log out")
         self.wait(lambda d: d.execute_script("return location.hash.startsWith('#/login')"), 10, "the login page")
+
+    def downloaded(self, name: str, timeout=15) -> bytes:
+        """The bytes of a file the page saved as `name` (waits for the download to finish)."""
+        path = self.downloads / name
+        self.wait(lambda _: path.exists() and path.stat().st_size > 0 and not Path(str(path) + ".crdownload").exists(),
+                  timeout, f"the download {name}")
+        return path.read_bytes()
+
+    def run_cli(self, *args: str) -> str:
+        """The service's own command line (CX_BIN), for demo-only steps such as
+        `demo-exchange-took-place`; never a shortcut for what a person does in the console."""
+        import subprocess
+        out = subprocess.run([os.environ["CX_BIN"], *args], capture_output=True, text=True, timeout=60, check=False)
+        if out.returncode != 0:
+            raise Failure(f"{' '.join(args)} failed: {out.stderr[-800:]}")
+        return out.stdout
 
     # ---- evidence ---------------------------------------------------------------------------
     def screenshot(self, name: str):

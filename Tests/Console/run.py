@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 from harness import BASE, DESKTOP, PHONE, Browser, Failure  # noqa: E402
 
-MODULES = ["journey_applicant", "journey_evaluator", "journey_coordinator", "journey_auditor"]
+MODULES = ["journey_session", "journey_applicant", "journey_evaluator", "journey_coordinator", "journey_auditor"]
 
 
 def headers_check() -> list[str]:

@@ -70,7 +70,7 @@ public enum SchemeRules {
                 .init(
                     field: "host_acceptance", rule: ProblemCode.hostAcceptanceMissing.rawValue,
                     message: "the host has not accepted the match yet: a user of the host organisation accepts it "
-                        + "(POST /v1/applications/{id}/host-decision), or a coordinator records the host's written acceptance"))
+                        + "(its hosted exchanges), or a coordinator records the host's written acceptance"))
         }
         v += declarationViolations(f.declarations, hasResidencePermit: f.hasResidencePermit)
         v += travelViolations(start: f.activityStart, end: f.activityEnd, travelStart: f.travelStart, travelEnd: f.travelEnd)

@@ -53,6 +53,8 @@ async function render() {
     const role = roles[session.user.role];
     match = matchRoute(role.routes, path) || { page: notFoundPage, params: {} };
   }
+  // The old page goes at once: nobody reads (or a test checks) a page that is being replaced.
+  show(main, h('p', { class: 'loading', role: 'status' }, 'Loading…'));
   try {
     const node = await match.page(match.params, query);
     if (mine !== renderCount) return; // a newer navigation won
