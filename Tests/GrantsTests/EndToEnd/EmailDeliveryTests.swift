@@ -66,7 +66,7 @@ struct EmailDeliveryTests {
             let body = (m["body"] as? String ?? "").replacingOccurrences(of: "\r\n", with: "\n")
             #expect(body.contains("Genomică SRL names your organisation as the host of Ana Popescu"), "\(body)")
             #expect(body.contains("visiting Clúster de Salud de Madrid"))
-            #expect(body.hasSuffix("https://grants.medic-nest.example/applications/\(id)\n"), "\(body)")
+            #expect(body.hasSuffix("https://grants.medic-nest.example/#/applications/\(id)\n"), "\(body)")
             let raw = m["raw"] as? String ?? ""
             #expect(raw.split(separator: "\r\n", omittingEmptySubsequences: false).allSatisfy { $0.utf8.count <= 78 }, "\(raw)")
             #expect((m["date"] as? String)?.hasSuffix("+0000") == true)

@@ -37,7 +37,7 @@ struct NotificationTests {
             let asked = try await notifications(app, host.token)
             #expect(kinds(asked) == ["match_to_accept"])
             let first = try #require(asked.first)
-            #expect(first["link"] as? String == "https://grants.medic-nest.example/applications/\(id)")
+            #expect(first["link"] as? String == "https://grants.medic-nest.example/#/applications/\(id)")
             #expect((first["subject"] as? String)?.contains("application \(id)") == true, "\(first)")
             #expect((first["body"] as? String)?.contains("Genomica SRL names your organisation as the host") == true, "\(first)")
             #expect(first["read_at"] == nil && first["email"] as? String == "pending", "unread")

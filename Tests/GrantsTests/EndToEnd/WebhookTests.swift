@@ -70,7 +70,7 @@ struct WebhookTests {
             let event = try #require(ok.first?["body"] as? [String: Any])
             #expect(event["kind"] as? String == "submission_received" && event["application_id"] as? Int == id)
             #expect(event["status"] as? String == "submitted")
-            #expect(event["link"] as? String == "https://grants.medic-nest.example/applications/\(id)")
+            #expect(event["link"] as? String == "https://grants.medic-nest.example/#/applications/\(id)")
             #expect((event["subject"] as? String)?.hasPrefix("New submission") == true)
             #expect(ok.first?["idempotency_key"] as? String == event["id"] as? String)
             #expect(ok.first?["event"] as? String == "submission_received")

@@ -56,5 +56,7 @@ struct NotificationResource: Codable, Sendable {
         body = text.body
     }
 
-    static func link(_ base: String, applicationID: Int64) -> String { "\(base)/applications/\(applicationID)" }
+    /// The application's page in the web console (served at `/`): after logging in, the reader
+    /// lands on it.
+    static func link(_ base: String, applicationID: Int64) -> String { "\(base)/#/applications/\(applicationID)" }
 }

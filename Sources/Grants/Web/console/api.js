@@ -49,7 +49,8 @@ export class ApiError extends Error {
 /**
  * Calls the API. `json` is sent as the body; `body` is sent as-is (a File for uploads) with
  * `contentType`. Resolves to the decoded JSON (or text for other media types, or null for
- * 204); rejects with ApiError carrying the problem details.
+ * 204; `as: 'blob' | 'text' | 'tagged'` for a Blob, the text, or `{value, etag}`); rejects with
+ * ApiError carrying the problem details.
  */
 export async function api(method, path, { json, body, contentType, headers = {}, as = 'auto', signal } = {}) {
   const h = { Accept: 'application/json', ...headers };
@@ -77,6 +78,8 @@ export async function api(method, path, { json, body, contentType, headers = {},
     throw new ApiError(response.status, await problemOf(response));
   }
   if (response.status === 204) return null;
+  // `tagged`: the JSON with the answer's ETag, for an `If-Match` on the edit that follows.
+  if (as === 'tagged') return { value: await response.json(), etag: response.headers.get('ETag') };
   if (as === 'blob') return response.blob();
   if (as === 'text') return response.text();
   const type = response.headers.get('Content-Type') || '';

@@ -72,9 +72,13 @@ export function announce(message) {
   });
 }
 
+let fieldCount = 0;
+
 /** A labelled input. `name` is the API's member (snake_case path), used to place errors. */
 export function field(label, name, { type = 'text', value = '', required = false, hint, options, attrs = {} } = {}) {
-  const id = `f-${name.replace(/[^a-z0-9_]/gi, '-')}`;
+  // Unique on the page: two forms may ask for the same member (a reason per proposal), and each
+  // label must point at its own control.
+  const id = `f-${name.replace(/[^a-z0-9_]/gi, '-')}-${++fieldCount}`;
   const hintID = hint ? `${id}-hint` : undefined;
   const errorID = `${id}-error`;
   let control;
