@@ -32,6 +32,24 @@ struct SeedTests {
             #expect((programme.json["rules"] as? [String: Any])?["per_visit_cap_cents"] as? Int == 110_000)
             let hosts = try await app.request("GET", "/v1/hosts?limit=200", token: token)
             #expect(Set(hosts.items.compactMap { $0["country"] as? String }).isSuperset(of: ["RO", "BE", "GR", "ES", "SI", "BG", "BA"]))
+
+            // The directory's filters (the console's host search): kind, and text in the name or city.
+            let clusters = try await app.request("GET", "/v1/hosts?kind=cluster&limit=200", token: token)
+            #expect(!clusters.items.isEmpty)
+            #expect(clusters.items.allSatisfy { $0["kind"] as? String == "cluster" })
+            #expect(clusters.items.count < hosts.items.count)
+            let some = try #require(hosts.items.first)
+            let name = try #require(some["legal_name"] as? String)
+            let word = String(name.split(separator: " ").max { $0.count < $1.count } ?? "")
+            let found = try await app.request(
+                "GET", "/v1/hosts?q=\(word.uppercased().addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")", token: token)
+            #expect(found.items.contains { $0["id"] as? Int == some["id"] as? Int })
+            #expect(
+                found.items.allSatisfy {
+                    "\($0["legal_name"] ?? "") \($0["city"] ?? "")".lowercased().contains(word.lowercased())
+                })
+            #expect(try await app.request("GET", "/v1/hosts?q=%25", token: token).items.isEmpty)
+            #expect(try await app.request("GET", "/v1/hosts?kind=giant", token: token).status == 422)
         }
     }
 }

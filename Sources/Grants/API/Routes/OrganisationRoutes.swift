@@ -131,7 +131,11 @@ enum OrganisationRoutes {
                 description: "Validated organisations open to hosting; public profile only.",
                 response: .page(HostResource.self),
                 query: [
-                    QueryParameter(name: "country", kind: .country, description: "only hosts in this country")
+                    QueryParameter(name: "country", kind: .country, description: "only hosts in this country"),
+                    .oneOf("kind", OrganisationKind.self, "only hosts of this kind"),
+                    QueryParameter(
+                        name: "q", kind: .text(maxLength: 100),
+                        description: "only hosts whose legal name or city contains this text (ignoring case)"),
                 ]),
             hosts)
     }
@@ -362,11 +366,16 @@ enum OrganisationRoutes {
     @Sendable static func hosts(_ ctx: RequestContext) async throws -> HTTPResponse {
         let page = try Page(ctx.request)
         let country = ctx.query.text("country")
+        let kind = ctx.query.choice("kind", as: OrganisationKind.self)?.rawValue
+        let text = ctx.query.text("q")?.lowercased()
+        // strpos, not LIKE: the text is matched as typed, with no wildcard in it.
         let rows = try await ctx.db.query(
             """
             SELECT o.id, o.legal_name, o.kind, o.country, o.city, o.latitude, o.longitude FROM organisations o
             WHERE o.id > \(page.afterID) AND o.status = 'validated' AND o.open_to_hosting
               AND (\(country)::text IS NULL OR o.country = \(country))
+              AND (\(kind)::text IS NULL OR o.kind = \(kind))
+              AND (\(text)::text IS NULL OR strpos(lower(o.legal_name), \(text)) > 0 OR strpos(lower(o.city), \(text)) > 0)
             ORDER BY o.id LIMIT \(page.fetchLimit)
             """
         ).rows

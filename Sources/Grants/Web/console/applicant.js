@@ -200,9 +200,12 @@ async function hostsPage(_params, query) {
   const kind = query.get('kind') || '';
   const q = (query.get('q') || '').trim();
   const all = await hosts();
-  const listed = country ? await allPages(`/v1/hosts?limit=100&country=${encodeURIComponent(country)}`) : all;
-  const needle = q.toLocaleLowerCase();
-  const shown = listed.filter((o) => (!kind || o.kind === kind) && (!needle || o.legal_name.toLocaleLowerCase().includes(needle) || o.city.toLocaleLowerCase().includes(needle)));
+  // The directory filters on the service (country, kind, text in the name or city).
+  const filter = new URLSearchParams({ limit: '100' });
+  if (country) filter.set('country', country);
+  if (kind) filter.set('kind', kind);
+  if (q) filter.set('q', q.slice(0, 100));
+  const shown = country || kind || q ? await allPages(`/v1/hosts?${filter}`) : all;
   const countries = [...new Set(all.map((o) => o.country))].sort();
   const ownID = myOrganisation()?.id;
   const filters = form({ 'aria-label': 'Filter hosts', class: 'filters' }, [
