@@ -184,6 +184,17 @@ def scores_and_submits(b: Browser):
     if not re.search(r"\bsubmitted\b", row):
         raise Failure(f"the assignment does not read as submitted: {row!r}")
 
+    # Coming back later, the evaluator sees the sheet they submitted, filled in again.
+    b.go(f"#/assignments/{aid}")
+    b.wait_text("Your score sheet is recorded")
+    for k in keys:
+        shown = b.field(label(k)).get_attribute("value")
+        if float(shown or "nan") != float(values[k]):
+            raise Failure(f"the stored score of {k} is not filled in again: {shown!r}, expected {values[k]}")
+    kept = b.field(f"{keys[-1].replace('_', ' ').capitalize()} comment").get_attribute("value")
+    if kept != "Clear follow-up plan.":
+        raise Failure(f"the stored comment is not filled in again: {kept!r}")
+
 
 def declares_conflict(b: Browser):
     """Declaring a conflict needs details and voids the assignment: the application stays hidden."""

@@ -69,8 +69,23 @@ struct EvaluationWorkflowTests {
                 "PUT", "/v1/assignments/\(a3)/scores", token: s.evaluators[2].token,
                 json: ["scores": ["relevance": 4.5, "quality": 3.5, "impact": 2.5]])
             #expect(diverged.json["status"] as? String == "in_evaluation")
-            #expect(diverged.json["divergence"] as? [String] == ["impact"])
-            #expect(diverged.json["needs_consensus"] as? Bool == true)
+            // The evaluator sees their own sheet only: nothing of the colleague they diverge from.
+            let ownSheets = diverged.json["sheets"] as? [[String: Any]] ?? []
+            #expect(ownSheets.map { $0["assignment_id"] as? Int } == [a3])
+            #expect((diverged.json["assignments"] as? [[String: Any]] ?? []).map { $0["id"] as? Int } == [a3])
+            #expect(diverged.json["aggregate"] is NSNull)
+            #expect(diverged.json["divergence"] as? [String] == [])
+            // Each comes back to their own sheet; another's assignment is not found.
+            let own = try await app.request("GET", "/v1/assignments/\(a2)", token: s.evaluators[1].token)
+            #expect(own.status == 200)
+            #expect((own.json["assignment"] as? [String: Any])?["status"] as? String == "submitted")
+            #expect(((own.json["sheet"] as? [String: Any])?["scores"] as? [String: Any])?["quality"] as? Double == 3.5)
+            #expect(((own.json["sheet"] as? [String: Any])?["comments"] as? [String: Any])?["impact"] as? String == "strong follow-up")
+            #expect(try await app.request("GET", "/v1/assignments/\(a2)", token: s.evaluators[2].token).status == 404)
+            #expect(try await app.request("GET", "/v1/assignments/\(a2)", token: s.coordinator.token).status == 200)
+            let coordinatorView = try await app.request("GET", "/v1/applications/\(id)/evaluation", token: s.coordinator.token)
+            #expect(coordinatorView.json["divergence"] as? [String] == ["impact"])
+            #expect(coordinatorView.json["needs_consensus"] as? Bool == true)
 
             // Not rankable until consensus.
             let call = try await app.openCallID()

@@ -54,6 +54,18 @@ enum EvaluationRoutes {
             listAssignments)
         table.add(
             Route(
+                .GET,
+                "/v1/assignments/:id",
+                roles: [.evaluator, .coordinator, .auditor],
+                id: "getAssignment",
+                tag: .evaluation,
+                summary: "Get an assignment",
+                description: "The assignment with its score sheet once submitted. An evaluator sees only their own "
+                    + "(another's is 404).",
+                response: .json(AssignmentDetail.self)),
+            getAssignment)
+        table.add(
+            Route(
                 .POST,
                 "/v1/assignments/:id/declaration",
                 roles: [.evaluator],
@@ -128,6 +140,36 @@ enum EvaluationRoutes {
             """
         ).rows
         return try page.response(try rows.map(AssignmentResource.init(row:)), id: \.id)
+    }
+
+    /// One assignment and its sheet: what an evaluator comes back to after scoring.
+    struct AssignmentDetail: Codable, Sendable {
+        var assignment: AssignmentResource
+        var sheet: SheetView?
+    }
+
+    @Sendable static func getAssignment(_ ctx: RequestContext) async throws -> HTTPResponse {
+        let (id, user) = (try ctx.id(), try ctx.user)
+        let mine: Int64? = user.role == .evaluator ? user.userID : nil
+        let detail = try await ctx.db.withConnection { conn in
+            let assignment = try AssignmentResource(
+                row: try await conn.query(
+                    """
+                    SELECT \(unescaped: AssignmentResource.columns) FROM \(unescaped: AssignmentResource.from)
+                    WHERE s.id = \(id) AND (\(mine)::bigint IS NULL OR s.evaluator_id = \(mine))
+                    """
+                ).single())
+            let sheet = try await EvaluationStore.sheets(conn, applicationIDs: [assignment.applicationId])[assignment.applicationId]?
+                .first { $0.assignmentID == id }
+            return AssignmentDetail(
+                assignment: assignment,
+                sheet: sheet.map {
+                    SheetView(
+                        assignmentId: $0.assignmentID, evaluatorId: $0.evaluatorID, scores: points($0.halfPoints),
+                        comments: $0.comments, comment: $0.comment, submittedAt: $0.submittedAt)
+                })
+        }
+        return try .json(detail)
     }
 
     static func loadAssignment(_ conn: PostgresConnection, id: Int64, evaluator: Int64) async throws -> AssignmentResource {
@@ -212,7 +254,7 @@ enum EvaluationRoutes {
                 after: ["application_id": String(app.id), "scores": sheet])
             let inputs = try await Inputs.load(conn, app.id)
             app = try await completeIfReady(conn, app, call: call, inputs: inputs, audit: audit)
-            return try await evaluationView(conn, app, call: call, inputs: inputs)
+            return try await evaluationView(conn, app, call: call, inputs: inputs).forEvaluator(user.userID)
         }
         return try .json(view)
     }
@@ -304,6 +346,25 @@ enum EvaluationRoutes {
             try c.encode(needsConsensus, forKey: .needsConsensus)
             try c.encode(assignments, forKey: .assignments)
         }
+
+        /// What an applicant sees once decided: the aggregate alone, no one's sheet.
+        func forApplicant() -> EvaluationView {
+            var v = self
+            (v.sheets, v.assignments, v.divergence, v.consensus, v.needsConsensus) = ([], [], [], nil, false)
+            return v
+        }
+
+        /// What an evaluator sees: their own sheet and assignment only. Scoring is independent, so
+        /// nothing of another evaluator's sheet reaches them, neither directly nor through the
+        /// aggregate, the divergence or the consensus (an evaluator who saw a diverging colleague's
+        /// scores could re-score to close the gap while the evaluation is open).
+        func forEvaluator(_ evaluatorID: Int64) -> EvaluationView {
+            var v = self
+            v.sheets = sheets.filter { $0.evaluatorId == evaluatorID }
+            v.assignments = assignments.filter { $0.evaluatorId == evaluatorID }
+            (v.aggregate, v.divergence, v.consensus, v.needsConsensus) = (nil, [], nil, false)
+            return v
+        }
     }
 
     static func points(_ halfPoints: [String: Int]) -> [String: Double] { halfPoints.mapValues { Double($0) / 2 } }
@@ -354,16 +415,12 @@ enum EvaluationRoutes {
         let view = try await ctx.db.withConnection { conn in
             let app = try await ApplicationResource.load(conn, id: id, for: user)
             let call = try await CallResource.load(conn, id: app.callId)
-            var view = try await evaluationView(conn, app, call: call, inputs: try await Inputs.load(conn, app.id))
+            let view = try await evaluationView(conn, app, call: call, inputs: try await Inputs.load(conn, app.id))
             if user.role == .applicant {
                 guard ApplicationStatus.decided.contains(app.status) else {
                     throw GrantsError.forbidden("the evaluation is visible after the decision")
                 }
-                view.sheets = []
-                view.assignments = []
-                view.divergence = []
-                view.consensus = nil
-                view.needsConsensus = false
+                return view.forApplicant()
             }
             return view
         }

@@ -39,6 +39,12 @@ extension AssignmentResource: DocumentedSchema {
     static let schemaHints = SchemaHints(fields: ["status": F.oneOf(AssignmentStatus.self)])
 }
 
+extension EvaluationRoutes.AssignmentDetail: DocumentedSchema {
+    static let schemaName = "AssignmentDetail"
+    static let schemaHints = SchemaHints(
+        "An assignment and its score sheet (null until submitted; a void assignment's sheet is not shown).")
+}
+
 extension EvaluationRoutes.SheetView: DocumentedSchema {
     static let schemaName = "ScoreSheet"
 }
@@ -56,7 +62,8 @@ extension EvaluationRoutes.EvaluationView: DocumentedSchema {
     static let schemaName = "EvaluationView"
     static let schemaHints = SchemaHints(
         "Sheets, aggregate (per criterion and weighted), divergence and consensus. An applicant sees only the aggregate of its "
-            + "own application, once decided.",
+            + "own application, once decided. An evaluator (the answer to their score sheet) sees only their own sheet and "
+            + "assignment: no aggregate, divergence or consensus, so scoring stays independent.",
         fields: [
             "status": F.oneOf(ApplicationStatus.self),
             "divergence": ["description": "criteria on which evaluators differ by more than the call's limit"],

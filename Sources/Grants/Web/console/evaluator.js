@@ -2,7 +2,7 @@
 // declaration of interests first (the service refuses the application until it is made), then
 // the application and its score sheet, one control per criterion of the call in half points,
 // the weighted score computed as it is typed, and every refusal shown beside its criterion.
-import { api, allPages } from './api.js';
+import { api, allPages, ApiError } from './api.js';
 import { h, show, pageTitle, section, table, badge, date, money, words, link, announce, field, form } from './ui.js';
 
 const MAX_POINTS = 5; // docs/rules.md §8: scores run from 0 to 5 in half points
@@ -52,19 +52,25 @@ async function assignmentsPage() {
 
 // ---- one assignment ---------------------------------------------------------------------------
 
+/** The assignment and its submitted sheet (null when there is none), or null when not yours. */
 async function findAssignment(id) {
-  const items = await allPages('/v1/assignments');
-  return items.find((a) => String(a.id) === String(id)) || null;
+  try {
+    return await api('GET', `/v1/assignments/${encodeURIComponent(id)}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }
 
 async function assignmentPage({ id }) {
-  const assignment = await findAssignment(id);
+  const found = await findAssignment(id);
+  const assignment = found?.assignment;
   if (!assignment) {
     return h('div', {}, pageTitle('Assignment not found'),
       h('p', {}, `There is no assignment ${id} for you.`), link('#/', 'Back to your assignments'));
   }
   const root = h('div', { class: 'ev-assignment' });
-  await renderAssignment(root, assignment);
+  await renderAssignment(root, assignment, { sheet: found.sheet });
   return root;
 }
 
@@ -76,7 +82,7 @@ function summary(assignment) {
     h('dt', {}, 'Status'), h('dd', {}, badge(assignment.status)));
 }
 
-async function renderAssignment(root, assignment, { focus } = {}) {
+async function renderAssignment(root, assignment, { focus, sheet = null } = {}) {
   const parts = [pageTitle(`Assignment ${assignment.id}`), summary(assignment), h('p', {}, link('#/', 'Back to your assignments'))];
   if (assignment.status === 'pending_declaration') {
     parts.push(declarationForm(root, assignment));
@@ -92,7 +98,7 @@ async function renderAssignment(root, assignment, { focus } = {}) {
     parts.push(
       h('p', { class: 'notice' }, `You declared no conflict of interest on ${date(assignment.declared_at)}.`),
       applicationSection(application),
-      scoreSheet(root, assignment, application, call));
+      scoreSheet(root, assignment, application, call, sheet));
   }
   show(root, parts);
   if (focus) root.querySelector(focus)?.focus();
@@ -159,10 +165,10 @@ function weighted(criteria, scores) {
   return { value: sum / 20000, scored };
 }
 
-function scoreSheet(root, assignment, application, call) {
+function scoreSheet(root, assignment, application, call, stored = null) {
   const criteria = call.criteria || [];
   const open = application.status === 'in_evaluation';
-  const output = h('output', { name: 'weighted', id: 'ev-weighted', 'aria-live': 'polite', for: criteria.map((c) => `f-scores-${c.key}`).join(' ') }, '—');
+  const output = h('output', { name: 'weighted', id: 'ev-weighted', 'aria-live': 'polite' }, '—');
   const outputNote = h('span', { class: 'hint', id: 'ev-weighted-note' });
 
   const controls = criteria.map((c) => h('fieldset', { class: 'ev-criterion' },
@@ -218,16 +224,30 @@ function scoreSheet(root, assignment, application, call) {
       : scored < criteria.length ? `(${scored} of ${criteria.length} criteria scored so far)`
         : value >= call.overall_minimum ? `(at or above the overall minimum of ${call.overall_minimum})` : `(below the overall minimum of ${call.overall_minimum})`;
   };
+  output.setAttribute('for', [...f.querySelectorAll('.ev-score')].map((el) => el.id).join(' '));
   f.addEventListener('input', (event) => {
     if (event.target.classList?.contains('ev-score')) update();
   });
   update();
 
-  const intro = assignment.status === 'submitted'
-    ? h('p', { class: 'notice' }, 'You have submitted your score sheet. The service does not show a submitted sheet back to its evaluator; while the evaluation is open, submitting again replaces it.')
+  // A submitted sheet is shown and filled in again, so a second submission changes only what
+  // the evaluator changes (comments included).
+  if (stored) {
+    showRecorded(recorded, criteria, stored, { status: application.status, minimum_evaluators: call.minimum_evaluators });
+    for (const c of criteria) {
+      const score = f.elements[`scores.${c.key}`];
+      if (score && stored.scores?.[c.key] !== undefined) score.value = String(stored.scores[c.key]);
+      const comment = f.elements[`comments.${c.key}`];
+      if (comment && stored.comments?.[c.key]) comment.value = stored.comments[c.key];
+    }
+    if (stored.comment) f.elements.comment.value = stored.comment;
+    update();
+  }
+  const intro = assignment.status === 'submitted' && open
+    ? h('p', { class: 'notice' }, 'While the evaluation is open, submitting again replaces your sheet.')
     : null;
   if (!open) {
-    return section('Score sheet', intro, h('p', {}, `The evaluation is over: the application is ${words(application.status)}.`));
+    return section('Score sheet', stored ? recorded : null, h('p', {}, `The evaluation is over: the application is ${words(application.status)}.`));
   }
   return h('section', { class: 'card', 'aria-labelledby': 'ev-sheet-title' },
     h('h2', { id: 'ev-sheet-title' }, 'Score sheet'), intro, recorded, f);
