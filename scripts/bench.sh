@@ -22,8 +22,15 @@ wrk_run() {
   echo "| $name | $rps | $p50 | $p99 | $non2xx |"
 }
 
+# A settled database, as autovacuum leaves one within a minute of a bulk load: without this the
+# first minute after a fixture load is timed with autovacuum and the load's checkpoint running
+# beside the requests on the same two cores (p99 of the first routes reached 67 ms, reports were
+# 20-40% slower and erratic).
+settle() { "${PSQL[@]}" -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null; }
+
 N=${BENCH_N:-20000}
 "${PSQL[@]}" -v n="$N" -f "$ROOT/Benchmarks/fixtures/money.sql" >/dev/null
+settle
 FIRST_APP=$("${PSQL[@]}" -At -c "SELECT min(a.id) FROM applications a JOIN programmes p ON p.id = a.programme_id WHERE p.code = 'BENCH' AND a.status = 'evaluated'")
 FIRST_PAY=$("${PSQL[@]}" -At -c "SELECT min(id) FROM payments WHERE status = 'approved' AND programme_id = (SELECT id FROM programmes WHERE code = 'BENCH')")
 COORD=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"coordinator@medic-nest.example","password":"medic-nest-demo"}' \
@@ -135,10 +142,6 @@ EVAL=$("$ROOT/.build/release/EvaluationBenchmark" | grep '^|' | tail -n 1)
 
 # Reports over 50,000 applications and 150,000 ledger entries: 10 sequential requests each.
 "${PSQL[@]}" -v code=REPORTS -v apps=50000 -f "$ROOT/Benchmarks/fixtures/reports.sql" >/dev/null
-# A settled database, as autovacuum leaves one within a minute of a bulk load: without this the
-# first minute after loading 150,000 rows is timed with autovacuum and the checkpoint of that load
-# running beside the requests on the same two cores (reports were 20-40% slower and erratic).
-settle() { "${PSQL[@]}" -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null; }
 settle
 REPORTS_ID=$("${PSQL[@]}" -At -c "SELECT id FROM programmes WHERE code = 'REPORTS'")
 ENTRIES=$("${PSQL[@]}" -At -c "SELECT count(*) FROM ledger_entries WHERE programme_id = $REPORTS_ID")
