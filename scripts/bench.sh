@@ -76,7 +76,7 @@ PGB_EXECUTE=$(pgbench_run /tmp/execute.pgbench $((FIRST_PAY + N / 2)))
 # on a second instance that sends nothing (WEBHOOKS=false, no SMTP_URL); then how fast a third
 # instance with a relay delivers them to a local SMTP server (aiosmtpd) and a webhook receiver.
 "$ROOT/scripts/python-tools.sh" >/dev/null
-"${PSQL[@]}" -v n=5000 -f "$ROOT/Benchmarks/fixtures/notify.sql" >/dev/null
+"${PSQL[@]}" -v n=12000 -f "$ROOT/Benchmarks/fixtures/notify.sql" >/dev/null
 NOTIFY_FIRST=$("${PSQL[@]}" -At -c "SELECT min(a.id) FROM applications a JOIN programmes p ON p.id = a.programme_id WHERE p.code = 'NOTIFY'")
 PEERS=$(mktemp -d)
 start_peer() {  # start_peer SCRIPT NAME -> prints the port; the process id in $PEERS/NAME.pid
@@ -98,7 +98,7 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT_QUIET/readyz" >/dev/n
 QUIET_FIRST=$((FIRST_APP + N / 2))
 NOTIFY_ROWS=()
 NOTIFY_ROWS+=("$(PORT=$PORT_QUIET money_run 'approve, no one to notify (BENCH)' '/v1/applications/{id}/decision' '{"decision":"approved","reason":"bench"}' "$QUIET_FIRST" $((QUIET_FIRST + N / 2 - 1)))")
-NOTIFY_ROWS+=("$(PORT=$PORT_QUIET money_run 'approve, with outbox rows (NOTIFY)' '/v1/applications/{id}/decision' '{"decision":"approved","reason":"bench"}' "$NOTIFY_FIRST" $((NOTIFY_FIRST + 4999)))")
+NOTIFY_ROWS+=("$(PORT=$PORT_QUIET money_run 'approve, with outbox rows (NOTIFY)' '/v1/applications/{id}/decision' '{"decision":"approved","reason":"bench"}' "$NOTIFY_FIRST" $((NOTIFY_FIRST + 11999)))")
 kill -TERM "$QUIET_PID" 2>/dev/null && wait "$QUIET_PID" 2>/dev/null || true
 # What each NOTIFY approval wrote, read back rather than assumed from the fixture.
 read -r PER_NOTE PER_HOOK < <("${PSQL[@]}" -At -F ' ' -c "
