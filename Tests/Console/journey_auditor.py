@@ -13,6 +13,7 @@ import io
 import os
 import subprocess
 
+from selenium.webdriver.common.by import By
 from harness import DOCS, Api, Browser, Failure
 from journey_evaluator import prepare_assigned, upload
 
@@ -148,9 +149,11 @@ def reports_and_verifies(b: Browser):
     b.type("Application", prep["app"])
     b.click("Show the entries")
     b.wait(lambda d: d.execute_script(f"return location.hash.includes('application_id={prep['app']}')"), 10, "the filter in the address")
-    b.wait_text("payment")
-    b.wait_text(euros(prep["paid_cents"]))
-    b.wait_text("commitment")
+    # In the entries table itself (the page's introduction names both kinds too).
+    def kinds_in_rows(d):
+        rows = [r.text for r in d.find_elements(By.CSS_SELECTOR, "main table tbody tr")]
+        return any("payment" in r and euros(prep["paid_cents"]) in r for r in rows) and any("commitment" in r for r in rows)
+    b.wait(kinds_in_rows, 10, "the commitment and the payment in the ledger's rows")
     b.screenshot("auditor-ledger")
 
     # The audit log and its verification.

@@ -216,25 +216,32 @@ def takes_applications_to_approval_from_the_ranking(b: Browser):
     f = form_labelled(b, f"Decision on application {ready['id']}")
     b.screenshot("coordinator-ranking-proposal")
     expect(b.field(f"Decision for #{ready['id']}").get_attribute("value") == "approved", "the proposal for the prepared application is not approval")
-    # A flaky network retries the request: the page's fetch is made to send each decision twice
-    # (the second as a retry of the first), on top of the person's double click.
+    # The answer to the first decision is lost on the way back (a gateway timeout after the
+    # service committed): the person sees the failure and clicks again. The retry must carry the
+    # same key, so the service answers the stored decision instead of deciding again.
     b.driver.execute_script("""
-      const original = window.fetch; window.cxSent = [];
+      const original = window.fetch; window.cxSent = []; let lost = false;
       window.fetch = async (url, options = {}) => {
         if (options.method === 'POST' && String(url).endsWith('/decision')) {
           window.cxSent.push(options.headers['Idempotency-Key'] || '');
-          await original(url, options);
-          window.cxSent.push(options.headers['Idempotency-Key'] || '');
+          if (!lost) {
+            lost = true; await original(url, options);
+            return new Response(JSON.stringify({ title: 'Gateway Timeout', status: 504, detail: 'The gateway gave up waiting for the service.' }),
+              { status: 504, headers: { 'Content-Type': 'application/problem+json' } });
+          }
         }
         return original(url, options);
       };""")
     ActionChains(b.driver).double_click(b.button(f"Decide #{ready['id']}", within=f)).perform()
+    b.wait(lambda d: "gateway gave up" in b.form_message(), 15, "the lost answer to be shown")
+    expect(co.call("GET", f"/v1/applications/{ready['id']}")["status"] == "approved", "the first request did not reach the service")
+    b.click(f"Decide #{ready['id']}", within=f)
     b.wait(lambda d: committed(b) != before, 15, "the committed figure to change")
     b.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f'form[aria-label="Decision on application {ready["id"]}"]'), 15, "the decided proposal to leave the ranking")
     after = committed(b)
     b.screenshot("coordinator-ranking-decided")
     sent = b.driver.execute_script("return window.cxSent")
-    expect(len(sent) == 2 and sent[0] and sent[0] == sent[1], f"the decision was sent {len(sent)} times with keys {sent}: one click, one retry, one key expected")
+    expect(len(sent) == 2 and sent[0] and sent[0] == sent[1], f"the decision was sent {len(sent)} times with keys {sent}: a double click (one request) and one retry with the same key expected")
     granted = co.call("GET", f"/v1/applications/{ready['id']}")
     expect(granted["status"] == "approved", f"the application is {granted['status']}, not approved")
     expect(after - before == granted["granted_cents"] == ready["lump_sum_cents"],

@@ -71,6 +71,12 @@ def main(selected: list[str]) -> int:
     except Exception as e:  # noqa: BLE001
         failures.append(f"headers: {e}")
 
+    known = {fn.__name__ for _, fn in journeys} | set(MODULES)
+    unknown = [name for name in selected if name not in known]
+    if unknown:
+        print(f"no such journey or module: {', '.join(unknown)}", file=sys.stderr)
+        return 1
+
     for module_name, journey in journeys:
         label = journey.__name__
         if selected and label not in selected and module_name not in selected:

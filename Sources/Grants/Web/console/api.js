@@ -53,9 +53,8 @@ export class ApiError extends Error {
  * ApiError carrying the problem details.
  */
 export async function api(method, path, { json, body, contentType, headers = {}, as = 'auto', signal } = {}) {
-  const h = { Accept: 'application/json', ...headers };
   const s = currentSession();
-  if (s) h.Authorization = `Bearer ${s.token}`;
+  const h = { Accept: 'application/json', ...(s ? { Authorization: `Bearer ${s.token}` } : {}), ...headers };
   let payload;
   if (json !== undefined) {
     h['Content-Type'] = 'application/json';

@@ -23,9 +23,18 @@ function matchRoute(routes, path) {
     const names = [];
     const re = new RegExp(`^${pattern.replace(/:([a-z_]+)/g, (_, n) => { names.push(n); return '([^/]+)'; })}$`);
     const m = path.match(re);
-    if (m) return { page, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+    if (m) return { page, params: Object.fromEntries(names.map((n, i) => [n, decodeSegment(m[i + 1])])) };
   }
   return null;
+}
+
+/** A path segment as typed; a malformed escape (`%E0`) is kept as it is rather than stopping the page. */
+function decodeSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function parseHash() {
@@ -115,8 +124,8 @@ function loginPage(_params, query) {
     field('Password', 'password', { type: 'password', required: true, attrs: { autocomplete: 'current-password' } }),
   ], async (v) => {
     const answer = await api('POST', '/v1/auth/login', { json: { email: v.email, password: v.password } });
-    startSession(answer.token, { id: 0, role: 'applicant', name: v.email });
-    const me = await api('GET', '/v1/me');
+    // The session starts only with the person's real record: a failed /v1/me leaves no session.
+    const me = await api('GET', '/v1/me', { headers: { Authorization: `Bearer ${answer.token}` } });
     startSession(answer.token, me);
     announce(`Logged in as ${me.name}.`);
     location.hash = takeReturnPlace() || '#/';
@@ -160,8 +169,7 @@ function registerPage() {
     if (v.cluster_profile_url) organisation.cluster_profile_url = v.cluster_profile_url;
     await api('POST', '/v1/auth/register', { json: { email: v.email, password: v.password, name: v.name, organisation } });
     const answer = await api('POST', '/v1/auth/login', { json: { email: v.email, password: v.password } });
-    startSession(answer.token, { id: 0, role: 'applicant', name: v.name });
-    startSession(answer.token, await api('GET', '/v1/me'));
+    startSession(answer.token, await api('GET', '/v1/me', { headers: { Authorization: `Bearer ${answer.token}` } }));
     announce('Your organisation is registered. A coordinator validates it before you can apply.');
     location.hash = '#/organisation';
   }, { submitLabel: 'Register' });

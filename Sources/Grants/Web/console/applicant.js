@@ -3,7 +3,7 @@
 // draft to payment (documents, submission, the Commitment to Quality, the closing report, the
 // appeal), payments, notifications, and the exchanges the organisation hosts.
 
-import { api, allPages, currentSession, idempotencyKey, ApiError } from './api.js';
+import { api, allPages, currentSession, ApiError } from './api.js';
 import {
   h, show, money, date, words, badge, announce, field, form, table, section, pageTitle,
   download, link, busy, showProblem, clearErrors,
@@ -656,7 +656,7 @@ function appealSection(app, after) {
     app.appeal_deadline ? h('p', {}, `You may appeal until ${date(app.appeal_deadline)}.`) : null,
     field('Grounds of the appeal', 'grounds', { type: 'textarea', required: true }),
   ], async (v) => {
-    const answer = await api('POST', `/v1/applications/${app.id}/appeal`, { json: { grounds: v.grounds }, headers: { 'Idempotency-Key': idempotencyKey() } });
+    const answer = await api('POST', `/v1/applications/${app.id}/appeal`, { json: { grounds: v.grounds } });
     await after(`Appeal filed${answer?.status ? `: ${words(answer.status)}` : ''}.`);
   }, { submitLabel: 'Appeal' });
   return section(`Appeal the ${app.status === 'ineligible' ? 'ineligibility' : 'rejection'}`, f);
@@ -698,7 +698,7 @@ function notificationsPage() {
     all.addEventListener('click', busy(all, async () => {
       const answer = await api('POST', '/v1/notifications/read');
       await again();
-      announce(`${answer?.marked_read ?? unread} notification(s) marked read.`);
+      announce(`${answer?.marked ?? unread} notification(s) marked read.`);
     }));
     show(el,
       pageTitle('Notifications'),

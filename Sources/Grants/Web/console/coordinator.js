@@ -47,15 +47,19 @@ function cform(attrs, children, action, options) {
   return f;
 }
 
-/** A form whose action sends one Idempotency-Key per intended action: kept across a retry of
- * the same request, replaced once the service refused it (a corrected request is a new one). */
+/** A form whose action sends one Idempotency-Key per intended action. The key is kept across
+ * every retry, after a refusal too: the service stores only a success and rolls a refusal back,
+ * and a lost answer (a gateway's 502/504 after the decision committed) must be retried with the
+ * same key or it would decide twice. It is renewed after a success (the next use of the form is
+ * a new action) and when the service says the key was used for a different request. */
 function keyedForm(attrs, children, action, options) {
   let key = idempotencyKey();
   return cform(attrs, children, async (v, f) => {
     try {
       await action(v, f, key);
+      key = idempotencyKey();
     } catch (error) {
-      if (error instanceof ApiError && error.status >= 400) key = idempotencyKey();
+      if (error instanceof ApiError && error.problem?.code === 'idempotency_key_reused') key = idempotencyKey();
       throw error;
     }
   }, options);
@@ -281,6 +285,7 @@ function simpleAction(title, text, label, action) {
 }
 
 function hostDecisionForm(a) {
+  let uploaded = null;
   const f = cform({ 'aria-label': 'Record the host decision' }, [
     h('p', { class: 'hint' }, "The host has no users of its own: record its written answer with the letter."),
     field("Host's letter", 'letter', { type: 'file', required: true, hint: 'PDF, PNG or JPEG, up to 10 MiB.', attrs: { accept: 'application/pdf,image/png,image/jpeg' } }),
@@ -289,7 +294,11 @@ function hostDecisionForm(a) {
   ], async (v, el) => {
     const file = el.querySelector('input[type=file]').files[0];
     if (!file) throw new ApiError(422, { title: 'The letter is missing', detail: "Choose the host's letter to upload.", errors: [{ field: 'letter', message: "Choose the host's letter." }] });
-    const doc = await api('POST', `/v1/applications/${a.id}/documents?kind=host_acceptance&filename=${encodeURIComponent(file.name)}`, { body: file, contentType: file.type || 'application/pdf' });
+    // A retry after a refused decision reuses the letter already uploaded (documents are kept for good).
+    if (!uploaded || uploaded.file !== file) {
+      uploaded = { file, doc: await api('POST', `/v1/applications/${a.id}/documents?kind=host_acceptance&filename=${encodeURIComponent(file.name)}`, { body: file, contentType: file.type || 'application/pdf' }) };
+    }
+    const doc = uploaded.doc;
     await api('POST', `/v1/applications/${a.id}/host-decision`, { json: { decision: v.decision, reason: v.reason || null, document_id: doc.id } });
     announce(`The host's answer (${v.decision}) is recorded.`);
     reload();
@@ -395,7 +404,7 @@ function requestPaymentForm(applicationId) {
   ], async (v, _f, key) => {
     const p = await api('POST', '/v1/payments', { json: { application_id: applicationId || v.application_id, kind: v.kind }, headers: { 'Idempotency-Key': key } });
     announce(`Payment #${p.id} of ${money(p.amount_cents)} is requested; another coordinator approves it.`);
-    location.hash = '#/payments';
+    if (location.hash === '#/payments') reload(); else location.hash = '#/payments';
   }, { submitLabel: 'Request the payment' });
   return section('Request a payment', h('p', { class: 'hint' }, 'The amount is computed by the service.'), f);
 }
@@ -423,10 +432,12 @@ async function rankingPage({ id }) {
     applyButton.addEventListener('click', busy(applyButton, async () => {
       try {
         const res = await api('POST', `/v1/calls/${id}/ranking/apply`, { headers: { 'Idempotency-Key': applyKey } });
+        applyKey = idempotencyKey();
         announce(`${res.applied.length} decisions applied.`);
         await Promise.all([drawRanking(), budget.refresh()]);
       } catch (error) {
-        if (error instanceof ApiError && error.status >= 400) applyKey = idempotencyKey();
+        // The same key for a retry (see keyedForm); a new one only when the service asks.
+        if (error instanceof ApiError && error.problem?.code === 'idempotency_key_reused') applyKey = idempotencyKey();
         applyMessage.textContent = error.problem?.detail || error.message;
         announce(applyMessage.textContent);
       }
@@ -550,7 +561,10 @@ async function settingsPage() {
     ], async (v) => {
       const patch = {};
       if (v.name !== p.name) patch.name = v.name;
-      const cap = Math.round(Number(v.cap) * 100);
+      if (v.cap === null || !Number.isFinite(v.cap) || v.cap < 0) {
+        throw new ApiError(422, { title: 'The cap is missing', detail: 'Give the cap in euros.', errors: [{ field: 'cap_cents', message: 'Give the cap in euros (0 or more).' }] });
+      }
+      const cap = Math.round(v.cap * 100);
       if (cap !== p.cap_cents) patch.cap_cents = cap;
       await api('PATCH', `/v1/programmes/${p.id}`, { json: patch, headers: etag ? { 'If-Match': etag } : {} });
       announce('The programme is saved.');

@@ -164,8 +164,8 @@ export function showProblem(form, error) {
       unplaced.length ? h('ul', {}, unplaced.map((e) => h('li', {}, e.field ? `${words(lastPart(e.field))}: ${e.message}` : e.message))) : null,
       nextSteps(problem));
   }
-  (first || top)?.focus?.();
   if (!first && top) top.setAttribute('tabindex', '-1');
+  (first || top)?.focus?.();
   announce(problem.detail || problem.title || 'The request was refused');
 }
 
@@ -198,6 +198,13 @@ export function busy(button, action) {
     button.setAttribute('aria-busy', 'true');
     try {
       await action(event);
+    } catch (error) {
+      // Never silent: what went wrong is shown at the top of the page and announced.
+      if (error?.name !== 'AbortError') {
+        const message = error?.problem?.detail || error?.problem?.title || error?.message || 'Something went wrong.';
+        banner(message);
+        announce(message);
+      }
     } finally {
       button.disabled = false;
       button.removeAttribute('aria-busy');
