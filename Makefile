@@ -69,6 +69,8 @@ test-swift:
 	    | tee .build/test-output-exclusive.txt || status=$$?; \
 	  CX_EXCLUSIVE_TESTS=1 $(SWIFT) test --skip-build --filter AbuseLimitTests 2>&1 \
 	    | tee .build/test-output-sockets.txt || status=$$?; \
+	  CX_EXCLUSIVE_TESTS=1 $(SWIFT) test --skip-build --filter FaultDrillTests 2>&1 \
+	    | tee .build/test-output-drills.txt || status=$$?; \
 	  $(MAKE) --no-print-directory stop-test-db; exit $$status
 
 ## Every committed fuzz input and crasher through its harness, once, deterministically.

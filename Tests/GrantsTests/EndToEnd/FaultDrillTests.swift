@@ -14,7 +14,13 @@ import Testing
 ///
 /// They run against a PostgreSQL of their own (`.data/drill-postgres`): restarting the shared test
 /// server would break the suites running beside them. Each drill stops it when done.
-@Suite("PostgreSQL fault drills (end to end)", .serialized)
+///
+/// `make test` runs them alone, in their own process (CX_EXCLUSIVE_TESTS=1): the outage drill bounds
+/// how long a 503 takes, and beside the whole parallel suite on two cores its answers took 0.3 s on
+/// average and up to 8 s (alone: 2.6 ms at most), which measured the machine, not the service.
+@Suite(
+    "PostgreSQL fault drills (end to end)", .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["CX_EXCLUSIVE_TESTS"] == "1"))
 struct FaultDrillTests {
     /// How long the "stopped" drill keeps PostgreSQL down: issue 15 asks for 20 s, long past the
     /// pool's 5 s checkout timeout and any reconnect backoff, so nothing is hidden by a quick return.
