@@ -46,15 +46,8 @@ finish() {
   [ "$failed" -eq 0 ]
 }
 
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-stop_postgres() {
-  local bin
-  bin="$(pg_bindir)"
-  if [ -f "$DATA_DIR/postmaster.pid" ] && [ -n "$bin" ]; then
-    as_postgres "$bin/pg_ctl" -D "$DATA_DIR" -m fast -w stop >/dev/null 2>&1 || true
-  fi
-}
+# as_postgres, pg_bindir, stop_postgres, free_port
+. "$ROOT/scripts/postgres-helpers.sh"
 
 mkdir -p "$WORK"
 # One run at a time per checkout: runs share the data folder, the venv and the reports.
@@ -95,7 +88,7 @@ if [ ! -x "$BIN" ]; then
   finish; exit 1
 fi
 
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 unset DATABASE_URL
 export CX_ROOT="$ROOT" CX_DATA_DIR="$DATA_DIR" HOST=127.0.0.1 PORT BCRYPT_COST=4 LOG_LEVEL="${LOG_LEVEL:-warning}"

@@ -19,21 +19,15 @@ DATA_DIR="${CONSOLE_DATA_DIR:-$ROOT/.data/console-postgres}"
 scripts/install-deps.sh chromium chromedriver:chromium-driver
 scripts/python-tools.sh
 
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-stop_postgres() {
-  local bin
-  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-  if [ -f "$DATA_DIR/postmaster.pid" ] && [ -n "$bin" ]; then
-    as_postgres "$bin/pg_ctl" -D "$DATA_DIR" -m fast -w stop >/dev/null 2>&1 || true
-  fi
-}
+# as_postgres, pg_bindir, stop_postgres, free_port
+. "$ROOT/scripts/postgres-helpers.sh"
 
 mkdir -p "$WORK"
 # One run at a time per data folder (CONSOLE_WORK and CONSOLE_DATA_DIR let runs go side by side).
 exec 9> "$WORK/.lock"
 flock -w 900 9 || { echo "another console-checks run holds $WORK/.lock" >&2; exit 1; }
 
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 unset DATABASE_URL
 # Many registrations from one address (the journeys and the tour register several SMEs). An

@@ -15,6 +15,7 @@ import math
 from selenium.webdriver.common.by import By
 
 from harness import DOCS, PASSWORD, Api, Browser, Failure, unique
+from prepare import next_monday, register_sme
 
 RUN = unique()
 DEMO_APPLICANT = "applicant@demo-genomics.example"
@@ -29,23 +30,12 @@ PORTO = {"city": "Porto", "country": "PT", "latitude": 41.1579, "longitude": -8.
 # ---- preparing what other roles do (API) ----------------------------------------------------
 
 def register_validated_sme(email: str, legal_name: str) -> int:
-    """An SME registered and validated by a coordinator; returns its organisation id."""
-    answer = Api().call("POST", "/v1/auth/register", {
-        "email": email, "password": PASSWORD, "name": "Rui Applicant",
-        "organisation": {"legal_name": legal_name, "country": "PT", "kind": "sme", "city": PORTO["city"],
-                         "latitude": PORTO["latitude"], "longitude": PORTO["longitude"],
-                         "iban": "PT50000201231234567890154", "cluster_name": "Health Cluster Portugal",
-                         "cluster_profile_url": "https://clustercollaboration.eu/cluster-organisations/health-cluster-portugal"}},
-        expect=201)
-    org = answer["organisation"]["id"]
-    Api.login("coordinator@medic-nest.example").call(
-        "POST", f"/v1/organisations/{org}/validation", {"decision": "validated", "reason": "registry extract checked"}, expect=200)
+    """A Porto SME registered and validated by a coordinator; returns its organisation id."""
+    org, _ = register_sme(email, PASSWORD, legal_name, name="Rui Applicant", organisation={
+        "country": "PT", "kind": "sme", "city": PORTO["city"], "latitude": PORTO["latitude"], "longitude": PORTO["longitude"],
+        "iban": "PT50000201231234567890154", "cluster_name": "Health Cluster Portugal",
+        "cluster_profile_url": "https://clustercollaboration.eu/cluster-organisations/health-cluster-portugal"})
     return org
-
-
-def next_monday(weeks_ahead=2) -> dt.date:
-    today = dt.date.today()
-    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7) + dt.timedelta(weeks=weeks_ahead - 1)
 
 
 def haversine(lat1, lon1, lat2, lon2) -> float:
@@ -100,6 +90,12 @@ def section_of(b: Browser, heading: str):
                 return sec
         return False
     return b.wait(find, 10, f"a section {heading!r}")
+
+
+def home_row(b: Browser, app_id: int):
+    """The row of exchange `app_id` on the applicant's home page."""
+    return b.wait(lambda d: next((tr for tr in d.find_elements(By.CSS_SELECTOR, "tbody tr") if f"Exchange {app_id}" in tr.text), False),
+                  10, "the exchange on the home page")
 
 
 def upload_document(b: Browser, kind: str, path, name: str):
@@ -322,8 +318,7 @@ def signs_commitment_to_quality(b: Browser):
 
     b.login(FUNDED_EMAIL)
     b.wait_heading("My exchanges")
-    row = b.wait(lambda d: next((tr for tr in d.find_elements(By.CSS_SELECTOR, "tbody tr") if f"Exchange {app_id}" in tr.text), False),
-                 10, "the exchange on the home page")
+    row = home_row(b, app_id)
     if "approved" not in row.text or "BIOTECYL" not in row.text:
         raise Failure(f"the home row reads {row.text!r}")
     b.click_link(f"Exchange {app_id}")
@@ -445,8 +440,7 @@ def appeals_ineligibility(b: Browser):
 
     b.login(email)
     b.wait_heading("My exchanges")
-    row = b.wait(lambda d: next((tr for tr in d.find_elements(By.CSS_SELECTOR, "tbody tr") if f"Exchange {app_id}" in tr.text), False),
-                 10, "the exchange on the home page")
+    row = home_row(b, app_id)
     if "ineligible" not in row.text or "Appeal the outcome" not in row.text:
         raise Failure(f"the home row reads {row.text!r}")
     b.click_link(f"Exchange {app_id}")

@@ -15,7 +15,8 @@ import subprocess
 
 from selenium.webdriver.common.by import By
 from harness import DOCS, Api, Browser, Failure
-from journey_evaluator import prepare_assigned, upload
+from journey_evaluator import prepare_assigned
+from prepare import upload
 
 AUDITOR = "auditor@medic-nest.example"
 
@@ -37,18 +38,18 @@ def prepare_paid() -> dict:
     co.call("POST", f"/v1/applications/{app}/decision", {"decision": "approved", "reason": "ranked within the budget"},
             headers={"Idempotency-Key": f"console-audit-{prep['run']}"}, expect=200)
     co2 = Api.login("coordinator2@medic-nest.example")
-    upload(sme, app, "commitment_to_quality", "ctq.pdf", DOCS / "commitment-to-quality.pdf")
+    upload(sme, app, "commitment_to_quality", DOCS / "commitment-to-quality.pdf", "ctq.pdf")
     sme.call("POST", f"/v1/applications/{app}/signatures", {"party": "visitor_organisation"}, expect=201)
-    signed = upload(co, app, "signed_commitment_to_quality", "ctq-host.pdf", DOCS / "commitment-to-quality-host-signed.pdf")
+    signed = upload(co, app, "signed_commitment_to_quality", DOCS / "commitment-to-quality-host-signed.pdf", "ctq-host.pdf")
     co.call("POST", f"/v1/applications/{app}/signatures",
             {"party": "host_organisation", "on_behalf_of": "BIOTECYL director", "evidence_document_id": signed["id"]}, expect=201)
     co.call("POST", f"/v1/applications/{app}/signatures", {"party": "visitor_partnership"}, expect=201)
     co2.call("POST", f"/v1/applications/{app}/signatures", {"party": "host_partnership"}, expect=201)
     run_cli("demo-exchange-took-place", "--application", str(app))
     a = sme.call("GET", f"/v1/applications/{app}")
-    upload(sme, app, "boarding_pass", "boarding-pass.png", DOCS / "boarding-pass.png")
-    upload(sme, app, "host_confirmation", "host-confirmation.pdf", DOCS / "host-confirmation.pdf")
-    upload(sme, app, "closing_report", "closing-report.pdf", DOCS / "closing-report.pdf")
+    upload(sme, app, "boarding_pass", DOCS / "boarding-pass.png")
+    upload(sme, app, "host_confirmation", DOCS / "host-confirmation.pdf")
+    upload(sme, app, "closing_report", DOCS / "closing-report.pdf")
     sme.call("POST", f"/v1/applications/{app}/report",
              {"actual_start": a["activity_start"], "actual_end": a["activity_end"], "summary": "Five days on the pipeline."}, expect=200)
     co.call("POST", f"/v1/applications/{app}/report/review", {"accepted": True}, expect=200)

@@ -13,6 +13,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from harness import DOCS, Api, Browser, Failure, unique
+from prepare import register_sme, upload
 
 COORDINATOR = "coordinator@medic-nest.example"
 COORDINATOR2 = "coordinator2@medic-nest.example"
@@ -32,27 +33,17 @@ def cents(text: str) -> int:
 
 # ---- preparing what other roles do (API only) ---------------------------------------------------
 
-def register_sme() -> tuple[int, str, Api]:
+def new_sme(validate: bool = False) -> tuple[int, str, Api]:
+    """A newly registered SME: its organisation id, legal name and owner's API."""
     run = unique()
-    email, password = f"owner-{run}@coordinator-journey.example", f"coordinator-journey-{run}"
-    answer = Api().call("POST", "/v1/auth/register", {
-        "email": email, "password": password, "name": "Maria Owner",
-        "organisation": {"legal_name": f"Journey Genomics {run} SRL", "country": "RO", "kind": "sme", "city": "Cluj-Napoca",
-                         "latitude": 46.7712, "longitude": 23.6236, "iban": "RO49AAAA1B31007593840000",
-                         "cluster_name": "Transylvania Lifesciences",
-                         "cluster_profile_url": "https://clustercollaboration.eu/cluster-organisations/transylvania-lifesciences"}},
-        expect=201)
-    return answer["organisation"]["id"], answer["organisation"]["legal_name"], Api.login(email, password)
-
-
-def upload(api: Api, app_id: int, kind: str, path, media="application/pdf") -> dict:
-    return api.call("POST", f"/v1/applications/{app_id}/documents?kind={kind}&filename={path.name}",
-                    raw=path.read_bytes(), content_type=media, expect=201)
+    name = f"Journey Genomics {run} SRL"
+    org, sme = register_sme(f"owner-{run}@coordinator-journey.example", f"coordinator-journey-{run}", name, validate=validate)
+    return org, name, sme
 
 
 def drafted(co: Api, call: int | None = None) -> tuple[dict, Api]:
     """A validated SME's draft to the first Spanish host, with its plan; the host has not answered."""
-    org, _, sme = register_sme()
+    org, _, sme = new_sme()
     co.call("POST", f"/v1/organisations/{org}/validation", {"decision": "validated", "reason": "registry checked"}, expect=200)
     host = sme.call("GET", "/v1/hosts?country=ES")["items"][0]["id"]
     call = call or sme.call("GET", "/v1/programmes/1/calls")["items"][0]["id"]
@@ -110,7 +101,7 @@ def report_filed(co: Api, b: Browser) -> dict:
     Api.login(COORDINATOR2).call("POST", f"/v1/applications/{a}/signatures", {"party": "host_partnership"}, expect=201)
     b.run_cli("demo-exchange-took-place", "--application", str(a))
     now = sme.call("GET", f"/v1/applications/{a}")
-    upload(sme, a, "boarding_pass", DOCS / "boarding-pass.png", "image/png")
+    upload(sme, a, "boarding_pass", DOCS / "boarding-pass.png")
     upload(sme, a, "host_confirmation", DOCS / "host-confirmation.pdf")
     upload(sme, a, "closing_report", DOCS / "closing-report.pdf")
     sme.call("POST", f"/v1/applications/{a}/report", {"actual_start": now["activity_start"], "actual_end": now["activity_end"],
@@ -145,7 +136,7 @@ def form_labelled(b: Browser, label: str):
 
 def validates_an_organisation_from_the_inbox(b: Browser):
     co = Api.login(COORDINATOR)
-    org, name, _ = register_sme()
+    org, name, _ = new_sme()
 
     b.login(COORDINATOR)
     b.wait_heading("Inbox")

@@ -12,19 +12,9 @@ import json
 import re
 
 from harness import DOCS, Api, Browser, Failure, unique
+from prepare import next_monday, register_sme, upload
 
 EVALUATOR = "evaluator1@medic-nest.example"
-
-
-def next_monday(weeks: int = 2) -> dt.date:
-    today = dt.datetime.now(dt.timezone.utc).date()
-    days = (7 - today.weekday()) % 7 or 7
-    return today + dt.timedelta(days=days + 7 * (weeks - 1))
-
-
-def upload(api: Api, app: int, kind: str, filename: str, path) -> dict:
-    return api.call("POST", f"/v1/applications/{app}/documents?kind={kind}&filename={filename}",
-                    raw=path.read_bytes(), content_type="application/octet-stream", expect=201)
 
 
 def prepare_assigned(evaluators=("evaluator1@medic-nest.example",), name_prefix="Console Eval"):
@@ -33,18 +23,8 @@ def prepare_assigned(evaluators=("evaluator1@medic-nest.example",), name_prefix=
     run = unique()
     legal_name = f"{name_prefix} {run} SRL"
     email, password = f"owner-{run}@console.example", f"console-{run}"
-    reg = Api().call("POST", "/v1/auth/register", {
-        "email": email, "password": password, "name": "Maria Owner",
-        "organisation": {"legal_name": legal_name, "country": "RO", "kind": "sme", "city": "Cluj-Napoca",
-                         "latitude": 46.7712, "longitude": 23.6236, "iban": "RO49AAAA1B31007593840000",
-                         "cluster_name": "Transylvania Lifesciences",
-                         "cluster_profile_url": "https://clustercollaboration.eu/cluster-organisations/transylvania-lifesciences"}},
-        expect=201)
-    org = reg["organisation"]["id"]
-    sme = Api.login(email, password)
+    org, sme = register_sme(email, password, legal_name)
     co = Api.login("coordinator@medic-nest.example")
-    co.call("POST", f"/v1/organisations/{org}/validation",
-            {"decision": "validated", "reason": "registry extract checked"}, expect=200)
     host = sme.call("GET", "/v1/hosts?country=ES")["items"][0]["id"]
     programme = sme.call("GET", "/v1/programmes")["items"][0]["id"]
     call = sme.call("GET", f"/v1/programmes/{programme}/calls")["items"][0]["id"]
@@ -59,8 +39,8 @@ def prepare_assigned(evaluators=("evaluator1@medic-nest.example",), name_prefix=
         "declarations": {"participant_employed_by_visitor": True, "participant_third_country_national": False,
                          "no_previous_clusterxchange_visit": True}}, expect=201)
     app_id = app["id"]
-    upload(sme, app_id, "other", "exchange-plan.pdf", DOCS / "exchange-plan.pdf")
-    acceptance = upload(co, app_id, "host_acceptance", "host-acceptance.pdf", DOCS / "host-acceptance.pdf")
+    upload(sme, app_id, "other", DOCS / "exchange-plan.pdf")
+    acceptance = upload(co, app_id, "host_acceptance", DOCS / "host-acceptance.pdf")
     co.call("POST", f"/v1/applications/{app_id}/host-decision",
             {"decision": "accepted", "document_id": acceptance["id"]}, expect=200)
     sme.call("POST", f"/v1/applications/{app_id}/submit", expect=200)

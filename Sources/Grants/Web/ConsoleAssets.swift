@@ -14,7 +14,7 @@ public struct ConsoleAssets: Sendable {
         public var etag: String
     }
 
-    /// `Web/console` under the project root unless `CONSOLE_DIR` says otherwise.
+    /// The digest of every file (16 hex digits): the prefix `/console/<version>/` of this release.
     public let version: String
     public let index: Asset
     let files: [String: Asset]
@@ -40,6 +40,8 @@ public struct ConsoleAssets: Sendable {
         }
     }
 
+    /// Reads `directory` (`GrantsConfiguration.consoleDirectory`: `Web/console` under the project
+    /// root unless `CONSOLE_DIR` says otherwise).
     public init(directory: URL) throws {
         let names: [String]
         do {

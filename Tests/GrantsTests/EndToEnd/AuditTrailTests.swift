@@ -34,11 +34,7 @@ struct AuditTrailTests {
             await #expect(throws: (any Error).self) { _ = try await app.sql("DELETE FROM audit_log") }
             // ...so a superuser has to switch the triggers off; verify still notices.
             let target: Int64 = try await app.sql("SELECT min(id) + 2 AS id FROM audit_log").rows[0].decode("id")
-            _ = try await app.admin.withConnection { conn in
-                _ = try await conn.query("SET session_replication_role = replica")
-                _ = try await conn.query("UPDATE audit_log SET after = '{\"lump_sum_cents\": 1}'::jsonb WHERE id = \(target)")
-                _ = try await conn.query("SET session_replication_role = origin")
-            }
+            try await app.tamper("UPDATE audit_log SET after = '{\"lump_sum_cents\": 1}'::jsonb WHERE id = \(target)")
             let broken = try await app.request("GET", "/v1/audit-log/verify", token: auditor.token)
             #expect(broken.json["valid"] as? Bool == false)
             #expect(broken.json["first_broken_id"] as? Int == Int(target))
@@ -59,11 +55,7 @@ struct AuditTrailTests {
             await #expect(throws: (any Error).self) { _ = try await app.sql("DELETE FROM audit_chain_head") }
 
             let last: Int64 = try await app.sql("SELECT max(id) AS id FROM audit_log").rows[0].decode("id")
-            _ = try await app.admin.withConnection { conn in
-                _ = try await conn.query("SET session_replication_role = replica")
-                _ = try await conn.query("DELETE FROM audit_log WHERE id = \(last)")
-                _ = try await conn.query("SET session_replication_role = origin")
-            }
+            try await app.tamper("DELETE FROM audit_log WHERE id = \(last)")
             let broken = try await app.request("GET", "/v1/audit-log/verify", token: auditor.token)
             #expect(broken.json["valid"] as? Bool == false)
             #expect(broken.json["first_broken_id"] as? Int == Int(last))

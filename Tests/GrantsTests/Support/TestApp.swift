@@ -110,6 +110,16 @@ final class TestApp: Sendable {
         try await admin.query(query)
     }
 
+    /// `query` with the database's own triggers switched off (as only a superuser can): how a
+    /// tamper test changes what the append-only triggers protect.
+    func tamper(_ query: PostgresQuery) async throws {
+        try await admin.withConnection { conn in
+            _ = try await conn.query("SET session_replication_role = replica")
+            _ = try await conn.query(query)
+            _ = try await conn.query("SET session_replication_role = origin")
+        }
+    }
+
     func request(
         _ method: String, _ path: String, token: String? = nil, json: Any? = nil, body: Data? = nil,
         headers: [String: String] = [:]

@@ -161,13 +161,7 @@ enum EvaluationRoutes {
                 ).single())
             let sheet = try await EvaluationStore.sheets(conn, applicationIDs: [assignment.applicationId])[assignment.applicationId]?
                 .first { $0.assignmentID == id }
-            return AssignmentDetail(
-                assignment: assignment,
-                sheet: sheet.map {
-                    SheetView(
-                        assignmentId: $0.assignmentID, evaluatorId: $0.evaluatorID, scores: points($0.halfPoints),
-                        comments: $0.comments, comment: $0.comment, submittedAt: $0.submittedAt)
-                })
+            return AssignmentDetail(assignment: assignment, sheet: sheet.map(SheetView.init(stored:)))
         }
         return try .json(detail)
     }
@@ -306,6 +300,11 @@ enum EvaluationRoutes {
         var comments: [String: String]
         var comment: String?
         var submittedAt: Date
+
+        init(stored s: EvaluationStore.StoredSheet) {
+            (assignmentId, evaluatorId, scores) = (s.assignmentID, s.evaluatorID, EvaluationRoutes.points(s.halfPoints))
+            (comments, comment, submittedAt) = (s.comments, s.comment, s.submittedAt)
+        }
     }
     struct AggregateView: Codable, Sendable {
         var perCriterion: [String: Double]
@@ -393,11 +392,7 @@ enum EvaluationRoutes {
         if case .needsConsensus = outcome { needsConsensus = true }
         return EvaluationView(
             applicationId: app.id, status: app.status.rawValue, minimumEvaluators: policy.minimumEvaluators,
-            sheets: sheets.map {
-                SheetView(
-                    assignmentId: $0.assignmentID, evaluatorId: $0.evaluatorID, scores: points($0.halfPoints),
-                    comments: $0.comments, comment: $0.comment, submittedAt: $0.submittedAt)
-            },
+            sheets: sheets.map(SheetView.init(stored:)),
             aggregate: outcome.aggregate.map { aggregateView($0, policy: policy) },
             divergence: Evaluation.divergence(sheets: sheets.map(\.sheet), policy: policy),
             consensus: consensus.map {

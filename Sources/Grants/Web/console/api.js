@@ -30,6 +30,11 @@ export function endSession() {
   sessionStorage.removeItem(SESSION_KEY);
 }
 
+/** Remembers the page to come back to after logging in. */
+export function keepPlace(hash) {
+  sessionStorage.setItem(RETURN_KEY, hash || '#/');
+}
+
 /** Where to go after logging in: the page the person was on when the session ended. */
 export function takeReturnPlace() {
   const place = sessionStorage.getItem(RETURN_KEY);
@@ -102,7 +107,7 @@ async function problemOf(response) {
 function expire() {
   endSession();
   if (!location.hash.startsWith('#/login')) {
-    sessionStorage.setItem(RETURN_KEY, location.hash || '#/');
+    keepPlace(location.hash);
     location.hash = '#/login?expired=1';
   }
 }

@@ -3,8 +3,8 @@
 // `(params, query) => Node | Promise<Node>`; the shell shows a page's errors in the banner and
 // moves focus to its heading, so every navigation is announced.
 
-import { api, currentSession, startSession, endSession, takeReturnPlace } from './api.js';
-import { h, show, field, form, pageTitle, banner, announce, link } from './ui.js';
+import { api, currentSession, startSession, endSession, keepPlace, takeReturnPlace } from './api.js';
+import { h, show, field, form, pageTitle, banner, announce, link, organisationKinds } from './ui.js';
 import applicant from './applicant.js';
 import evaluator from './evaluator.js';
 import coordinator from './coordinator.js';
@@ -55,7 +55,7 @@ async function render() {
   let match = matchRoute(publicRoutes, path);
   if (!match) {
     if (!session) {
-      if (path !== '/') sessionStorage.setItem('cx.return', location.hash);
+      if (path !== '/') keepPlace(location.hash);
       location.hash = '#/login';
       return;
     }
@@ -140,8 +140,6 @@ function loginPage(_params, query) {
 // ---- registration ----------------------------------------------------------------------------
 
 function registerPage() {
-  const kinds = [['sme', 'SME'], ['cluster', 'Cluster organisation'], ['research', 'Research organisation'],
-    ['support_organisation', 'Business support organisation'], ['public_authority', 'Public authority'], ['large_company', 'Large company']];
   const f = form({ 'aria-label': 'Register your organisation' }, [
     h('fieldset', {}, h('legend', {}, 'You'),
       field('Your name', 'name', { required: true, attrs: { autocomplete: 'name' } }),
@@ -149,7 +147,7 @@ function registerPage() {
       field('Password', 'password', { type: 'password', required: true, hint: 'At least 10 characters.', attrs: { autocomplete: 'new-password' } })),
     h('fieldset', {}, h('legend', {}, 'Your organisation'),
       field('Legal name', 'legal_name', { required: true, attrs: { autocomplete: 'organization' } }),
-      field('Kind', 'kind', { options: kinds, required: true }),
+      field('Kind', 'kind', { options: organisationKinds, required: true }),
       field('Country (two letters)', 'country', { required: true, hint: 'ISO code, e.g. RO, ES, DE.', attrs: { maxlength: 2, autocomplete: 'country' } }),
       field('City', 'city', { required: true }),
       field('Latitude', 'latitude', { type: 'number', required: true, hint: 'Decimal degrees, e.g. 46.7712.', attrs: { step: 'any' } }),

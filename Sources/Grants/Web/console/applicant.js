@@ -6,7 +6,7 @@
 import { api, allPages, currentSession, ApiError } from './api.js';
 import {
   h, show, money, date, words, badge, announce, field, form, table, section, pageTitle,
-  download, link, busy, showProblem, clearErrors,
+  download, link, busy, showProblem, clearErrors, organisationKinds,
 } from './ui.js';
 
 // ---- shared --------------------------------------------------------------------------------
@@ -26,9 +26,7 @@ const KIND_NAMES = Object.fromEntries([...KINDS,
   ['host_acceptance', 'Host acceptance'], ['agency_preapproval', 'Agency pre-approval'],
   ['signed_commitment_to_quality', 'Signed Commitment to Quality']]);
 
-const ORG_KINDS = [['sme', 'SME'], ['cluster', 'Cluster organisation'], ['research', 'Research organisation'],
-  ['support_organisation', 'Business support organisation'], ['public_authority', 'Public authority'], ['large_company', 'Large company']];
-const ORG_KIND_NAMES = Object.fromEntries(ORG_KINDS);
+const ORG_KIND_NAMES = Object.fromEntries(organisationKinds);
 
 const PARTIES = {
   visitor_organisation: 'your organisation (the visitor)',
@@ -210,7 +208,7 @@ async function hostsPage(_params, query) {
   const ownID = myOrganisation()?.id;
   const filters = form({ 'aria-label': 'Filter hosts', class: 'filters' }, [
     field('Country', 'country', { options: [['', 'Any country'], ...countries.map((c) => [c, c])], value: country }),
-    field('Kind', 'kind', { options: [['', 'Any kind'], ...ORG_KINDS], value: kind }),
+    field('Kind', 'kind', { options: [['', 'Any kind'], ...organisationKinds], value: kind }),
     field('Name or city', 'q', { type: 'search', value: q }),
   ], async (v) => {
     const params = new URLSearchParams();
@@ -773,18 +771,6 @@ function hostedCard(x, refresh) {
   return h('section', { class: 'card hosted' }, h('h2', {}, `${x.visitor_legal_name}: exchange ${x.id}`), children);
 }
 
-/**
- * Shows a loading line while a page fetches what it shows (the shell keeps the previous page
- * until the new one is ready; this says the click was taken, and lets a test wait for it).
- */
-function loading(page) {
-  return (params, query) => {
-    const main = document.getElementById('main');
-    if (main) show(main, h('p', { class: 'loading', role: 'status' }, 'Loading…'));
-    return page(params, query);
-  };
-}
-
 export default {
   nav: [
     ['#/', 'My exchanges'],
@@ -796,13 +782,13 @@ export default {
     ['#/notifications', 'Notifications'],
   ],
   routes: [
-    ['/', loading(home)],
-    ['/organisation', loading(organisationPage)],
-    ['/hosts', loading(hostsPage)],
-    ['/applications/new', loading(newExchangePage)],
-    ['/applications/:id', loading(applicationPage)],
-    ['/hosted', loading(hostedPage)],
-    ['/payments', loading(paymentsPage)],
-    ['/notifications', loading(notificationsPage)],
+    ['/', home],
+    ['/organisation', organisationPage],
+    ['/hosts', hostsPage],
+    ['/applications/new', newExchangePage],
+    ['/applications/:id', applicationPage],
+    ['/hosted', hostedPage],
+    ['/payments', paymentsPage],
+    ['/notifications', notificationsPage],
   ],
 };

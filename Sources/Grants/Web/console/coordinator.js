@@ -32,21 +32,6 @@ function reload() {
   window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
-let formCount = 0;
-/** `form()` with ids of its own: `field()` names ids after the member, so two forms on one page
- * (two payments, two appeals, a validation and a change) would share them; the names, which
- * the values and the problem's `errors[]` use, stay as they are. */
-function cform(attrs, children, action, options) {
-  const f = form(attrs, children, action, options);
-  const prefix = `c${++formCount}-`;
-  for (const el of f.querySelectorAll('[id]')) el.id = prefix + el.id;
-  for (const el of f.querySelectorAll('label[for]')) el.htmlFor = prefix + el.htmlFor;
-  for (const el of f.querySelectorAll('[aria-describedby]')) {
-    el.setAttribute('aria-describedby', el.getAttribute('aria-describedby').split(/\s+/).filter(Boolean).map((x) => prefix + x).join(' '));
-  }
-  return f;
-}
-
 /** A form whose action sends one Idempotency-Key per intended action. The key is kept across
  * every retry, after a refusal too: the service stores only a success and rolls a refusal back,
  * and a lost answer (a gateway's 502/504 after the decision committed) must be retried with the
@@ -54,7 +39,7 @@ function cform(attrs, children, action, options) {
  * a new action) and when the service says the key was used for a different request. */
 function keyedForm(attrs, children, action, options) {
   let key = idempotencyKey();
-  return cform(attrs, children, async (v, f) => {
+  return form(attrs, children, async (v, f) => {
     try {
       await action(v, f, key);
       key = idempotencyKey();
@@ -181,7 +166,7 @@ async function organisationPage({ id }) {
       ['IBAN', o.iban || '—'], ['Cluster', o.cluster_name || '—'], ['Registered', date(o.created_at)],
       ['Validated', o.validated_at ? date(o.validated_at) : '—'],
     ]), o.cluster_profile_url ? h('p', {}, 'Cluster profile: ', h('a', { href: o.cluster_profile_url, rel: 'noopener noreferrer' }, o.cluster_profile_url)) : null)];
-  const decision = cform({ 'aria-label': 'Validate or reject the organisation' }, [
+  const decision = form({ 'aria-label': 'Validate or reject the organisation' }, [
     field('Decision', 'decision', { options: [['validated', 'Validate'], ['rejected', 'Reject']], value: 'validated' }),
     field('Reason', 'reason', { type: 'textarea', hint: 'Required for a rejection; say what you checked when validating.' }),
   ], async (v) => {
@@ -194,7 +179,7 @@ async function organisationPage({ id }) {
   if (change && change.status === 'pending') {
     const rows = Object.keys(change.proposed).map((k) => [words(k), change.previous[k] ?? '—', change.proposed[k]]);
     const mine = change.requested_by === me().id;
-    const decide = cform({ 'aria-label': 'Decide the change of details' }, [
+    const decide = form({ 'aria-label': 'Decide the change of details' }, [
       field('Change decision', 'decision', { options: [['approved', 'Approve the change'], ['rejected', 'Reject the change']] }),
       field('Reason for the change decision', 'reason', { type: 'textarea', hint: 'Required for a rejection.' }),
     ], async (v) => {
@@ -280,13 +265,13 @@ function downloadButton(d) {
 }
 
 function simpleAction(title, text, label, action) {
-  const f = cform({ 'aria-label': title }, [h('p', {}, text)], async () => { await action(); reload(); }, { submitLabel: label });
+  const f = form({ 'aria-label': title }, [h('p', {}, text)], async () => { await action(); reload(); }, { submitLabel: label });
   return section(title, f);
 }
 
 function hostDecisionForm(a) {
   let uploaded = null;
-  const f = cform({ 'aria-label': 'Record the host decision' }, [
+  const f = form({ 'aria-label': 'Record the host decision' }, [
     h('p', { class: 'hint' }, "The host has no users of its own: record its written answer with the letter."),
     field("Host's letter", 'letter', { type: 'file', required: true, hint: 'PDF, PNG or JPEG, up to 10 MiB.', attrs: { accept: 'application/pdf,image/png,image/jpeg' } }),
     field('Host decision', 'decision', { options: [['accepted', 'Accepted'], ['declined', 'Declined']] }),
@@ -307,7 +292,7 @@ function hostDecisionForm(a) {
 }
 
 function eligibilityForm(a) {
-  const f = cform({ 'aria-label': 'Eligibility check' }, [
+  const f = form({ 'aria-label': 'Eligibility check' }, [
     field('Eligibility', 'eligible', { options: [['true', 'Eligible'], ['false', 'Ineligible']] }),
     field('Eligibility reason', 'reason', { type: 'textarea', hint: 'Required when ineligible.' }),
   ], async (v) => {
@@ -326,7 +311,7 @@ async function assignForm(a, evaluation) {
     const who = evaluators.find((e) => e.id === x.evaluator_id);
     return [who ? who.name : `#${x.evaluator_id}`, words(x.status), x.due_on ? date(x.due_on) : '—'];
   });
-  const f = free.length ? cform({ 'aria-label': 'Assign an evaluator' }, [
+  const f = free.length ? form({ 'aria-label': 'Assign an evaluator' }, [
     field('Evaluator', 'evaluator_id', { options: free.map((e) => [e.id, `${e.name} (${e.email})`]) }),
   ], async (v) => {
     await api('POST', `/v1/applications/${a.id}/assignments`, { json: { evaluator_id: Number(v.evaluator_id) } });
@@ -347,7 +332,7 @@ function evaluationSection(ev) {
 
 function consensusForm(a, ev) {
   const criteria = [...new Set(ev.sheets.flatMap((s) => Object.keys(s.scores)))];
-  const f = cform({ 'aria-label': 'Record consensus scores' }, [
+  const f = form({ 'aria-label': 'Record consensus scores' }, [
     criteria.map((c) => field(`Consensus ${words(c)}`, `score_${c}`, { type: 'number', required: true, hint: '0 to 5 in half points.', attrs: { min: 0, max: 5, step: 0.5 } })),
     field('Justification', 'justification', { type: 'textarea', required: true }),
   ], async (v) => {
@@ -373,7 +358,7 @@ function decisionForm(a, allowed) {
 }
 
 function reviewForm(a) {
-  const f = cform({ 'aria-label': 'Review the closing report' }, [
+  const f = form({ 'aria-label': 'Review the closing report' }, [
     field('Review', 'accepted', { options: [['true', 'Accept the report'], ['false', 'Return the report']] }),
     field('Review reason', 'reason', { type: 'textarea', hint: 'Required when returning the report.' }),
   ], async (v) => {
@@ -385,7 +370,7 @@ function reviewForm(a) {
 }
 
 function cancelForm(a) {
-  const f = cform({ 'aria-label': 'Cancel the exchange' }, [
+  const f = form({ 'aria-label': 'Cancel the exchange' }, [
     field('Cancellation reason', 'reason', { type: 'textarea', required: true }),
   ], async (v) => {
     await api('POST', `/v1/applications/${a.id}/cancel`, { json: { reason: v.reason || null } });
@@ -531,7 +516,7 @@ async function appealsPage() {
     h('p', {}, appLink(x.application_id), ` appeals against ${words(x.appealed_status)}, filed ${date(x.filed_at)}.`),
     h('p', {}, h('strong', {}, 'Grounds: '), x.grounds),
     x.outcome_by === userId ? h('p', { class: 'notice' }, 'You recorded the outcome: under four eyes another coordinator decides.') : null,
-    cform({ 'aria-label': `Decide appeal ${x.id}` }, [
+    form({ 'aria-label': `Decide appeal ${x.id}` }, [
       field(`Decision on appeal #${x.id}`, 'decision', { options: [['upheld', 'Uphold the outcome'], ['granted', 'Grant the appeal']] }),
       field(`Reason for appeal #${x.id}`, 'reason', { type: 'textarea', required: true }),
     ], async (v) => {
@@ -555,7 +540,7 @@ async function settingsPage() {
   const parts = [pageTitle('Programme and call settings')];
   for (const summary of programmes) {
     const { value: p, etag } = await withEtag(`/v1/programmes/${summary.id}`);
-    const f = cform({ 'aria-label': `Edit programme ${p.code}` }, [
+    const f = form({ 'aria-label': `Edit programme ${p.code}` }, [
       field('Programme name', 'name', { value: p.name, required: true }),
       field('Cap in euros', 'cap', { type: 'number', value: p.cap_cents / 100, required: true, hint: 'Never below what is committed.', attrs: { min: 0, step: '0.01' } }),
     ], async (v) => {
@@ -579,7 +564,7 @@ async function settingsPage() {
     const calls = await allPages(`/v1/programmes/${p.id}/calls`);
     for (const c0 of calls) {
       const { value: c, etag: callTag } = await withEtag(`/v1/calls/${c0.id}`);
-      const cf = cform({ 'aria-label': `Edit call ${c.id}` }, [
+      const cf = form({ 'aria-label': `Edit call ${c.id}` }, [
         field(`Title of call #${c.id}`, 'title', { value: c.title, required: true }),
         field(`Opens on (call #${c.id})`, 'opens_at', { type: 'date', value: toLocalInput(c.opens_at), required: true }),
         field(`Closes on (call #${c.id})`, 'closes_at', { type: 'date', value: toLocalInput(c.closes_at), required: true, hint: 'The call closes at the end of this day (UTC).' }),
@@ -639,7 +624,7 @@ async function webhooksPage() {
   };
   const kinds = h('fieldset', {}, h('legend', {}, 'Kinds of events (none ticked: every kind)'),
     h('div', { class: 'coord-kinds' }, KINDS.map((k) => h('label', { class: 'coord-check' }, h('input', { type: 'checkbox', name: `kind_${k}` }), ` ${words(k)}`))));
-  const f = cform({ 'aria-label': 'Register a webhook' }, [
+  const f = form({ 'aria-label': 'Register a webhook' }, [
     field('Endpoint URL', 'url', { type: 'url', required: true, hint: 'http:// or https://' }), kinds,
   ], async (v, el) => {
     const chosen = KINDS.filter((k) => v[`kind_${k}`]);
@@ -668,35 +653,21 @@ async function applicationsPage(_params, query) {
       `${date(a.activity_start)} – ${date(a.activity_end)}`, money(a.lump_sum_cents), money(a.granted_cents)]), { empty: 'No application in this status.' }));
 }
 
-/** The shell keeps the previous page on screen until the next one resolves; the inbox and the
- * ranking take several requests, so a new page says at once that it is loading (the tour and
- * the journeys wait for `.loading` to go). Redrawing the same page after an action keeps it. */
-function loading(page) {
-  return async (params, query) => {
-    const hash = location.hash;
-    const main = document.getElementById('main');
-    if (main && main.firstElementChild?.dataset.coordPage !== hash) show(main, h('p', { class: 'loading', role: 'status' }, 'Loading…'));
-    const node = await page(params, query);
-    if (node instanceof Element) node.dataset.coordPage = hash;
-    return node;
-  };
-}
-
 export default {
   nav: [['#/', 'Inbox'], ['#/applications', 'Applications'], ['#/rankings', 'Ranking'], ['#/payments', 'Payments'], ['#/appeals', 'Appeals'],
     ['#/organisations', 'Organisations'], ['#/settings', 'Settings'], ['#/webhooks', 'Webhooks']],
   routes: [
-    ['/', loading(inbox)],
-    ['/organisations', loading(organisations)],
-    ['/organisations/:id', loading(organisationPage)],
-    ['/applications', loading(applicationsPage)],
-    ['/applications/:id', loading(applicationPage)],
-    ['/rankings', loading(rankingsPage)],
-    ['/calls/:id/ranking', loading(rankingPage)],
-    ['/programmes/:id/budget', loading(budgetPage)],
-    ['/payments', loading(paymentsPage)],
-    ['/appeals', loading(appealsPage)],
-    ['/settings', loading(settingsPage)],
-    ['/webhooks', loading(webhooksPage)],
+    ['/', inbox],
+    ['/organisations', organisations],
+    ['/organisations/:id', organisationPage],
+    ['/applications', applicationsPage],
+    ['/applications/:id', applicationPage],
+    ['/rankings', rankingsPage],
+    ['/calls/:id/ranking', rankingPage],
+    ['/programmes/:id/budget', budgetPage],
+    ['/payments', paymentsPage],
+    ['/appeals', appealsPage],
+    ['/settings', settingsPage],
+    ['/webhooks', webhooksPage],
   ],
 };

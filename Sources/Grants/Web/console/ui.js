@@ -51,6 +51,10 @@ export function date(value) {
   return Number.isNaN(d.getTime()) ? value : timeFormat.format(d);
 }
 
+/** The kinds of organisation the service knows (OrganisationKind), as people name them. */
+export const organisationKinds = [['sme', 'SME'], ['cluster', 'Cluster organisation'], ['research', 'Research organisation'],
+  ['support_organisation', 'Business support organisation'], ['public_authority', 'Public authority'], ['large_company', 'Large company']];
+
 /** `report_accepted` → "report accepted". */
 export function words(code) {
   return String(code ?? '').replaceAll('_', ' ');
